@@ -1,0 +1,459 @@
+package dev.procpool;
+
+import dev.procpool.internal.executor.MapChunk;
+import dev.procpool.internal.executor.PoolConfig;
+import dev.procpool.internal.executor.PoolFolders;
+import dev.procpool.internal.executor.Scheduler;
+import dev.procpool.internal.executor.TaskFuture;
+import dev.procpool.internal.executor.Tasks;
+import dev.procpool.internal.ipc.ChronicleAccess;
+import dev.procpool.internal.launcher.WorkerSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An {@link java.util.concurrent.ExecutorService} that runs each task in one of a fixed number of reusable
+ * worker JVMs. Tasks and results travel between the JVMs as serialized objects over memory-mapped queues.
+ * A worker that dies (killed, {@code System.exit}, {@link OutOfMemoryError}, a native crash) fails only the
+ * task it was running, with {@link WorkerCrashedException}; tasks waiting behind it run elsewhere, and a
+ * replacement worker starts.
+ *
+ * <pre>{@code
+ * try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(4).build()) {
+ *     Future<Integer> answer = pool.submit(() -> 6 * 7);
+ *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));
+ * }
+ * }</pre>
+ *
+ * <h2>Departures from {@code ExecutorService}</h2>
+ * <ul>
+ *   <li>Tasks, their results and their exceptions must be serializable. The {@code submit} overloads taking
+ *       {@link SerializableCallable} and {@link SerializableRunnable} make lambdas serializable; a task given as
+ *       a plain {@link Callable} or {@link Runnable} is accepted if its object is {@link Serializable}. A task
+ *       that cannot be serialized is refused at once with {@link TaskNotSerializableException} (a
+ *       {@link RejectedExecutionException}); the pool is unaffected.</li>
+ *   <li>A task runs on a copy of its captured state in another JVM: side effects on parent objects are not
+ *       seen by the parent. {@code submit(Runnable, result)} returns the parent's {@code result} object.</li>
+ *   <li>A task's exception reaches {@link Future#get()} as the cause of an {@link ExecutionException}, with its
+ *       own type and the worker's stack frames. A result or exception that cannot be serialized fails that
+ *       future with {@link TaskSerializationException}.</li>
+ *   <li>{@code Future.cancel(true)} interrupts the task's thread in its worker. {@code cancel(false)} on a task
+ *       already running lets it finish and discards its result.</li>
+ *   <li>{@link #shutdownNow()} cancels the futures of running tasks at once, interrupts those tasks, and kills
+ *       any worker that has not stopped a second later. The tasks it returns have cancelled futures; running
+ *       them does nothing.</li>
+ *   <li>{@code execute(Runnable)}: a task that throws has nobody to tell, so the failure is logged (SLF4J,
+ *       {@code dev.procpool.ProcessPoolExecutor}, WARN) instead of reaching an uncaught-exception handler.</li>
+ *   <li>The pool's threads are daemon threads: a forgotten pool does not keep the JVM alive, and its workers
+ *       exit by themselves when this JVM ends, however it ends.</li>
+ * </ul>
+ *
+ * <p>The JVM creating a pool needs three flags for the queue library; {@link Builder#build()} checks them and
+ * names any that are missing. Workers get them automatically.
+ */
+public final class ProcessPoolExecutor extends AbstractExecutorService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessPoolExecutor.class);
+
+    private final Scheduler scheduler;
+    private final int workers;
+    private final Tasks tasks = new Tasks();
+
+    private ProcessPoolExecutor(Scheduler scheduler, int workers) {
+        this.scheduler = scheduler;
+        this.workers = workers;
+    }
+
+    /** A builder with defaults that need no thought: one worker per available processor, the parent's JVM. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The number of worker JVMs this pool keeps running. */
+    public int workers() {
+        return workers;
+    }
+
+    // ------------------------------------------------------------ submission
+
+    /** Submits a value-returning task; a lambda given here is serializable. See {@link #submit(Callable)}. */
+    public <T> Future<T> submit(SerializableCallable<T> task) {
+        return super.submit(task);
+    }
+
+    /** Submits an action; a lambda given here is serializable. See {@link #submit(Runnable)}. */
+    public Future<?> submit(SerializableRunnable task) {
+        return super.submit(task);
+    }
+
+    /** Submits an action whose future yields {@code result} (the parent's object). */
+    public <T> Future<T> submit(SerializableRunnable task, T result) {
+        return super.submit(task, result);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TaskNotSerializableException if the task cannot be serialized
+     */
+    @Override
+    public <T> Future<T> submit(Callable<T> task) {
+        return super.submit(task);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TaskNotSerializableException if the task cannot be serialized
+     */
+    @Override
+    public Future<?> submit(Runnable task) {
+        return super.submit(task);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TaskNotSerializableException if the task cannot be serialized
+     */
+    @Override
+    public <T> Future<T> submit(Runnable task, T result) {
+        return super.submit(task, result);
+    }
+
+    /**
+     * Runs {@code command} in a worker. Nobody waits for it, so if it throws, the failure is logged.
+     *
+     * @throws TaskNotSerializableException if the task cannot be serialized
+     * @throws RejectedExecutionException   if the pool is shut down
+     */
+    @Override
+    public void execute(Runnable command) {
+        Objects.requireNonNull(command, "command");
+        if (command instanceof TaskFuture<?> future && tasks.owns(future)) {
+            scheduler.submit(future);
+            return;
+        }
+        TaskFuture<Object> future = tasks.create(command, null, true, null);
+        future.whenDone(f -> {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                LOG.warn("procpool: {} submitted with execute() failed", f, e.getCause());
+            } catch (CancellationException | InterruptedException ignored) {
+                // cancelled by shutdownNow: nothing to report
+            }
+        });
+        scheduler.submit(future);
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
+        return tasks.create(callable, null, false, null);
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
+        return tasks.create(runnable, null, true, value);
+    }
+
+    /**
+     * Runs {@code function} on every input in the workers and returns the results in input order, waiting for
+     * all of them. Inputs travel in chunks (about four per worker) to keep the per-task cost low. If any input
+     * fails, the chunks not yet finished are cancelled and the first failure in input order is thrown.
+     *
+     * @throws ExecutionException           whose cause is the function's exception, or a pool exception
+     * @throws TaskNotSerializableException if the function or an input cannot be serialized
+     */
+    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> function, Collection<? extends T> inputs)
+            throws InterruptedException, ExecutionException {
+        int chunk = (int) Math.max(1, Math.ceil(inputs.size() / (4.0 * workers)));
+        return map(function, inputs, chunk);
+    }
+
+    /**
+     * Like {@link #map(SerializableFunction, Collection)}, with {@code chunkSize} inputs per task.
+     *
+     * @throws IllegalArgumentException if {@code chunkSize} is not positive
+     */
+    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> function, Collection<? extends T> inputs,
+                              int chunkSize) throws InterruptedException, ExecutionException {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(inputs, "inputs");
+        if (chunkSize <= 0) {
+            throw new IllegalArgumentException("chunkSize must be > 0, was " + chunkSize);
+        }
+        List<T> all = new ArrayList<>(inputs);
+        int chunks = (all.size() + chunkSize - 1) / chunkSize;
+        List<TaskFuture<List<R>>> futures = new ArrayList<>(chunks);
+        try {
+            for (int c = 0; c < chunks; c++) {
+                ArrayList<T> slice = new ArrayList<>(all.subList(c * chunkSize, Math.min(all.size(), (c + 1) * chunkSize)));
+                String description = "map chunk " + (c + 1) + " of " + chunks + ", inputs " + c * chunkSize + ".."
+                        + (c * chunkSize + slice.size() - 1) + ", " + Tasks.describe(function);
+                TaskFuture<List<R>> future = tasks.create(new MapChunk<T, R>(function, slice), description, false, null);
+                futures.add(future);
+                scheduler.submit(future);
+            }
+            List<R> results = new ArrayList<>(all.size());
+            for (TaskFuture<List<R>> future : futures) {
+                results.addAll(future.get());
+            }
+            return results;
+        } finally {
+            for (TaskFuture<List<R>> future : futures) {
+                future.cancel(true);
+            }
+        }
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        try {
+            return invokeAny(tasks, false, 0);
+        } catch (TimeoutException cannotHappen) {
+            throw new AssertionError(cannotHappen);
+        }
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return invokeAny(tasks, true, unit.toNanos(timeout));
+    }
+
+    /** The first task to succeed wins; the others are cancelled with interruption. */
+    private <T> T invokeAny(Collection<? extends Callable<T>> callables, boolean timed, long timeoutNs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (callables.isEmpty()) {
+            throw new IllegalArgumentException("invokeAny needs at least one task");
+        }
+        long deadline = System.nanoTime() + timeoutNs;
+        List<TaskFuture<T>> futures = new ArrayList<>(callables.size());
+        BlockingQueue<TaskFuture<T>> done = new LinkedBlockingQueue<>();
+        try {
+            for (Callable<T> callable : callables) {
+                TaskFuture<T> future = tasks.create(callable, null, false, null);
+                futures.add(future);
+                future.whenDone(done::add);
+                scheduler.submit(future);
+            }
+            ExecutionException last = null;
+            for (int remaining = futures.size(); remaining > 0; remaining--) {
+                TaskFuture<T> first = timed ? done.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) : done.take();
+                if (first == null) {
+                    throw new TimeoutException("no task of invokeAny succeeded within the timeout");
+                }
+                try {
+                    return first.get();
+                } catch (ExecutionException e) {
+                    last = e;
+                } catch (CancellationException e) {
+                    last = new ExecutionException(first + " was cancelled", e);
+                }
+            }
+            throw last;
+        } finally {
+            for (TaskFuture<T> future : futures) {
+                future.cancel(true);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ life cycle
+
+    /**
+     * Accepts no new tasks; tasks already submitted still run. Workers are stopped cleanly once all of them
+     * are done. Does not wait: use {@link #awaitTermination} or {@link #close()}.
+     */
+    @Override
+    public void shutdown() {
+        scheduler.shutdown();
+    }
+
+    /**
+     * Accepts no new tasks, cancels the futures of all tasks not yet finished, interrupts the running ones in
+     * their workers, and kills any worker that has not exited one second later. Returns the tasks that had not
+     * been handed to a worker, as their (cancelled) futures. Does not wait for the workers to exit.
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        return scheduler.shutdownNow();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return scheduler.isShutdown();
+    }
+
+    /** True once every worker has exited and the pool's files are removed. */
+    @Override
+    public boolean isTerminated() {
+        return scheduler.isTerminated();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return scheduler.awaitTermination(timeout, unit);
+    }
+
+    /**
+     * Shuts down and waits for every task to finish and every worker to exit, as
+     * {@code ExecutorService.close()} does from JDK 19: if interrupted while waiting, it calls
+     * {@link #shutdownNow()}, keeps waiting, and restores the interrupt status.
+     */
+    @Override
+    public void close() {
+        boolean terminated = isTerminated();
+        if (terminated) {
+            return;
+        }
+        shutdown();
+        boolean interrupted = false;
+        while (!terminated) {
+            try {
+                terminated = awaitTermination(1L, TimeUnit.DAYS);
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    shutdownNow();
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessPoolExecutor[workers=" + workers + (isTerminated() ? ", terminated" : isShutdown() ? ", shut down" : "") + "]";
+    }
+
+    // ------------------------------------------------------------ builder
+
+    /**
+     * Configures a {@link ProcessPoolExecutor}. Every setter checks its value at once and throws
+     * {@link IllegalArgumentException} or {@link NullPointerException} with the exact problem. Not thread-safe.
+     */
+    public static final class Builder {
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private List<String> jvmOptions = List.of();
+        private Map<String, String> environment = Map.of();
+        private Path workingDirectory;
+        private WorkerOutput workerOutput = WorkerOutput.PARENT_STREAMS;
+        private Duration startTimeout = Duration.ofSeconds(60);
+
+        private Builder() {
+        }
+
+        /** How many worker JVMs run at once. Default: {@link Runtime#availableProcessors()}. */
+        public Builder workers(int workers) {
+            if (workers <= 0) {
+                throw new IllegalArgumentException("workers must be > 0, was " + workers);
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Options for each worker JVM, such as {@code -Xmx512m}, placed after procpool's own (so they win).
+         * procpool adds the flags its queues need and {@code -XX:+ExitOnOutOfMemoryError}. Default: none.
+         */
+        public Builder jvmOptions(List<String> jvmOptions) {
+            Objects.requireNonNull(jvmOptions, "jvmOptions");
+            for (String option : jvmOptions) {
+                Objects.requireNonNull(option, "jvmOptions must not contain null");
+                if (option.isBlank()) {
+                    throw new IllegalArgumentException("jvmOptions must not contain a blank option, was " + jvmOptions);
+                }
+            }
+            this.jvmOptions = List.copyOf(jvmOptions);
+            return this;
+        }
+
+        /** Variables added to (or replacing in) the environment each worker inherits. Default: none. */
+        public Builder environment(Map<String, String> environment) {
+            Objects.requireNonNull(environment, "environment");
+            environment.forEach((name, value) -> {
+                Objects.requireNonNull(name, "environment must not contain a null name");
+                Objects.requireNonNull(value, "environment must not contain a null value (for " + name + ")");
+                if (name.isEmpty() || name.indexOf('=') >= 0) {
+                    throw new IllegalArgumentException("environment variable names must be non-empty and without '=', was '" + name + "'");
+                }
+            });
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        /** The workers' working directory, which must exist. Default: this JVM's. */
+        public Builder workingDirectory(Path workingDirectory) {
+            Objects.requireNonNull(workingDirectory, "workingDirectory");
+            if (!Files.isDirectory(workingDirectory)) {
+                throw new IllegalArgumentException("workingDirectory must be an existing directory, was " + workingDirectory);
+            }
+            this.workingDirectory = workingDirectory;
+            return this;
+        }
+
+        /** Where the workers' stdout and stderr lines go. Default: {@link WorkerOutput#PARENT_STREAMS}. */
+        public Builder workerOutput(WorkerOutput workerOutput) {
+            this.workerOutput = Objects.requireNonNull(workerOutput, "workerOutput");
+            return this;
+        }
+
+        /**
+         * How long a new worker may take from launch to its handshake before it is killed and counted as a start
+         * failure. Default: 60 seconds.
+         */
+        public Builder startTimeout(Duration startTimeout) {
+            Objects.requireNonNull(startTimeout, "startTimeout");
+            if (startTimeout.isNegative() || startTimeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be > 0, was " + startTimeout);
+            }
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /**
+         * Creates the pool and starts its workers in the background; returns without waiting for them (tasks
+         * submitted meanwhile wait for the first worker).
+         *
+         * @throws IllegalStateException if this JVM lacks the flags the queues need; the message lists them and
+         *                               where to put them
+         */
+        public ProcessPoolExecutor build() {
+            List<String> missing = ChronicleAccess.missingFlags();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException(MissingFlags.message(missing));
+            }
+            PoolConfig config = new PoolConfig(workers, jvmOptions, environment, workingDirectory, workerOutput, startTimeout);
+            WorkerSpec spec = WorkerSpec.ofCurrentJvm(jvmOptions, environment, workingDirectory,
+                    dev.procpool.internal.executor.OutputSinks.of(workerOutput));
+            Path folder = PoolFolders.create();
+            Scheduler scheduler = new Scheduler(config, spec, folder);
+            scheduler.start();
+            return new ProcessPoolExecutor(scheduler, workers);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.procpool.internal.executor;
+
+import dev.procpool.WorkerCrashedException;
+import dev.procpool.WorkerStartException;
+import dev.procpool.internal.launcher.Platform;
+
+import java.util.List;
+
+/** Turns what is known about a dead worker into the message a user reads. Pure functions. */
+final class CrashReports {
+    /** Written to stderr by a worker whose task calls {@code System.exit}; see the worker's shutdown hook. */
+    static final String EXIT_MARKER = "procpool: the task called System.exit";
+    private static final int STDERR_LINES_SHOWN = 15;
+
+    private CrashReports() {
+    }
+
+    static WorkerCrashedException crash(int workerId, long pid, int exitCode, List<String> stderr, String task) {
+        String signal = Platform.describeExitCode(Platform.current(), exitCode);
+        String message = "worker " + workerId + " (pid " + pid + ") exited with code " + exitCode
+                + (signal == null ? "" : " (" + signal + ")") + " while running " + task + ": "
+                + likelyCause(exitCode, signal, stderr) + stderrSection(stderr);
+        return new WorkerCrashedException(message, workerId, pid, exitCode, signal, stderr);
+    }
+
+    static WorkerStartException startFailure(int workerId, long pid, String what, List<String> stderr, Throwable cause) {
+        String message = "worker " + workerId + (pid > 0 ? " (pid " + pid + ")" : "") + " could not start: " + what
+                + ". Check the pool's jvmOptions, environment and working directory, and that procpool's jars are "
+                + "on the class path" + stderrSection(stderr);
+        return new WorkerStartException(message, stderr, cause);
+    }
+
+    static String likelyCause(int exitCode, String signal, List<String> stderr) {
+        String oom = find(stderr, "java.lang.OutOfMemoryError");
+        if (oom != null) {
+            return "it ran out of memory (" + oom.trim() + "); workers exit on an OutOfMemoryError. Give workers more "
+                    + "heap with jvmOptions(\"-Xmx...\") or make the task use less";
+        }
+        int report = indexOf(stderr, "An error report file with more information is saved as");
+        if (report >= 0) {
+            String file = report + 1 < stderr.size() ? stderr.get(report + 1).replaceFirst("^#\\s*", "").trim() : "";
+            return "the JVM crashed in native code (a fatal error"
+                    + (signal == null ? "" : ", " + signal) + "); its error report is " + file;
+        }
+        String exit = find(stderr, EXIT_MARKER);
+        if (exit != null) {
+            return "the task called System.exit(" + exitCode + "), which ends the worker JVM; "
+                    + exit.substring(exit.indexOf(EXIT_MARKER) + "procpool: ".length());
+        }
+        if ("SIGKILL".equals(signal)) {
+            return "it was killed with SIGKILL, from outside (kill -9) or by the operating system, "
+                    + "often for using too much memory";
+        }
+        if (signal != null) {
+            return "it was ended by " + signal;
+        }
+        return "it ended without saying goodbye: Runtime.halt or System.exit in the task, or killed from outside";
+    }
+
+    private static String stderrSection(List<String> stderr) {
+        if (stderr.isEmpty()) {
+            return ". It wrote nothing to stderr.";
+        }
+        List<String> shown = stderr.subList(Math.max(0, stderr.size() - STDERR_LINES_SHOWN), stderr.size());
+        return ". Its last stderr lines:\n    " + String.join("\n    ", shown);
+    }
+
+    private static String find(List<String> lines, String text) {
+        int i = indexOf(lines, text);
+        return i < 0 ? null : lines.get(i);
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.procpool.internal.executor;
+
+import dev.procpool.internal.ipc.Payload;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The future of one task, and the task's serialized bytes until it ends. Completed by the scheduler thread;
+ * {@link #cancel} may be called from any thread and tells the scheduler. {@link #run()} does nothing: the task
+ * runs in a worker, never here (so a task returned by {@code shutdownNow} cannot be run by hand either).
+ *
+ * @param <V> the result type
+ */
+public final class TaskFuture<V> implements RunnableFuture<V> {
+    /** Receives cancellations; the scheduler. */
+    interface Canceller {
+        void cancelled(TaskFuture<?> future, boolean mayInterruptIfRunning);
+    }
+
+    private final Object owner;
+    private final long id;
+    private final String description;
+    private final ClassLoader loader;
+    private final boolean runnable;
+    private final Object runnableResult;
+    private final CompletableFuture<Object> outcome = new CompletableFuture<>();
+    private volatile Canceller canceller;
+    private Payload task; // owned by the scheduler once submitted
+
+    /** The worker running the task; scheduler thread only. */
+    WorkerHandle worker;
+
+    TaskFuture(Object owner, long id, String description, Payload task, ClassLoader loader, boolean runnable, Object runnableResult) {
+        this.owner = owner;
+        this.id = id;
+        this.description = description;
+        this.task = task;
+        this.loader = loader;
+        this.runnable = runnable;
+        this.runnableResult = runnableResult;
+    }
+
+    Object owner() {
+        return owner;
+    }
+
+    long id() {
+        return id;
+    }
+
+    String description() {
+        return description;
+    }
+
+    ClassLoader loader() {
+        return loader;
+    }
+
+    Payload task() {
+        return task;
+    }
+
+    void attach(Canceller canceller) {
+        this.canceller = canceller;
+    }
+
+    /** Frees the task's bytes once no worker will need them again. Scheduler thread. */
+    void releaseTask() {
+        if (task != null) {
+            task.release();
+            task = null;
+        }
+    }
+
+    boolean complete(Object result) {
+        return outcome.complete(runnable ? runnableResult : result);
+    }
+
+    boolean fail(Throwable error) {
+        return outcome.completeExceptionally(error);
+    }
+
+    /** Cancels without telling the scheduler; used by the scheduler itself. */
+    boolean cancelQuietly() {
+        return outcome.cancel(false);
+    }
+
+    public void whenDone(Consumer<TaskFuture<V>> action) {
+        outcome.whenComplete((value, error) -> action.accept(this));
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = outcome.cancel(false);
+        Canceller c = canceller;
+        if (cancelled && c != null) {
+            c.cancelled(this, mayInterruptIfRunning);
+        }
+        return cancelled;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return outcome.isCancelled();
+    }
+
+    @Override
+    public boolean isDone() {
+        return outcome.isDone();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V get() throws InterruptedException, ExecutionException {
+        try {
+            return (V) outcome.get();
+        } catch (CancellationException e) {
+            throw cancelled();
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            return (V) outcome.get(timeout, unit);
+        } catch (CancellationException e) {
+            throw cancelled();
+        } catch (TimeoutException e) {
+            TimeoutException t = new TimeoutException(this + " did not end within " + timeout + " "
+                    + unit.toString().toLowerCase(java.util.Locale.ROOT));
+            t.initCause(e.getCause());
+            throw t;
+        }
+    }
+
+    private CancellationException cancelled() {
+        return new CancellationException(this + " was cancelled");
+    }
+
+    /** Does nothing: the task runs in a worker JVM. */
+    @Override
+    public void run() {
+    }
+
+    @Override
+    public String toString() {
+        return "task " + id + " (" + description + ")";
+    }
+}

@@ -1,0 +1,91 @@
+package dev.procpool.internal.ipc;
+
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.StoreFileListener;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The only reader of one queue, used by one thread. Once it has moved on to a newer roll cycle, it deletes the
+ * files of the older ones (the writer has moved on too), so a long-running pool keeps bounded disk use.
+ */
+public final class ChannelReader implements AutoCloseable {
+    private final Path folder;
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    /** Cycle files seen by this reader; Chronicle reports them from its own threads. */
+    private final Map<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
+    private int lastCycle = Integer.MIN_VALUE;
+
+    private ChannelReader(Path folder) {
+        this.folder = folder;
+        this.queue = Queues.open(folder, new StoreFileListener() {
+            @Override
+            public void onAcquired(int cycle, File file) {
+                cycleFiles.put(cycle, file);
+            }
+
+            @Override
+            public void onReleased(int cycle, File file) {
+                // deletion happens on the reading thread, where the current cycle is known
+            }
+        });
+        this.tailer = queue.createTailer();
+        this.tailer.singleThreadedCheckDisabled(true);
+    }
+
+    public static ChannelReader open(Path folder) {
+        return new ChannelReader(folder);
+    }
+
+    /** The next message, or null when there is none yet. */
+    public Message poll() {
+        Message message;
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return null;
+            }
+            message = MessageCodec.decode(dc.wire().bytes(), folder);
+        }
+        int cycle = tailer.cycle();
+        if (cycle != lastCycle) {
+            lastCycle = cycle;
+            deleteCyclesBefore(cycle);
+        }
+        return message;
+    }
+
+    private void deleteCyclesBefore(int cycle) {
+        Iterator<Map.Entry<Integer, File>> older = cycleFiles.entrySet().iterator();
+        while (older.hasNext()) {
+            Map.Entry<Integer, File> entry = older.next();
+            if (entry.getKey() >= cycle) {
+                return;
+            }
+            try {
+                Files.deleteIfExists(entry.getValue().toPath());
+                older.remove();
+            } catch (IOException e) {
+                // still mapped somewhere (Windows): try again when the next cycle starts
+            }
+        }
+    }
+
+    /** How many consumed cycle files are still waiting for deletion; for tests. */
+    public int pendingCycleFiles() {
+        return (int) cycleFiles.keySet().stream().filter(c -> c < lastCycle).count();
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.procpool.internal.ipc;
+
+import io.netty.buffer.ByteBuf;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.StoreFileListener;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The only writer of one queue. {@link #write} does not take ownership of a message's payload: the caller
+ * releases it (the parent keeps a task's bytes until the task ends, to send them again should its worker die
+ * before starting it). A payload larger than {@link Queues#INLINE_LIMIT} is written to a file beside the queue and only its name
+ * travels; an exception while encoding rolls the document back, so readers never see a partial message.
+ * Thread-safe (writes are serialised), though in practice one thread per side writes.
+ */
+public final class ChannelWriter implements AutoCloseable {
+    private final Path folder;
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private long spilled;
+
+    private ChannelWriter(Path folder) {
+        this.folder = folder;
+        this.queue = Queues.open(folder, StoreFileListener.noOp());
+        this.appender = queue.createAppender();
+        this.appender.singleThreadedCheckDisabled(true);
+    }
+
+    public static ChannelWriter open(Path folder) {
+        return new ChannelWriter(folder);
+    }
+
+    public synchronized void write(Message message) throws IOException {
+        Message toWrite = spillIfLarge(message);
+        try (DocumentContext dc = appender.writingDocument()) {
+            try {
+                MessageCodec.encode(toWrite, dc.wire().bytes());
+            } catch (RuntimeException | Error e) {
+                dc.rollbackOnClose();
+                throw e;
+            }
+        }
+    }
+
+    private Message spillIfLarge(Message message) throws IOException {
+        if (message instanceof Message.RunTask m && isLarge(m.task())) {
+            return new Message.RunTask(m.taskId(), spill(m.task()));
+        }
+        if (message instanceof Message.TaskCompleted m && isLarge(m.result())) {
+            return new Message.TaskCompleted(m.taskId(), spill(m.result()));
+        }
+        if (message instanceof Message.TaskFailed m && isLarge(m.error())) {
+            return new Message.TaskFailed(m.taskId(), spill(m.error()));
+        }
+        return message;
+    }
+
+    private static boolean isLarge(Payload payload) {
+        return !payload.isInFile() && payload.length() > Queues.INLINE_LIMIT;
+    }
+
+    private Payload spill(Payload payload) throws IOException {
+        Path file = folder.resolve("payload-" + (++spilled) + ".bin");
+        ByteBuf buffer = payload.buffer();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long length = buffer.readableBytes();
+            int start = buffer.readerIndex();
+            int index = start;
+            while (index < buffer.writerIndex()) {
+                index += buffer.getBytes(index, channel, index - start, buffer.writerIndex() - index);
+            }
+            return Payload.inFile(file, length);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        queue.close();
+    }
+}

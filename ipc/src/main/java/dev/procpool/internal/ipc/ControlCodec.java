@@ -1,0 +1,48 @@
+package dev.procpool.internal.ipc;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+
+/**
+ * The control pipe (the worker's stdin) carries the commands that must overtake queued tasks: cancel one task,
+ * stop now. Each is nine bytes, {@code type:1 | taskId:8}. The pipe also tells the worker that its parent is gone:
+ * the operating system closes it when the parent dies, however it dies, and the worker reads end-of-file.
+ */
+public final class ControlCodec {
+    private ControlCodec() {
+    }
+
+    public static void write(Message.Command command, DataOutputStream out) throws IOException {
+        if (command instanceof Message.CancelTask cancel) {
+            out.writeByte(MessageCodec.CANCEL_TASK);
+            out.writeLong(cancel.taskId());
+        } else if (command instanceof Message.StopNow) {
+            out.writeByte(MessageCodec.STOP_NOW);
+            out.writeLong(0);
+        } else {
+            throw new IllegalArgumentException(command + " travels on the task queue, not the control pipe");
+        }
+        out.flush();
+    }
+
+    /** The next command, or null at end of stream (the parent is gone). Blocks. */
+    public static Message.Command read(DataInputStream in) throws IOException {
+        byte type;
+        long taskId;
+        try {
+            type = in.readByte();
+            taskId = in.readLong();
+        } catch (EOFException e) {
+            return null;
+        }
+        if (type == MessageCodec.CANCEL_TASK) {
+            return new Message.CancelTask(taskId);
+        }
+        if (type == MessageCodec.STOP_NOW) {
+            return new Message.StopNow();
+        }
+        throw new IOException("unknown control command " + type);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.procpool.internal.ipc;
+
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.StoreFileListener;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** How every procpool queue is built, and how a channel folder is removed. The one place that sizes queues. */
+public final class Queues {
+    static {
+        ChronicleSettings.apply();
+    }
+
+    /**
+     * Internal, for tests of disk reclamation only: {@code TEST_SECONDLY} makes queues roll every second.
+     * The launcher forwards it to workers so both ends of a queue agree.
+     */
+    public static final String ROLL_CYCLE_PROPERTY = "procpool.internal.rollCycle";
+
+    /** Chronicle's largest message is a quarter of the block size; anything over {@link #INLINE_LIMIT} goes out of band. */
+    static final long BLOCK_SIZE = 16L << 20;
+    /** Payloads above this travel in a file of their own instead of through the queue. */
+    public static final long INLINE_LIMIT = 1L << 20;
+
+    private Queues() {
+    }
+
+    static SingleChronicleQueue open(Path folder, StoreFileListener listener) {
+        return SingleChronicleQueueBuilder.binary(folder)
+                .rollCycle(rollCycle())
+                .blockSize(BLOCK_SIZE)
+                .storeFileListener(listener)
+                .build();
+    }
+
+    private static RollCycle rollCycle() {
+        String name = System.getProperty(ROLL_CYCLE_PROPERTY);
+        if (name == null) {
+            return RollCycles.FIVE_MINUTELY;
+        }
+        return TestRollCycles.valueOf(name);
+    }
+
+    /** Lets Chronicle finish unmapping closed queues; call before deleting their files (Windows refuses otherwise). */
+    public static void releaseClosedQueues() {
+        BackgroundResourceReleaser.releasePendingResources();
+    }
+
+    /** Deletes a folder tree, best effort; returns true when it is gone. */
+    public static boolean deleteTree(Path folder) {
+        if (!Files.exists(folder)) {
+            return true;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // reported through the return value
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+        return !Files.exists(folder);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.procpool.internal.launcher;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every operating-system difference procpool knows about, in one place, each a pure function of an {@link Os}
+ * so that the rules for all three systems are unit-tested on any of them.
+ */
+public final class Platform {
+    /** The operating systems procpool distinguishes. */
+    public enum Os { LINUX, MAC, WINDOWS, OTHER_UNIX }
+
+    private static final Map<Integer, String> COMMON_SIGNALS = Map.ofEntries(
+            Map.entry(1, "SIGHUP"), Map.entry(2, "SIGINT"), Map.entry(3, "SIGQUIT"), Map.entry(4, "SIGILL"),
+            Map.entry(5, "SIGTRAP"), Map.entry(6, "SIGABRT"), Map.entry(8, "SIGFPE"), Map.entry(9, "SIGKILL"),
+            Map.entry(11, "SIGSEGV"), Map.entry(13, "SIGPIPE"), Map.entry(14, "SIGALRM"), Map.entry(15, "SIGTERM"));
+    private static final Map<Integer, String> LINUX_SIGNALS = Map.of(7, "SIGBUS", 10, "SIGUSR1", 12, "SIGUSR2");
+    private static final Map<Integer, String> MAC_SIGNALS = Map.of(10, "SIGBUS", 12, "SIGSYS", 30, "SIGUSR1", 31, "SIGUSR2");
+    private static final Map<Integer, String> WINDOWS_STATUS = Map.of(
+            0xC0000005, "STATUS_ACCESS_VIOLATION", 0xC00000FD, "STATUS_STACK_OVERFLOW",
+            0xC0000409, "STATUS_STACK_BUFFER_OVERRUN", 0xC000013A, "STATUS_CONTROL_C_EXIT");
+
+    private Platform() {
+    }
+
+    public static Os current() {
+        return parse(System.getProperty("os.name", ""));
+    }
+
+    static Os parse(String osName) {
+        String name = osName.toLowerCase(Locale.ROOT);
+        if (name.startsWith("windows")) {
+            return Os.WINDOWS;
+        }
+        if (name.startsWith("mac") || name.startsWith("darwin")) {
+            return Os.MAC;
+        }
+        if (name.startsWith("linux")) {
+            return Os.LINUX;
+        }
+        return Os.OTHER_UNIX;
+    }
+
+    public static String javaExecutableName(Os os) {
+        return os == Os.WINDOWS ? "java.exe" : "java";
+    }
+
+    /**
+     * How an exit code reads: on Unix the JDK reports death by signal N as 128 + N; Windows has no signals but
+     * NTSTATUS crash codes. Returns null when the code says nothing beyond itself.
+     */
+    public static String describeExitCode(Os os, int exitCode) {
+        if (os == Os.WINDOWS) {
+            return WINDOWS_STATUS.get(exitCode);
+        }
+        if (exitCode <= 128 || exitCode > 128 + 64) {
+            return null;
+        }
+        int signal = exitCode - 128;
+        String name = COMMON_SIGNALS.get(signal);
+        if (name == null) {
+            name = (os == Os.MAC ? MAC_SIGNALS : LINUX_SIGNALS).get(signal);
+        }
+        return name == null ? "signal " + signal : name;
+    }
+
+    /**
+     * Quotes one argument for a JVM {@code @argfile}: always in double quotes, with backslash and double quote
+     * escaped, because inside quotes the launcher treats backslash as an escape on every OS (so Windows paths
+     * need it doubled). Line breaks are escaped too.
+     */
+    public static String quoteForArgFile(String argument) {
+        StringBuilder quoted = new StringBuilder(argument.length() + 2).append('"');
+        for (int i = 0; i < argument.length(); i++) {
+            char c = argument.charAt(i);
+            switch (c) {
+                case '\\' -> quoted.append("\\\\");
+                case '"' -> quoted.append("\\\"");
+                case '\n' -> quoted.append("\\n");
+                case '\r' -> quoted.append("\\r");
+                case '\t' -> quoted.append("\\t");
+                default -> quoted.append(c);
+            }
+        }
+        return quoted.append('"').toString();
+    }
+
+    /**
+     * The flags Chronicle Queue needs in a JVM of the given feature version; JDK 17 refuses to start with the
+     * ones that only silence warnings on newer JDKs.
+     */
+    public static java.util.List<String> chronicleFlags(int javaFeatureVersion) {
+        java.util.List<String> flags = new java.util.ArrayList<>(java.util.List.of(
+                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"));
+        if (javaFeatureVersion >= 22) {
+            flags.add("--enable-native-access=ALL-UNNAMED");
+        }
+        if (javaFeatureVersion >= 23) {
+            flags.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        return flags;
+    }
+}

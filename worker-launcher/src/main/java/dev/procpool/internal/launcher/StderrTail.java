@@ -1,0 +1,25 @@
+package dev.procpool.internal.launcher;
+
+import java.util.ArrayDeque;
+import java.util.List;
+
+/** The last lines a worker wrote to stderr, kept for crash reports. Written by a pump thread, read by anyone. */
+final class StderrTail {
+    private final int capacity;
+    private final ArrayDeque<String> lines = new ArrayDeque<>();
+
+    StderrTail(int capacity) {
+        this.capacity = capacity;
+    }
+
+    synchronized void add(String line) {
+        if (lines.size() == capacity) {
+            lines.removeFirst();
+        }
+        lines.addLast(line);
+    }
+
+    synchronized List<String> snapshot() {
+        return List.copyOf(lines);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.procpool.internal.launcher;
+
+import dev.procpool.internal.ipc.ControlCodec;
+import dev.procpool.internal.ipc.Message;
+import org.zeroturnaround.exec.ProcessExecutor;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parent's view of one worker JVM: starts it, writes to its control pipe, reports its exit, kills it with
+ * everything it started. Any thread may call it.
+ */
+public final class WorkerProcess {
+    /** How long to wait, after the worker exited, for its last stderr lines (a grandchild may hold the pipe). */
+    private static final long DRAIN_AFTER_EXIT_MS = 300;
+    private static final int STDERR_TAIL_LINES = 40;
+
+    private final int workerId;
+    private final Process process;
+    private final DataOutputStream control;
+    private final StderrTail stderrTail;
+    private final CompletableFuture<Integer> exit;
+
+    private WorkerProcess(int workerId, Process process, WorkerStreams streams, StderrTail stderrTail) {
+        this.workerId = workerId;
+        this.process = process;
+        this.control = new DataOutputStream(new BufferedOutputStream(streams.stdin(), 64));
+        this.stderrTail = stderrTail;
+        this.exit = process.onExit()
+                .thenCompose(p -> streams.drained().completeOnTimeout(null, DRAIN_AFTER_EXIT_MS, TimeUnit.MILLISECONDS))
+                .thenApply(ignored -> process.exitValue());
+    }
+
+    /** Starts the worker; its queues live in {@code folder}, which must exist. */
+    public static WorkerProcess start(WorkerSpec spec, int workerId, Path folder) throws IOException {
+        List<String> command = WorkerCommand.build(spec, workerId, folder);
+        StderrTail tail = new StderrTail(STDERR_TAIL_LINES);
+        WorkerStreams streams = new WorkerStreams("procpool-worker-" + workerId,
+                line -> spec.output().line(workerId, false, line),
+                line -> {
+                    tail.add(line);
+                    spec.output().line(workerId, true, line);
+                });
+        ProcessExecutor executor = new ProcessExecutor().command(command).redirectErrorStream(false).streams(streams).destroyOnExit();
+        if (!spec.environment().isEmpty()) {
+            executor.environment(spec.environment());
+        }
+        if (spec.workingDirectory() != null) {
+            executor.directory(spec.workingDirectory().toFile());
+        }
+        Process process = executor.start().getProcess();
+        return new WorkerProcess(workerId, process, streams, tail);
+    }
+
+    public int workerId() {
+        return workerId;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Completes with the exit code once the worker has exited and its output is drained. */
+    public CompletableFuture<Integer> onExit() {
+        return exit;
+    }
+
+    /** Sends a control command; returns false when the worker is gone (its pipe is closed). */
+    public boolean send(Message.Command command) {
+        synchronized (control) {
+            try {
+                ControlCodec.write(command, control);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+
+    /** The last lines the worker wrote to stderr, oldest first. */
+    public List<String> lastStderrLines() {
+        return stderrTail.snapshot();
+    }
+
+    /** Kills the worker and every process it started, without waiting. */
+    public void kill() {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.procpool.internal.worker;
+
+import dev.procpool.internal.ipc.ChronicleSettings;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * The worker JVM's entry point: {@code WorkerMain <workerId> <channelFolder>}. Keeps stdin for itself as the
+ * control pipe (tasks see an empty {@code System.in}), then hands over to {@link TaskLoop}.
+ */
+public final class WorkerMain {
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        InputStream control = System.in;
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+        ChronicleSettings.apply();
+        if (args.length != 2) {
+            System.err.println("usage: WorkerMain <workerId> <channelFolder> (started by procpool, not by hand)");
+            System.exit(2);
+        }
+        new TaskLoop(Integer.parseInt(args[0]), Path.of(args[1]), control).run();
+    }
+}
