@@ -1,6 +1,8 @@
 package dev.procpool;
 
 import dev.procpool.internal.executor.MapChunk;
+import dev.procpool.internal.executor.OutputSinks;
+import dev.procpool.internal.executor.WorkerDefaults;
 import dev.procpool.internal.executor.PoolConfig;
 import dev.procpool.internal.executor.PoolFolders;
 import dev.procpool.internal.executor.Scheduler;
@@ -75,13 +77,50 @@ import java.util.concurrent.TimeoutException;
 public final class ProcessPoolExecutor extends AbstractExecutorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessPoolExecutor.class);
 
+    private static final Object SHARED_LOCK = new Object();
+    private static ProcessPoolExecutor shared; // guarded by SHARED_LOCK
+
     private final Scheduler scheduler;
-    private final int workers;
+    private volatile int workers;
     private final Tasks tasks = new Tasks();
 
     private ProcessPoolExecutor(Scheduler scheduler, int workers) {
         this.scheduler = scheduler;
         this.workers = workers;
+    }
+
+    /**
+     * A process-wide pool to reuse instead of building one per job, like loky's
+     * {@code get_reusable_executor}. Calls with an equal configuration return the same pool; when only the
+     * number of workers differs, the pool is resized in place (healthy workers are kept, running tasks are not
+     * disturbed); when anything else differs, the old pool is shut down (its tasks still finish) and a new one
+     * is built; after the shared pool is closed, the next call builds a new one. Unless the builder sets
+     * {@link Builder#idleTimeout idleTimeout}, the shared pool's workers exit after 5 idle minutes and start
+     * again on demand. Safe to call from many threads.
+     */
+    public static ProcessPoolExecutor shared(Builder builder) {
+        PoolConfig config = builder.config(true);
+        synchronized (SHARED_LOCK) {
+            ProcessPoolExecutor current = shared;
+            if (current != null && !current.isShutdown()) {
+                PoolConfig old = current.scheduler.config();
+                if (old.sameExceptSize(config)) {
+                    if (current.workers != config.workers()) {
+                        current.workers = config.workers();
+                        current.scheduler.resize(config.workers());
+                    }
+                    return current;
+                }
+                current.shutdown();
+            }
+            shared = builder.build(config);
+            return shared;
+        }
+    }
+
+    /** {@link #shared(Builder)} with default settings: one worker per available processor. */
+    public static ProcessPoolExecutor shared() {
+        return shared(builder());
     }
 
     /** A builder with defaults that need no thought: one worker per available processor, the parent's JVM. */
@@ -104,6 +143,27 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
     /** Submits an action; a lambda given here is serializable. See {@link #submit(Runnable)}. */
     public Future<?> submit(SerializableRunnable task) {
         return super.submit(task);
+    }
+
+    /** Submits a value-returning task with its own time limit or retries. */
+    public <T> Future<T> submit(SerializableCallable<T> task, TaskOptions options) {
+        Objects.requireNonNull(options, "options");
+        TaskFuture<T> future = tasks.create(task, null, false, null);
+        return submitWith(future, options);
+    }
+
+    /** Submits an action with its own time limit or retries. */
+    public Future<?> submit(SerializableRunnable task, TaskOptions options) {
+        Objects.requireNonNull(options, "options");
+        TaskFuture<Object> future = tasks.create(task, null, true, null);
+        return submitWith(future, options);
+    }
+
+    private <T> Future<T> submitWith(TaskFuture<T> future, TaskOptions options) {
+        Duration limit = options.timeLimitOrNull();
+        future.limits(limit == null ? -1 : limit.toNanos(), options.retriesOrDefault());
+        scheduler.submit(future);
+        return future;
     }
 
     /** Submits an action whose future yields {@code result} (the parent's object). */
@@ -363,8 +423,140 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         private Path workingDirectory;
         private WorkerOutput workerOutput = WorkerOutput.PARENT_STREAMS;
         private Duration startTimeout = Duration.ofSeconds(60);
+        private int minWorkers;
+        private Duration idleTimeout;
+        private boolean idleTimeoutSet;
+        private int retries;
+        private Duration timeLimit;
+        private Duration interruptGrace = Duration.ofSeconds(1);
+        private long maxTasksPerWorker;
+        private long maxMemoryGrowthBytes;
+        private byte[] initializer;
+        private boolean limitNativeThreads = true;
 
         private Builder() {
+        }
+
+        /**
+         * Workers kept running when {@link #idleTimeout idle workers exit}. Default 0. Must not exceed
+         * {@link #workers}.
+         */
+        public Builder minWorkers(int minWorkers) {
+            if (minWorkers < 0) {
+                throw new IllegalArgumentException("minWorkers must be >= 0, was " + minWorkers);
+            }
+            this.minWorkers = minWorkers;
+            return this;
+        }
+
+        /**
+         * Workers idle this long exit; the pool starts workers again when tasks arrive, keeping
+         * {@link #minWorkers} warm. Default: never for a plain pool, 5 minutes for {@link #shared(Builder)}.
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be > 0, was " + idleTimeout);
+            }
+            this.idleTimeout = idleTimeout;
+            this.idleTimeoutSet = true;
+            return this;
+        }
+
+        /**
+         * How many times a task whose worker died while running it is run again on another worker. Default 0:
+         * at most once, as {@code ExecutorService} users expect. A task that crashes every worker it touches
+         * fails after {@code retries + 1} crashes, with each crash listed; tasks that merely shared a worker
+         * with it are never blamed. Per task: {@link TaskOptions#retries}.
+         */
+        public Builder retries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries must be >= 0, was " + retries);
+            }
+            this.retries = retries;
+            return this;
+        }
+
+        /**
+         * Every task's soft time limit (default: none): past it, the task's thread is interrupted and its future
+         * fails with {@link TaskTimeoutException}; a task still running {@link #interruptGrace} later has its
+         * worker killed and replaced. Works the same on every OS (no signals). Per task: {@link TaskOptions#timeLimit}.
+         */
+        public Builder timeLimit(Duration timeLimit) {
+            Objects.requireNonNull(timeLimit, "timeLimit");
+            if (timeLimit.isNegative() || timeLimit.isZero()) {
+                throw new IllegalArgumentException("timeLimit must be > 0, was " + timeLimit);
+            }
+            this.timeLimit = timeLimit;
+            return this;
+        }
+
+        /**
+         * How long an interrupted task (time limit, {@code cancel(true)}, {@code shutdownNow}) may take to stop
+         * before its worker is killed and replaced. Default 1 second.
+         */
+        public Builder interruptGrace(Duration interruptGrace) {
+            Objects.requireNonNull(interruptGrace, "interruptGrace");
+            if (interruptGrace.isNegative()) {
+                throw new IllegalArgumentException("interruptGrace must be >= 0, was " + interruptGrace);
+            }
+            this.interruptGrace = interruptGrace;
+            return this;
+        }
+
+        /** A worker retires gracefully (and is replaced) after running this many tasks. Default: unlimited. */
+        public Builder maxTasksPerWorker(long maxTasksPerWorker) {
+            if (maxTasksPerWorker <= 0) {
+                throw new IllegalArgumentException("maxTasksPerWorker must be > 0, was " + maxTasksPerWorker);
+            }
+            this.maxTasksPerWorker = maxTasksPerWorker;
+            return this;
+        }
+
+        /**
+         * A worker whose memory (heap used after a full GC, or resident set size where the OS reports it) has
+         * grown by more than this many bytes since its first task retires gracefully after its current task and
+         * is replaced; checked at most once a second. No task is lost or failed. Default: off (loky uses 300 MB).
+         */
+        public Builder maxMemoryGrowth(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxMemoryGrowth must be > 0 bytes, was " + bytes);
+            }
+            this.maxMemoryGrowthBytes = bytes;
+            return this;
+        }
+
+        /**
+         * An action run once in each worker before its first task. If it throws, the worker is discarded and
+         * counted as a start failure: tasks get {@link WorkerStartException} with the initializer's exception as
+         * the cause once three starts in a row have failed.
+         *
+         * @throws TaskNotSerializableException if the action cannot be serialized
+         */
+        public Builder initializer(SerializableRunnable initializer) {
+            Objects.requireNonNull(initializer, "initializer");
+            try (java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                 java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(initializer);
+                out.flush();
+                this.initializer = bytes.toByteArray();
+            } catch (java.io.IOException e) {
+                throw new TaskNotSerializableException("the initializer " + Tasks.describe(initializer)
+                        + " cannot be serialized: " + e, e);
+            }
+            return this;
+        }
+
+        /**
+         * Whether each worker is told it has max(1, CPUs / workers) processors: {@code -XX:ActiveProcessorCount}
+         * and {@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS}, {@code MKL_NUM_THREADS},
+         * {@code VECLIB_MAXIMUM_THREADS}, {@code NUMEXPR_NUM_THREADS}, each unless already set by
+         * {@link #jvmOptions}, {@link #environment} or this JVM's environment. Default true, so that N workers
+         * do not start N x CPUs threads.
+         */
+        public Builder limitNativeThreads(boolean limitNativeThreads) {
+            this.limitNativeThreads = limitNativeThreads;
+            return this;
         }
 
         /** How many worker JVMs run at once. Default: {@link Runtime#availableProcessors()}. */
@@ -443,17 +635,33 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
          *                               where to put them
          */
         public ProcessPoolExecutor build() {
+            return build(config(false));
+        }
+
+        PoolConfig config(boolean sharedPool) {
+            if (minWorkers > workers) {
+                throw new IllegalArgumentException("minWorkers must be <= workers, was " + minWorkers + " > " + workers);
+            }
+            Duration idle = idleTimeoutSet ? idleTimeout : sharedPool ? Duration.ofMinutes(5) : null;
+            int perWorker = WorkerDefaults.processorsPerWorker(Runtime.getRuntime().availableProcessors(), workers);
+            List<String> options = WorkerDefaults.jvmOptions(jvmOptions, limitNativeThreads, perWorker,
+                    maxTasksPerWorker, maxMemoryGrowthBytes);
+            Map<String, String> env = WorkerDefaults.environment(environment, limitNativeThreads, perWorker, System::getenv);
+            return new PoolConfig(workers, minWorkers, options, env, workingDirectory, workerOutput, startTimeout, idle,
+                    retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes, initializer);
+        }
+
+        ProcessPoolExecutor build(PoolConfig config) {
             List<String> missing = ChronicleAccess.missingFlags();
             if (!missing.isEmpty()) {
                 throw new IllegalStateException(MissingFlags.message(missing));
             }
-            PoolConfig config = new PoolConfig(workers, jvmOptions, environment, workingDirectory, workerOutput, startTimeout);
-            WorkerSpec spec = WorkerSpec.ofCurrentJvm(jvmOptions, environment, workingDirectory,
-                    dev.procpool.internal.executor.OutputSinks.of(workerOutput));
+            WorkerSpec spec = WorkerSpec.ofCurrentJvm(config.jvmOptions(), config.environment(),
+                    config.workingDirectory(), OutputSinks.of(config.output()));
             Path folder = PoolFolders.create();
             Scheduler scheduler = new Scheduler(config, spec, folder);
             scheduler.start();
-            return new ProcessPoolExecutor(scheduler, workers);
+            return new ProcessPoolExecutor(scheduler, config.workers());
         }
     }
 }

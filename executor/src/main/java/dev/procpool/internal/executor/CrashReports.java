@@ -23,6 +23,27 @@ final class CrashReports {
         return new WorkerCrashedException(message, workerId, pid, exitCode, signal, stderr);
     }
 
+    /** The exception for a task that crashed its worker on every attempt; earlier crashes are suppressed. */
+    static WorkerCrashedException finalCrash(String task, List<WorkerCrashedException> crashes) {
+        WorkerCrashedException last = crashes.get(crashes.size() - 1);
+        if (crashes.size() == 1) {
+            return last;
+        }
+        StringBuilder message = new StringBuilder(task).append(" crashed its worker on all ").append(crashes.size())
+                .append(" attempts, so it is not tried again (the workers it shared nothing with are not blamed):");
+        for (int i = 0; i < crashes.size(); i++) {
+            WorkerCrashedException crash = crashes.get(i);
+            message.append("\n  attempt ").append(i + 1).append(": worker ").append(crash.workerId()).append(" (pid ")
+                    .append(crash.pid()).append(") exited with code ").append(crash.exitCode())
+                    .append(crash.signal().map(s -> " (" + s + ")").orElse(""));
+        }
+        message.append("\nLast attempt: ").append(last.getMessage());
+        WorkerCrashedException result = new WorkerCrashedException(message.toString(), last.workerId(), last.pid(),
+                last.exitCode(), last.signal().orElse(null), last.lastStderrLines());
+        crashes.subList(0, crashes.size() - 1).forEach(result::addSuppressed);
+        return result;
+    }
+
     static WorkerStartException startFailure(int workerId, long pid, String what, List<String> stderr, Throwable cause) {
         String message = "worker " + workerId + (pid > 0 ? " (pid " + pid + ")" : "") + " could not start: " + what
                 + ". Check the pool's jvmOptions, environment and working directory, and that procpool's jars are "

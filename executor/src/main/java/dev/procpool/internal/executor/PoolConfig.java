@@ -4,14 +4,41 @@ import dev.procpool.WorkerOutput;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** The immutable settings of one pool, checked by the builder. */
-public record PoolConfig(int workers, List<String> jvmOptions, Map<String, String> environment,
-                         Path workingDirectory, WorkerOutput output, Duration startTimeout) {
+/**
+ * The immutable settings of one pool, checked by the builder. {@code idleTimeout}, {@code timeLimit} may be
+ * null (none); {@code initializer} is the serialized initializer, or null.
+ */
+public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, Map<String, String> environment,
+                         Path workingDirectory, WorkerOutput output, Duration startTimeout, Duration idleTimeout,
+                         int retries, Duration timeLimit, Duration interruptGrace, long maxTasksPerWorker,
+                         long maxMemoryGrowthBytes, byte[] initializer) {
     public PoolConfig {
         jvmOptions = List.copyOf(jvmOptions);
         environment = Map.copyOf(environment);
+    }
+
+    /** True when the two configurations differ at most in their number of workers. */
+    public boolean sameExceptSize(PoolConfig other) {
+        return minWorkers == other.minWorkers && jvmOptions.equals(other.jvmOptions)
+                && environment.equals(other.environment) && java.util.Objects.equals(workingDirectory, other.workingDirectory)
+                && output == other.output && startTimeout.equals(other.startTimeout)
+                && java.util.Objects.equals(idleTimeout, other.idleTimeout) && retries == other.retries
+                && java.util.Objects.equals(timeLimit, other.timeLimit) && interruptGrace.equals(other.interruptGrace)
+                && maxTasksPerWorker == other.maxTasksPerWorker && maxMemoryGrowthBytes == other.maxMemoryGrowthBytes
+                && Arrays.equals(initializer, other.initializer);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PoolConfig other && workers == other.workers && sameExceptSize(other);
+    }
+
+    @Override
+    public int hashCode() {
+        return workers * 31 + jvmOptions.hashCode();
     }
 }

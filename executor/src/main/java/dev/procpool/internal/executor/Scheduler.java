@@ -1,10 +1,10 @@
 package dev.procpool.internal.executor;
 
-import dev.procpool.TaskSerializationException;
+import dev.procpool.TaskTimeoutException;
+import dev.procpool.WorkerCrashedException;
 import dev.procpool.WorkerStartException;
 import dev.procpool.internal.executor.WorkerHandle.State;
 import dev.procpool.internal.ipc.BackoffIdler;
-import dev.procpool.internal.ipc.JavaSerializer;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.RunTask;
 import dev.procpool.internal.ipc.Message.TaskCancelled;
@@ -14,9 +14,9 @@ import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerStopping;
 import dev.procpool.internal.ipc.Payload;
 import dev.procpool.internal.ipc.Queues;
-import dev.procpool.internal.ipc.RemoteFailure;
 import dev.procpool.internal.ipc.RunningTaskFile;
 import dev.procpool.internal.launcher.WorkerSpec;
+import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,20 +37,22 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The pool's one thread of control. It owns every piece of scheduling state (the tasks waiting for a worker,
- * the workers and what each is running), reads all result queues, dispatches tasks, and reacts to worker
- * exits. Other threads only put work in its inbox and wake it ({@link #submit}, {@link #cancelled},
- * {@link #shutdown}, {@link #shutdownNow}, and the process-exit callbacks), so none of that state needs a lock.
+ * the workers and what each is running), reads all result queues, dispatches tasks, watches time limits, and
+ * reacts to worker exits. Other threads only put work in its inbox and wake it ({@link #submit},
+ * {@link #cancelled}, {@link #shutdown}, {@link #shutdownNow}, {@link #resize}, and the process-exit
+ * callbacks), so none of that state needs a lock.
  */
 public final class Scheduler implements TaskFuture.Canceller {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     /** Consecutive start failures after which the pool stops trying and fails what waits. */
     static final int MAX_CONSECUTIVE_START_FAILURES = 3;
-    /** How long a worker told to stop (shutdown or shutdownNow) may take before it is killed. */
-    private static final long STOP_GRACE_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long[] START_BACKOFF_NS = {0, TimeUnit.MILLISECONDS.toNanos(250), TimeUnit.SECONDS.toNanos(1)};
     private static final long SHUTDOWN_GRACE_NS = TimeUnit.SECONDS.toNanos(10);
-    /** Tasks sent to one worker ahead of its answers. */
-    private static final int DEPTH = 1;
+    private static final long INIT_TASK_ID = -1;
     private static final int MAX_MESSAGES_PER_POLL = 256;
+    /** Tasks sent to a worker ahead of its answers: more when tasks are short, so workers never wait. */
+    private static final int SHORT_TASK_DEPTH = 8;
+    private static final long SHORT_TASK_NS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private enum RunState { RUNNING, SHUTDOWN, STOP, TERMINATED }
 
@@ -69,13 +71,19 @@ public final class Scheduler implements TaskFuture.Canceller {
     // scheduler thread only
     private final ArrayDeque<TaskFuture<?>> pending = new ArrayDeque<>();
     private final List<WorkerHandle> workers = new ArrayList<>();
+    private final Payload initializer;
+    private int maxWorkers;
     private int lastWorkerId;
     private int consecutiveStartFailures;
+    private long nextSpawnNs;
+    private long serviceNsAverage = Long.MAX_VALUE;
 
     public Scheduler(PoolConfig config, WorkerSpec spec, Path poolFolder) {
         this.config = config;
         this.spec = spec;
         this.poolFolder = poolFolder;
+        this.maxWorkers = config.workers();
+        this.initializer = config.initializer() == null ? null : Payload.of(Unpooled.wrappedBuffer(config.initializer()));
         this.starter = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "procpool-starter");
             t.setDaemon(true);
@@ -87,6 +95,10 @@ public final class Scheduler implements TaskFuture.Canceller {
 
     public void start() {
         thread.start();
+    }
+
+    public PoolConfig config() {
+        return config;
     }
 
     // ---------------------------------------------------------------- called from any thread
@@ -114,6 +126,11 @@ public final class Scheduler implements TaskFuture.Canceller {
         post(() -> onCancelled(future, mayInterruptIfRunning));
     }
 
+    /** Changes the number of workers in place: healthy workers are kept, running tasks are not disturbed. */
+    public void resize(int workers) {
+        post(() -> maxWorkers = workers);
+    }
+
     public void shutdown() {
         synchronized (submitLock) {
             if (runState == RunState.RUNNING) {
@@ -128,16 +145,10 @@ public final class Scheduler implements TaskFuture.Canceller {
             if (runState == RunState.TERMINATED) {
                 return List.of();
             }
-            if (runState != RunState.STOP) {
-                runState = RunState.STOP;
-            }
+            runState = RunState.STOP;
         }
         CompletableFuture<List<Runnable>> notStarted = new CompletableFuture<>();
         post(() -> notStarted.complete(stopNow()));
-        if (Thread.currentThread() == thread) {
-            return List.of();
-        }
-        // the scheduler answers within one loop iteration, or has terminated (then nothing was waiting)
         while (true) {
             try {
                 return notStarted.get(50, TimeUnit.MILLISECONDS);
@@ -174,17 +185,16 @@ public final class Scheduler implements TaskFuture.Canceller {
     // ---------------------------------------------------------------- the loop
 
     private void run() {
-        for (int i = 0; i < config.workers(); i++) {
-            spawnWorker();
-        }
         BackoffIdler idler = BackoffIdler.standard();
         while (true) {
             boolean busy = false;
             try {
                 busy |= drainInbox();
                 busy |= pollWorkers();
-                busy |= dispatch();
-                checkDeadlines();
+                long now = System.nanoTime();
+                supervise(now);
+                adjustWorkerCount(now);
+                busy |= dispatch(now);
                 if (runState != RunState.RUNNING) {
                     stopIdleWorkersIfDone();
                     if (workers.isEmpty() && pending.isEmpty() && submitted.isEmpty() && inbox.isEmpty()) {
@@ -212,6 +222,12 @@ public final class Scheduler implements TaskFuture.Canceller {
         }
         TaskFuture<?> future;
         while ((future = submitted.poll()) != null) {
+            if (future.timeLimitNs < 0) {
+                future.timeLimitNs = config.timeLimit() == null ? 0 : config.timeLimit().toNanos();
+            }
+            if (future.retries < 0) {
+                future.retries = config.retries();
+            }
             pending.add(future);
             any = true;
         }
@@ -241,101 +257,126 @@ public final class Scheduler implements TaskFuture.Canceller {
 
     private void handle(WorkerHandle worker, Message message) {
         if (message instanceof TaskCompleted done) {
+            if (done.taskId() == INIT_TASK_ID) {
+                done.result().release();
+                worker.initialized = true;
+                becomeReadyIfDone(worker);
+                return;
+            }
             TaskFuture<?> future = answered(worker, done.taskId());
             if (future != null) {
-                complete(future, done.result());
+                Outcomes.complete(future, done.result());
             } else {
                 done.result().release();
             }
         } else if (message instanceof TaskFailed failed) {
+            if (failed.taskId() == INIT_TASK_ID) {
+                initializerFailed(worker, Outcomes.readThrowable(null, failed.error()));
+                return;
+            }
             TaskFuture<?> future = answered(worker, failed.taskId());
             if (future != null) {
-                fail(future, failed.error());
+                Outcomes.fail(future, failed.error());
             } else {
                 failed.error().release();
             }
         } else if (message instanceof TaskCancelled cancelled) {
-            answered(worker, cancelled.taskId());
+            TaskFuture<?> future = answered(worker, cancelled.taskId());
+            if (future != null && !future.isDone()) { // taken back to balance load, not cancelled by the user
+                future.stealing = false;
+                pending.addFirst(future);
+            }
         } else if (message instanceof WorkerReady ready) {
-            onReady(worker, ready);
-        } else if (message instanceof WorkerStopping) {
+            onHandshake(worker, ready);
+        } else if (message instanceof WorkerStopping stopping) {
             worker.saidGoodbye = true;
+            if (worker.state == State.READY) {
+                worker.state = State.STOPPING; // retiring by itself (recycling): no more tasks for it
+                worker.deadlineNs = System.nanoTime() + SHUTDOWN_GRACE_NS;
+                LOG.debug("{} is retiring: {}", worker, stopping.reason());
+            }
         }
     }
 
     /** Removes the answered task from its worker; null when it is no longer tracked. */
-    private static TaskFuture<?> answered(WorkerHandle worker, long taskId) {
+    private TaskFuture<?> answered(WorkerHandle worker, long taskId) {
         for (Iterator<TaskFuture<?>> it = worker.inFlight.iterator(); it.hasNext(); ) {
             TaskFuture<?> future = it.next();
             if (future.id() == taskId) {
                 it.remove();
                 future.worker = null;
                 future.releaseTask();
+                long now = System.nanoTime();
+                long service = now - Math.max(future.dispatchedNs, worker.lastAnswerNs);
+                worker.lastAnswerNs = now;
+                serviceNsAverage = serviceNsAverage == Long.MAX_VALUE ? service : (serviceNsAverage * 7 + service) / 8;
+                if (worker.inFlight.isEmpty()) {
+                    worker.idleSinceNs = now;
+                }
                 return future;
             }
         }
         return null;
     }
 
-    private static void complete(TaskFuture<?> future, Payload result) {
-        try {
-            future.complete(JavaSerializer.deserialize(result, future.loader()));
-        } catch (Exception | LinkageError e) {
-            future.fail(new TaskSerializationException("the result of " + future
-                    + " could not be read in the parent: " + e, e));
-        } finally {
-            result.release();
-        }
-    }
-
-    private static void fail(TaskFuture<?> future, Payload error) {
-        try {
-            Object thrown = JavaSerializer.deserialize(error, future.loader());
-            if (thrown instanceof RemoteFailure remote) {
-                TaskSerializationException e = new TaskSerializationException(future + ": " + remote.getMessage(), null);
-                e.setStackTrace(remote.getStackTrace());
-                future.fail(e);
-            } else {
-                future.fail((Throwable) thrown);
-            }
-        } catch (Exception | LinkageError e) {
-            future.fail(new TaskSerializationException("the exception thrown by " + future
-                    + " could not be read in the parent: " + e, e));
-        } finally {
-            error.release();
-        }
-    }
-
-    private boolean dispatch() {
+    private boolean dispatch(long now) {
         boolean any = false;
+        int depth = serviceNsAverage < SHORT_TASK_NS ? SHORT_TASK_DEPTH : 1;
         while (!pending.isEmpty()) {
             TaskFuture<?> next = pending.peek();
             if (next.isDone()) { // cancelled while waiting
                 pending.poll().releaseTask();
                 continue;
             }
-            WorkerHandle worker = leastLoadedReadyWorker();
+            WorkerHandle worker = leastLoadedWorker(depth);
             if (worker == null) {
-                break;
+                return any;
             }
             pending.poll();
             try {
                 worker.tasks.write(new RunTask(next.id(), next.task()));
                 worker.inFlight.add(next);
                 next.worker = worker;
+                next.dispatchedNs = now;
                 any = true;
             } catch (IOException | RuntimeException e) {
                 next.releaseTask();
-                next.fail(new TaskSerializationException("could not hand " + next + " to " + worker + ": " + e, e));
+                next.fail(new dev.procpool.TaskSerializationException("could not hand " + next + " to " + worker + ": " + e, e));
             }
         }
+        stealForIdleWorkers();
         return any;
     }
 
-    private WorkerHandle leastLoadedReadyWorker() {
+    /**
+     * Nothing waits, yet a worker is idle while another has tasks queued behind the one it runs (sent ahead
+     * while tasks were short): ask the busy worker to give back its last unstarted task, never interrupting it.
+     */
+    private void stealForIdleWorkers() {
+        int idle = 0;
+        for (WorkerHandle worker : workers) {
+            if (worker.accepting() && worker.inFlight.isEmpty()) {
+                idle++;
+            }
+        }
+        for (int i = 0; i < workers.size() && idle > 0; i++) {
+            WorkerHandle busy = workers.get(i);
+            if (busy.inFlight.size() < 2 || busy.state != State.READY) {
+                continue;
+            }
+            TaskFuture<?> last = busy.inFlight.peekLast();
+            if (!last.stealing && !last.isDone()) {
+                last.stealing = true;
+                busy.process.send(new Message.CancelTask(last.id(), false));
+                idle--;
+            }
+        }
+    }
+
+    private WorkerHandle leastLoadedWorker(int depth) {
         WorkerHandle best = null;
         for (WorkerHandle worker : workers) {
-            if (worker.state == State.READY && worker.inFlight.size() < DEPTH
+            if (worker.accepting() && worker.inFlight.size() < depth
                     && (best == null || worker.inFlight.size() < best.inFlight.size())) {
                 best = worker;
             }
@@ -343,17 +384,155 @@ public final class Scheduler implements TaskFuture.Canceller {
         return best;
     }
 
+    // ---------------------------------------------------------------- supervision: time limits, cancellation
+
+    private void supervise(long now) {
+        for (WorkerHandle worker : workers) {
+            if (worker.slot != null && (worker.state == State.READY || worker.state == State.STOPPING)) {
+                long running = worker.slot.get();
+                if (running != worker.observedTask) {
+                    worker.observedTask = running;
+                    worker.observedSinceNs = now;
+                }
+                if (running > 0) {
+                    enforceTimeLimit(worker, running, now);
+                }
+                if (worker.interruptedTask != 0 && worker.interruptedTask == running && now - worker.killAtNs >= 0) {
+                    worker.kill("task " + running + " did not stop within " + config.interruptGrace().toMillis()
+                            + " ms of being interrupted");
+                    worker.interruptedTask = 0;
+                }
+            }
+            checkDeadline(worker, now);
+        }
+    }
+
+    private void enforceTimeLimit(WorkerHandle worker, long running, long now) {
+        TaskFuture<?> future = worker.inFlight.peekFirst();
+        if (future == null || future.id() != running || future.timeLimitNs <= 0 || worker.interruptedTask == running) {
+            return;
+        }
+        if (now - worker.observedSinceNs < future.timeLimitNs) {
+            return;
+        }
+        future.fail(new TaskTimeoutException(future + " exceeded its time limit of "
+                + TimeUnit.NANOSECONDS.toMillis(future.timeLimitNs) + " ms on " + worker + "; its thread was interrupted,"
+                + " and the worker is replaced if the task does not stop within "
+                + config.interruptGrace().toMillis() + " ms"));
+        interrupt(worker, future);
+    }
+
+    private void interrupt(WorkerHandle worker, TaskFuture<?> future) {
+        worker.process.send(new Message.CancelTask(future.id(), true));
+        if (worker.observedTask == future.id()) {
+            worker.interruptedTask = future.id();
+            worker.killAtNs = System.nanoTime() + config.interruptGrace().toNanos();
+        }
+    }
+
+    private void onCancelled(TaskFuture<?> future, boolean mayInterruptIfRunning) {
+        WorkerHandle worker = future.worker;
+        if (worker == null) {
+            if (pending.remove(future)) {
+                future.releaseTask();
+            }
+            return;
+        }
+        boolean started = worker.slot != null && worker.slot.get() == future.id();
+        if (!started) {
+            worker.process.send(new Message.CancelTask(future.id(), mayInterruptIfRunning)); // the worker skips it
+        } else if (mayInterruptIfRunning) {
+            worker.observedTask = future.id();
+            interrupt(worker, future);
+        }
+    }
+
+    private void checkDeadline(WorkerHandle worker, long now) {
+        if (worker.process == null || now - worker.deadlineNs < 0) {
+            return;
+        }
+        if (worker.state == State.STARTING) {
+            worker.kill("it did not complete its handshake within " + config.startTimeout().toSeconds() + " s");
+        } else if (worker.state == State.STOPPING) {
+            worker.kill("it did not stop within its grace period");
+        } else {
+            return;
+        }
+        worker.deadlineNs = now + config.interruptGrace().toNanos();
+    }
+
     // ---------------------------------------------------------------- worker life cycle
 
-    private void spawnWorker() {
-        WorkerHandle worker = new WorkerHandle(++lastWorkerId, poolFolder.resolve("worker-" + (lastWorkerId)));
-        worker.deadlineNs = System.nanoTime() + config.startTimeout().toNanos();
+    /** Starts workers for waiting tasks (or to keep the pool's size), and retires idle or surplus ones. */
+    private void adjustWorkerCount(long now) {
+        int active = 0;
+        int idle = 0;
+        for (WorkerHandle worker : workers) {
+            if (worker.state != State.STOPPING && worker.state != State.EXITED && worker.endedBecause == null) {
+                active++;
+                if (worker.state != State.READY || worker.inFlight.isEmpty()) {
+                    idle++;
+                }
+            }
+        }
+        int wanted = wantedWorkers(active, idle);
+        for (int i = active; i < wanted && now - nextSpawnNs >= 0; i++) {
+            spawnWorker(now);
+        }
+        int surplus = active - wanted;
+        for (WorkerHandle worker : workers) {
+            if (surplus > 0 && worker.state == State.READY && worker.endedBecause == null && worker.inFlight.isEmpty()) {
+                retire(worker, runState != RunState.RUNNING ? "the pool shut down" : "the pool was resized");
+                surplus--;
+            }
+        }
+        if (config.idleTimeout() != null) {
+            retireIdle(now, active);
+        }
+    }
+
+    private int wantedWorkers(int active, int idle) {
+        if (runState == RunState.STOP || (runState == RunState.SHUTDOWN && pending.isEmpty())) {
+            return 0;
+        }
+        if (config.idleTimeout() == null) {
+            return maxWorkers;
+        }
+        int busy = active - idle;
+        int demand = busy + pending.size();
+        return Math.min(maxWorkers, Math.max(Math.max(config.minWorkers(), Math.min(active, maxWorkers)), demand));
+    }
+
+    private void retireIdle(long now, int active) {
+        long timeout = config.idleTimeout().toNanos();
+        for (WorkerHandle worker : workers) {
+            if (active > config.minWorkers() && worker.state == State.READY && worker.endedBecause == null
+                    && worker.inFlight.isEmpty() && now - worker.idleSinceNs > timeout) {
+                retire(worker, "it was idle for " + config.idleTimeout().toSeconds() + " s");
+                active--;
+            }
+        }
+    }
+
+    private void retire(WorkerHandle worker, String reason) {
+        try {
+            worker.tasks.write(new Message.Shutdown());
+            worker.state = State.STOPPING;
+            worker.endedBecause = reason;
+            worker.deadlineNs = System.nanoTime() + SHUTDOWN_GRACE_NS;
+        } catch (IOException | RuntimeException e) {
+            worker.kill(reason + "; it could not be told to stop: " + e);
+        }
+    }
+
+    private void spawnWorker(long now) {
+        WorkerHandle worker = new WorkerHandle(++lastWorkerId, poolFolder.resolve("worker-" + lastWorkerId));
+        worker.deadlineNs = now + config.startTimeout().toNanos();
         workers.add(worker);
         starter.execute(() -> {
             try {
                 worker.launch(spec);
-                worker.process.onExit().whenComplete((code, error) ->
-                        post(() -> onExit(worker, code == null ? -1 : code)));
+                worker.process.onExit().whenComplete((code, error) -> post(() -> onExit(worker, code == null ? -1 : code)));
                 post(() -> onLaunched(worker));
             } catch (Throwable e) {
                 post(() -> onLaunchFailed(worker, e));
@@ -362,8 +541,18 @@ public final class Scheduler implements TaskFuture.Canceller {
     }
 
     private void onLaunched(WorkerHandle worker) {
-        if (worker.state == State.LAUNCHING) {
-            worker.state = State.STARTING;
+        if (worker.state != State.LAUNCHING) {
+            return;
+        }
+        worker.state = State.STARTING;
+        if (initializer != null) {
+            try {
+                worker.tasks.write(new RunTask(INIT_TASK_ID, initializer));
+            } catch (IOException | RuntimeException e) {
+                initializerFailed(worker, e);
+            }
+        } else {
+            worker.initialized = true;
         }
     }
 
@@ -372,20 +561,43 @@ public final class Scheduler implements TaskFuture.Canceller {
             worker.kill("its queues could not be opened");
         }
         List<String> stderr = worker.process == null ? List.of() : worker.process.lastStderrLines();
-        workerGone(worker);
+        worker.startFailureReported = true;
         startFailed(CrashReports.startFailure(worker.id, worker.pid(), "launching it failed: " + error, stderr, error));
+        workerGone(worker);
     }
 
-    private void onReady(WorkerHandle worker, WorkerReady ready) {
+    private void onHandshake(WorkerHandle worker, WorkerReady ready) {
         if (ready.protocolVersion() != Message.PROTOCOL_VERSION) {
             worker.kill("it speaks protocol " + ready.protocolVersion() + ", not " + Message.PROTOCOL_VERSION
                     + " (mixed procpool versions on the class path?)");
             return;
         }
+        try {
+            worker.openSlot();
+        } catch (IOException e) {
+            worker.kill("its running-task slot could not be opened: " + e);
+            return;
+        }
+        worker.handshook = true;
+        becomeReadyIfDone(worker);
+    }
+
+    private void becomeReadyIfDone(WorkerHandle worker) {
+        if (!worker.handshook || !worker.initialized || worker.state != State.STARTING) {
+            return;
+        }
         worker.ready = true;
         worker.state = State.READY;
+        worker.idleSinceNs = System.nanoTime();
         consecutiveStartFailures = 0;
         LOG.debug("{} ready", worker);
+    }
+
+    private void initializerFailed(WorkerHandle worker, Throwable cause) {
+        worker.kill("its initializer failed: " + cause);
+        worker.startFailureReported = true;
+        startFailed(CrashReports.startFailure(worker.id, worker.pid(), "the pool's initializer threw " + cause,
+                worker.process.lastStderrLines(), cause));
     }
 
     private void onExit(WorkerHandle worker, int exitCode) {
@@ -395,37 +607,41 @@ public final class Scheduler implements TaskFuture.Canceller {
         pollWorker(worker, Integer.MAX_VALUE); // whatever it wrote before it died still counts
         List<String> stderr = worker.process.lastStderrLines();
         if (!worker.ready) {
-            workerGone(worker);
-            String what = worker.killedBecause != null ? worker.killedBecause
-                    : "it exited with code " + exitCode + " before its handshake";
-            if (runState == RunState.RUNNING || !pending.isEmpty()) {
+            if (!worker.startFailureReported && (runState == RunState.RUNNING || !pending.isEmpty())) {
+                String what = worker.endedBecause != null ? worker.endedBecause
+                        : "it exited with code " + exitCode + " before its handshake";
                 startFailed(CrashReports.startFailure(worker.id, worker.pid(), what, stderr, null));
             }
-            return;
-        }
-        if (worker.saidGoodbye || worker.killedBecause != null) {
-            requeueAll(worker);
-        } else {
+        } else if (!worker.saidGoodbye && worker.endedBecause == null) {
             long running = RunningTaskFile.read(worker.folder);
             for (Iterator<TaskFuture<?>> it = worker.inFlight.iterator(); it.hasNext(); ) {
                 TaskFuture<?> future = it.next();
                 if (future.id() == running) {
                     it.remove();
-                    future.releaseTask();
-                    future.fail(CrashReports.crash(worker.id, worker.pid(), exitCode, stderr, future.toString()));
+                    crashed(future, CrashReports.crash(worker.id, worker.pid(), exitCode, stderr, future.toString()));
                 }
             }
             LOG.warn("procpool {} exited with code {}{}; starting a replacement", worker, exitCode,
                     running == 0 ? " while idle" : " while running task " + running);
-            requeueAll(worker);
         }
         workerGone(worker);
-        if (runState == RunState.RUNNING || (runState == RunState.SHUTDOWN && !pending.isEmpty())) {
-            spawnWorker();
+    }
+
+    /** A crash is blamed on the task that was running; it runs again while it has retries left. */
+    private void crashed(TaskFuture<?> future, WorkerCrashedException crash) {
+        future.worker = null;
+        future.crashes.add(crash);
+        if (future.isDone()) {
+            future.releaseTask();
+        } else if (future.crashes.size() <= future.retries) {
+            pending.addFirst(future);
+        } else {
+            future.releaseTask();
+            future.fail(CrashReports.finalCrash(future.toString(), future.crashes));
         }
     }
 
-    /** Tasks a dead worker had not started go back to the front of the line, in their order. */
+    /** Tasks a gone worker had not started go back to the front of the line, in their order. */
     private void requeueAll(WorkerHandle worker) {
         while (!worker.inFlight.isEmpty()) {
             TaskFuture<?> future = worker.inFlight.pollLast();
@@ -449,9 +665,7 @@ public final class Scheduler implements TaskFuture.Canceller {
         consecutiveStartFailures++;
         LOG.warn("procpool: {}", failure.getMessage());
         if (consecutiveStartFailures < MAX_CONSECUTIVE_START_FAILURES) {
-            if (runState == RunState.RUNNING || !pending.isEmpty()) {
-                spawnWorker();
-            }
+            nextSpawnNs = System.nanoTime() + START_BACKOFF_NS[Math.min(consecutiveStartFailures, START_BACKOFF_NS.length - 1)];
             return;
         }
         // Stop trying: a configuration that failed three times in a row will not start the fourth time.
@@ -469,20 +683,6 @@ public final class Scheduler implements TaskFuture.Canceller {
         }
     }
 
-    private void onCancelled(TaskFuture<?> future, boolean mayInterruptIfRunning) {
-        WorkerHandle worker = future.worker;
-        if (worker == null) {
-            if (pending.remove(future)) {
-                future.releaseTask();
-            }
-            return;
-        }
-        // The worker skips it if it has not started, or interrupts it if asked to; either way it answers.
-        if (mayInterruptIfRunning || worker.inFlight.peekFirst() != future) {
-            worker.process.send(new Message.CancelTask(future.id()));
-        }
-    }
-
     // ---------------------------------------------------------------- shutdown
 
     private void stopIdleWorkersIfDone() {
@@ -491,17 +691,11 @@ public final class Scheduler implements TaskFuture.Canceller {
         }
         for (WorkerHandle worker : workers) {
             if (worker.state == State.READY && worker.inFlight.isEmpty()) {
-                try {
-                    worker.tasks.write(new Message.Shutdown());
-                    worker.state = State.STOPPING;
-                    worker.deadlineNs = System.nanoTime() + SHUTDOWN_GRACE_NS;
-                } catch (IOException | RuntimeException e) {
-                    worker.kill("it could not be told to shut down: " + e);
-                }
+                retire(worker, "the pool shut down");
             } else if (worker.state == State.STARTING) {
                 worker.kill("the pool shut down before it was needed");
                 worker.state = State.STOPPING;
-                worker.deadlineNs = System.nanoTime() + STOP_GRACE_NS;
+                worker.deadlineNs = System.nanoTime() + config.interruptGrace().toNanos();
             }
         }
     }
@@ -525,31 +719,22 @@ public final class Scheduler implements TaskFuture.Canceller {
             } else if (worker.state == State.STARTING) {
                 worker.kill("the pool was stopped before it was needed");
             }
+            if (worker.endedBecause == null) {
+                worker.endedBecause = "the pool was stopped";
+            }
             if (worker.state != State.LAUNCHING) {
                 worker.state = State.STOPPING;
             }
-            worker.deadlineNs = System.nanoTime() + STOP_GRACE_NS;
+            worker.deadlineNs = System.nanoTime() + config.interruptGrace().toNanos();
         }
         return notStarted;
     }
 
-    private void checkDeadlines() {
-        long now = System.nanoTime();
-        for (WorkerHandle worker : workers) {
-            if (now - worker.deadlineNs < 0 || worker.process == null) {
-                continue;
-            }
-            if (worker.state == State.STARTING) {
-                worker.kill("it did not complete its handshake within " + config.startTimeout().toSeconds() + " s");
-            } else if (worker.state == State.STOPPING) {
-                worker.kill("it did not stop within its grace period");
-            }
-            worker.deadlineNs = now + STOP_GRACE_NS;
-        }
-    }
-
     private void terminate() {
         starter.shutdown();
+        if (initializer != null) {
+            initializer.release();
+        }
         Queues.releaseClosedQueues();
         if (!Queues.deleteTree(poolFolder)) {
             LOG.warn("procpool: could not delete {}", poolFolder);

@@ -35,6 +35,16 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
 
     /** The worker running the task; scheduler thread only. */
     WorkerHandle worker;
+    /** When it was last handed to a worker (parent's clock); scheduler thread only. */
+    long dispatchedNs;
+    /** Asked back from a worker that had not started it, to run on an idle one; scheduler thread only. */
+    boolean stealing;
+    /** Soft time limit in ns, 0 for none, -1 for the pool's; set before submission. */
+    long timeLimitNs = -1;
+    /** Retries after worker crashes, -1 for the pool's; set before submission. */
+    int retries = -1;
+    /** The crashes this task has suffered so far; scheduler thread only. */
+    final java.util.List<dev.procpool.WorkerCrashedException> crashes = new java.util.ArrayList<>(0);
 
     TaskFuture(Object owner, long id, String description, Payload task, ClassLoader loader, boolean runnable, Object runnableResult) {
         this.owner = owner;
@@ -64,6 +74,12 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
 
     Payload task() {
         return task;
+    }
+
+    /** Applies per-task settings; call before the task is submitted. Negative values mean the pool's. */
+    public void limits(long timeLimitNs, int retries) {
+        this.timeLimitNs = timeLimitNs;
+        this.retries = retries;
     }
 
     void attach(Canceller canceller) {

@@ -3,6 +3,7 @@ package dev.procpool.internal.executor;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.Queues;
+import dev.procpool.internal.ipc.RunningTaskFile;
 import dev.procpool.internal.launcher.WorkerProcess;
 import dev.procpool.internal.launcher.WorkerSpec;
 
@@ -12,9 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 
 /**
- * The parent's record of one worker: its process, the two queues it shares with it, and the tasks sent to it
- * and not yet answered, in the order sent. {@link #launch} runs on a starter thread; everything else on the
- * scheduler thread, which sees the launched fields through the scheduler's inbox.
+ * The parent's record of one worker: its process, the two queues it shares with it, its running-task slot,
+ * and the tasks sent to it and not yet answered, in the order sent. {@link #launch} runs on a starter thread;
+ * everything else on the scheduler thread, which sees the launched fields through the scheduler's inbox.
  */
 final class WorkerHandle {
     enum State { LAUNCHING, STARTING, READY, STOPPING, EXITED }
@@ -25,12 +26,29 @@ final class WorkerHandle {
     WorkerProcess process;
     ChannelWriter tasks;
     ChannelReader results;
+    RunningTaskFile slot;
     final ArrayDeque<TaskFuture<?>> inFlight = new ArrayDeque<>();
+
+    boolean handshook;
+    boolean initialized;
     boolean ready;
     boolean saidGoodbye;
-    /** Why the pool killed this worker, or null; a worker the pool killed did not crash. */
-    String killedBecause;
+    boolean startFailureReported;
+    /** Why the pool killed or retired this worker, or null; such a worker did not crash. */
+    String endedBecause;
+    /** Launch or stop deadline, by state. */
     long deadlineNs;
+
+    /** The task the slot showed last, and since when (parent's clock). */
+    long observedTask;
+    long observedSinceNs;
+    /** A task that was interrupted (time limit, cancel) and the time by which it must have ended. */
+    long interruptedTask;
+    long killAtNs;
+    /** When the worker last answered a task. */
+    long lastAnswerNs;
+    /** When the worker last had nothing to do. */
+    long idleSinceNs;
 
     WorkerHandle(int id, Path folder) {
         this.id = id;
@@ -45,13 +63,22 @@ final class WorkerHandle {
         results = ChannelReader.open(folder.resolve("results"));
     }
 
+    /** Called on the handshake: the worker has created its slot by then. */
+    void openSlot() throws IOException {
+        slot = RunningTaskFile.openForReading(folder);
+    }
+
     long pid() {
         return process == null ? -1 : process.pid();
     }
 
+    boolean accepting() {
+        return state == State.READY && endedBecause == null;
+    }
+
     void kill(String reason) {
-        if (killedBecause == null) {
-            killedBecause = reason;
+        if (endedBecause == null) {
+            endedBecause = reason;
         }
         if (process != null) {
             process.kill();
@@ -66,6 +93,7 @@ final class WorkerHandle {
         if (results != null) {
             results.close();
         }
+        slot = null;
         Queues.releaseClosedQueues();
         Queues.deleteTree(folder);
     }

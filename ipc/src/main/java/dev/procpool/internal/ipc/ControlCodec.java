@@ -11,12 +11,15 @@ import java.io.IOException;
  * the operating system closes it when the parent dies, however it dies, and the worker reads end-of-file.
  */
 public final class ControlCodec {
+    /** A cancel that must not interrupt a task that has already started. */
+    private static final byte SKIP_TASK = 5;
+
     private ControlCodec() {
     }
 
     public static void write(Message.Command command, DataOutputStream out) throws IOException {
         if (command instanceof Message.CancelTask cancel) {
-            out.writeByte(MessageCodec.CANCEL_TASK);
+            out.writeByte(cancel.interrupt() ? MessageCodec.CANCEL_TASK : SKIP_TASK);
             out.writeLong(cancel.taskId());
         } else if (command instanceof Message.StopNow) {
             out.writeByte(MessageCodec.STOP_NOW);
@@ -37,8 +40,8 @@ public final class ControlCodec {
         } catch (EOFException e) {
             return null;
         }
-        if (type == MessageCodec.CANCEL_TASK) {
-            return new Message.CancelTask(taskId);
+        if (type == MessageCodec.CANCEL_TASK || type == SKIP_TASK) {
+            return new Message.CancelTask(taskId, type == MessageCodec.CANCEL_TASK);
         }
         if (type == MessageCodec.STOP_NOW) {
             return new Message.StopNow();

@@ -21,8 +21,11 @@ public sealed interface Message permits Message.Command, Message.Event {
     record RunTask(long taskId, Payload task) implements Command {
     }
 
-    /** Skip the task if it has not started; interrupt its thread if it is running. Sent on the control pipe. */
-    record CancelTask(long taskId) implements Command {
+    /**
+     * Skip the task if it has not started; if it is running, interrupt its thread when {@code interrupt} is set
+     * (else let it finish). Sent on the control pipe, so it overtakes queued tasks.
+     */
+    record CancelTask(long taskId, boolean interrupt) implements Command {
     }
 
     /** Finish the tasks already sent, say goodbye, exit. Sent in order on the task queue. */

@@ -62,6 +62,7 @@ final class MessageCodec {
             payloadMessage(out, TASK_FAILED, m.taskId(), m.error());
         } else if (message instanceof CancelTask m) {
             header(out, CANCEL_TASK, m.taskId());
+            out.writeByte(m.interrupt() ? (byte) 1 : (byte) 0);
         } else if (message instanceof TaskCancelled m) {
             header(out, TASK_CANCELLED, m.taskId());
         } else if (message instanceof Shutdown) {
@@ -85,7 +86,7 @@ final class MessageCodec {
         long taskId = in.readLong();
         return switch (type) {
             case RUN_TASK -> new RunTask(taskId, readPayload(in, folder));
-            case CANCEL_TASK -> new CancelTask(taskId);
+            case CANCEL_TASK -> new CancelTask(taskId, in.readByte() != 0);
             case SHUTDOWN -> new Shutdown();
             case STOP_NOW -> new StopNow();
             case WORKER_READY -> new WorkerReady(in.readInt(), in.readLong());

@@ -10,8 +10,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * Eight bytes of shared memory in which a worker keeps the id of the task it is running (0 between tasks).
  * After a worker dies the parent reads it to blame exactly the task that was running, and no task that was
- * merely queued behind it. A plain memory write per task: no message, no system call. Written by the worker's
- * task thread, read by the parent only after the worker has exited.
+ * merely queued behind it. While the worker lives, the parent reads it too ({@link #openForReading}) to learn
+ * when a task starts, which drives time limits and cancellation. A plain memory write per task: no message, no
+ * system call. Written by the worker's task thread; read by the parent's scheduler thread.
  */
 public final class RunningTaskFile {
     static final String NAME = "running-task";
@@ -31,6 +32,18 @@ public final class RunningTaskFile {
 
     public void set(long taskId) {
         slot.putLong(0, taskId);
+    }
+
+    /** The parent's live view of a worker's slot; the worker creates the file before its handshake. */
+    public static RunningTaskFile openForReading(Path folder) throws IOException {
+        try (FileChannel channel = FileChannel.open(folder.resolve(NAME), StandardOpenOption.READ)) {
+            return new RunningTaskFile(channel.map(FileChannel.MapMode.READ_ONLY, 0, Long.BYTES));
+        }
+    }
+
+    /** The task running now, or 0. */
+    public long get() {
+        return slot.getLong(0);
     }
 
     /** The task the worker was running when it stopped, or 0 if none (or it never wrote the file). */

@@ -47,6 +47,7 @@ final class TaskLoop {
     private final Thread runner = Thread.currentThread();
     private final Set<Long> cancelledBeforeStart = ConcurrentHashMap.newKeySet();
     private final Object runningLock = new Object();
+    private final Recycling recycling = Recycling.fromSystemProperties();
     private long runningTaskId; // guarded by runningLock
     private volatile boolean stopping;
 
@@ -79,15 +80,24 @@ final class TaskLoop {
             idler.reset();
             if (message instanceof RunTask task) {
                 runTask(task);
+                String retire = task.taskId() > 0 ? recycling.afterTask() : null; // the initializer does not count
+                if (retire != null) {
+                    exitCleanly(retire);
+                }
             } else if (message instanceof Shutdown) {
-                stopping = true;
-                results.write(new WorkerStopping("shutdown"));
-                closeQueues();
-                System.exit(0);
+                exitCleanly("shutdown");
             }
         }
         // StopNow: the control thread says goodbye and ends the JVM
         LockSupport.park(this);
+    }
+
+    /** Says goodbye (so the parent knows this is no crash) and exits; tasks sent after this one are requeued. */
+    private void exitCleanly(String reason) throws IOException {
+        stopping = true;
+        results.write(new WorkerStopping(reason));
+        closeQueues();
+        System.exit(0);
     }
 
     private void runTask(RunTask message) throws IOException {
@@ -205,7 +215,7 @@ final class TaskLoop {
             Message.Command command;
             while ((command = ControlCodec.read(in)) != null) {
                 if (command instanceof CancelTask cancel) {
-                    cancel(cancel.taskId());
+                    cancel(cancel.taskId(), cancel.interrupt());
                 } else if (command instanceof StopNow) {
                     stopNow();
                 }
@@ -216,10 +226,12 @@ final class TaskLoop {
         parentGone("its control pipe closed");
     }
 
-    private void cancel(long taskId) {
+    private void cancel(long taskId, boolean interrupt) {
         synchronized (runningLock) {
             if (runningTaskId == taskId) {
-                runner.interrupt();
+                if (interrupt) {
+                    runner.interrupt();
+                }
                 return;
             }
         }

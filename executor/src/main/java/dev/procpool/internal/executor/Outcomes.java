@@ -1,0 +1,46 @@
+package dev.procpool.internal.executor;
+
+import dev.procpool.TaskSerializationException;
+import dev.procpool.internal.ipc.JavaSerializer;
+import dev.procpool.internal.ipc.Payload;
+import dev.procpool.internal.ipc.RemoteFailure;
+
+/** Reads a worker's answer into a task's future. Scheduler thread; releases the payload. */
+final class Outcomes {
+    private Outcomes() {
+    }
+
+    static void complete(TaskFuture<?> future, Payload result) {
+        try {
+            future.complete(JavaSerializer.deserialize(result, future.loader()));
+        } catch (Exception | LinkageError e) {
+            future.fail(new TaskSerializationException("the result of " + future
+                    + " could not be read in the parent: " + e, e));
+        } finally {
+            result.release();
+        }
+    }
+
+    static void fail(TaskFuture<?> future, Payload error) {
+        future.fail(readThrowable(future, error));
+    }
+
+    /** The exception a task threw, or what stands for it when it cannot be read. */
+    static Throwable readThrowable(TaskFuture<?> future, Payload error) {
+        try {
+            Object thrown = JavaSerializer.deserialize(error, future == null ? Outcomes.class.getClassLoader() : future.loader());
+            if (thrown instanceof RemoteFailure remote) {
+                TaskSerializationException e = new TaskSerializationException(
+                        (future == null ? "" : future + ": ") + remote.getMessage(), null);
+                e.setStackTrace(remote.getStackTrace());
+                return e;
+            }
+            return (Throwable) thrown;
+        } catch (Exception | LinkageError e) {
+            return new TaskSerializationException("the exception thrown by " + (future == null ? "a task" : future)
+                    + " could not be read in the parent: " + e, e);
+        } finally {
+            error.release();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.procpool.internal.worker;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Decides, after each task, whether this worker should retire: after a number of tasks, or when its memory
+ * (heap used after a full collection, or resident set size) has grown past a bound since its first task.
+ * Memory is looked at most once a second; a full collection is forced only when the cheap numbers suggest
+ * growth, so a healthy worker pays one reading per second. Task thread only.
+ */
+public final class Recycling {
+    public static final String MAX_TASKS_PROPERTY = "procpool.worker.maxTasks";
+    public static final String MAX_MEMORY_GROWTH_PROPERTY = "procpool.worker.maxMemoryGrowth";
+    private static final long CHECK_INTERVAL_NS = 1_000_000_000L;
+
+    private final long maxTasks;
+    private final long maxGrowthBytes;
+    private long tasks;
+    private long nextCheckNs;
+    private long baseHeap = -1;
+    private long baseRss = -1;
+
+    Recycling(long maxTasks, long maxGrowthBytes) {
+        this.maxTasks = maxTasks;
+        this.maxGrowthBytes = maxGrowthBytes;
+    }
+
+    static Recycling fromSystemProperties() {
+        return new Recycling(Long.getLong(MAX_TASKS_PROPERTY, 0), Long.getLong(MAX_MEMORY_GROWTH_PROPERTY, 0));
+    }
+
+    /** Call after each task; returns why the worker should retire, or null. */
+    String afterTask() {
+        tasks++;
+        if (maxTasks > 0 && tasks >= maxTasks) {
+            return "recycled after " + tasks + " tasks (maxTasksPerWorker)";
+        }
+        if (maxGrowthBytes <= 0) {
+            return null;
+        }
+        long now = System.nanoTime();
+        if (now - nextCheckNs < 0) {
+            return null;
+        }
+        nextCheckNs = now + CHECK_INTERVAL_NS;
+        if (baseHeap < 0) {
+            System.gc();
+            baseHeap = heapUsed();
+            baseRss = residentSetSize();
+            return null;
+        }
+        if (heapUsed() - baseHeap <= maxGrowthBytes && residentSetSize() - baseRss <= maxGrowthBytes) {
+            return null;
+        }
+        System.gc(); // what is still in use after a full collection is the real growth
+        long heapGrowth = heapUsed() - baseHeap;
+        long rssGrowth = residentSetSize() - baseRss;
+        if (heapGrowth > maxGrowthBytes || rssGrowth > maxGrowthBytes) {
+            return "recycled after its memory grew by " + (Math.max(heapGrowth, rssGrowth) >> 20)
+                    + " MiB (heap after GC +" + (heapGrowth >> 20) + " MiB, resident +" + (rssGrowth >> 20)
+                    + " MiB; maxMemoryGrowth is " + (maxGrowthBytes >> 20) + " MiB)";
+        }
+        return null;
+    }
+
+    private static long heapUsed() {
+        long used = 0;
+        List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
+        for (MemoryPoolMXBean pool : pools) {
+            if (pool.getType() == MemoryType.HEAP) {
+                used += pool.getUsage().getUsed();
+            }
+        }
+        return used;
+    }
+
+    /** Resident set size where the OS tells it cheaply (Linux), else 0 so that only the heap counts. */
+    static long residentSetSize() {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return 0;
+        }
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // fall through: treat as unknown
+        }
+        return 0;
+    }
+}
