@@ -1,15 +1,12 @@
 package dev.procpool;
 
 import dev.procpool.internal.executor.MapChunk;
-import dev.procpool.internal.executor.OutputSinks;
-import dev.procpool.internal.executor.WorkerDefaults;
 import dev.procpool.internal.executor.PoolConfig;
 import dev.procpool.internal.executor.PoolFolders;
 import dev.procpool.internal.executor.Scheduler;
 import dev.procpool.internal.executor.TaskFuture;
 import dev.procpool.internal.executor.Tasks;
 import dev.procpool.internal.ipc.ChronicleAccess;
-import dev.procpool.internal.launcher.WorkerSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -643,12 +640,9 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
                 throw new IllegalArgumentException("minWorkers must be <= workers, was " + minWorkers + " > " + workers);
             }
             Duration idle = idleTimeoutSet ? idleTimeout : sharedPool ? Duration.ofMinutes(5) : null;
-            int perWorker = WorkerDefaults.processorsPerWorker(Runtime.getRuntime().availableProcessors(), workers);
-            List<String> options = WorkerDefaults.jvmOptions(jvmOptions, limitNativeThreads, perWorker,
-                    maxTasksPerWorker, maxMemoryGrowthBytes);
-            Map<String, String> env = WorkerDefaults.environment(environment, limitNativeThreads, perWorker, System::getenv);
-            return new PoolConfig(workers, minWorkers, options, env, workingDirectory, workerOutput, startTimeout, idle,
-                    retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes, initializer);
+            return new PoolConfig(workers, minWorkers, jvmOptions, environment, workingDirectory, workerOutput,
+                    startTimeout, idle, retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes,
+                    initializer, limitNativeThreads);
         }
 
         ProcessPoolExecutor build(PoolConfig config) {
@@ -656,10 +650,8 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
             if (!missing.isEmpty()) {
                 throw new IllegalStateException(MissingFlags.message(missing));
             }
-            WorkerSpec spec = WorkerSpec.ofCurrentJvm(config.jvmOptions(), config.environment(),
-                    config.workingDirectory(), OutputSinks.of(config.output()));
             Path folder = PoolFolders.create();
-            Scheduler scheduler = new Scheduler(config, spec, folder);
+            Scheduler scheduler = new Scheduler(config, folder);
             scheduler.start();
             return new ProcessPoolExecutor(scheduler, config.workers());
         }

@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The immutable settings of one pool, checked by the builder. {@code idleTimeout}, {@code timeLimit} may be
+ * The immutable settings of one pool, as the user gave them (the defaults procpool adds to each worker's
+ * options depend on the pool's current size and are derived when a worker starts), checked by the builder. {@code idleTimeout}, {@code timeLimit} may be
  * null (none); {@code initializer} is the serialized initializer, or null.
  */
 public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, Map<String, String> environment,
                          Path workingDirectory, WorkerOutput output, Duration startTimeout, Duration idleTimeout,
                          int retries, Duration timeLimit, Duration interruptGrace, long maxTasksPerWorker,
-                         long maxMemoryGrowthBytes, byte[] initializer) {
+                         long maxMemoryGrowthBytes, byte[] initializer, boolean limitNativeThreads) {
     public PoolConfig {
         jvmOptions = List.copyOf(jvmOptions);
         environment = Map.copyOf(environment);
@@ -29,7 +30,7 @@ public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, M
                 && java.util.Objects.equals(idleTimeout, other.idleTimeout) && retries == other.retries
                 && java.util.Objects.equals(timeLimit, other.timeLimit) && interruptGrace.equals(other.interruptGrace)
                 && maxTasksPerWorker == other.maxTasksPerWorker && maxMemoryGrowthBytes == other.maxMemoryGrowthBytes
-                && Arrays.equals(initializer, other.initializer);
+                && Arrays.equals(initializer, other.initializer) && limitNativeThreads == other.limitNativeThreads;
     }
 
     @Override

@@ -57,7 +57,7 @@ public final class Scheduler implements TaskFuture.Canceller {
     private enum RunState { RUNNING, SHUTDOWN, STOP, TERMINATED }
 
     private final PoolConfig config;
-    private final WorkerSpec spec;
+    private final WorkerSpec.OutputSink output;
     private final Path poolFolder;
     private final Thread thread;
     private final ExecutorService starter;
@@ -78,9 +78,9 @@ public final class Scheduler implements TaskFuture.Canceller {
     private long nextSpawnNs;
     private long serviceNsAverage = Long.MAX_VALUE;
 
-    public Scheduler(PoolConfig config, WorkerSpec spec, Path poolFolder) {
+    public Scheduler(PoolConfig config, Path poolFolder) {
         this.config = config;
-        this.spec = spec;
+        this.output = OutputSinks.of(config.output());
         this.poolFolder = poolFolder;
         this.maxWorkers = config.workers();
         this.initializer = config.initializer() == null ? null : Payload.of(Unpooled.wrappedBuffer(config.initializer()));
@@ -529,6 +529,7 @@ public final class Scheduler implements TaskFuture.Canceller {
         WorkerHandle worker = new WorkerHandle(++lastWorkerId, poolFolder.resolve("worker-" + lastWorkerId));
         worker.deadlineNs = now + config.startTimeout().toNanos();
         workers.add(worker);
+        WorkerSpec spec = workerSpec();
         starter.execute(() -> {
             try {
                 worker.launch(spec);
@@ -538,6 +539,17 @@ public final class Scheduler implements TaskFuture.Canceller {
                 post(() -> onLaunchFailed(worker, e));
             }
         });
+    }
+
+    /** procpool's defaults for a new worker depend on the pool's size now (threads per worker). */
+    private WorkerSpec workerSpec() {
+        int perWorker = WorkerDefaults.processorsPerWorker(Runtime.getRuntime().availableProcessors(), maxWorkers);
+        boolean limit = config.limitNativeThreads();
+        return WorkerSpec.ofCurrentJvm(
+                WorkerDefaults.jvmOptions(config.jvmOptions(), limit, perWorker, config.maxTasksPerWorker(),
+                        config.maxMemoryGrowthBytes()),
+                WorkerDefaults.environment(config.environment(), limit, perWorker, System::getenv),
+                config.workingDirectory(), output);
     }
 
     private void onLaunched(WorkerHandle worker) {

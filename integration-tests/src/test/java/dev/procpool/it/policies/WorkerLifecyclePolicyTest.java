@@ -1,0 +1,135 @@
+package dev.procpool.it.policies;
+
+import dev.procpool.ProcessPoolExecutor;
+import dev.procpool.SerializableCallable;
+import dev.procpool.WorkerStartException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WorkerLifecyclePolicyTest {
+
+    /** Keeps 5 MB more in a static list on every call (20 calls a second at most): a leak. Returns its pid. */
+    static final class LeakingTask implements SerializableCallable<Long> {
+        static final List<byte[]> LEAK = new ArrayList<>();
+
+        @Override
+        public Long call() throws InterruptedException {
+            Thread.sleep(50); // memory is looked at once a second: let the leak span a few seconds
+            byte[] chunk = new byte[5 << 20];
+            java.util.Arrays.fill(chunk, (byte) 1);
+            LEAK.add(chunk);
+            return ProcessHandle.current().pid();
+        }
+    }
+
+    /** Counts the tasks run by this worker JVM since its initializer ran. */
+    static final class Counter {
+        static int initialized;
+    }
+
+    @Test
+    void maxTasksPerWorker_workerRetiresAfterN_noTaskFails() throws Exception {
+        try (ProcessPoolExecutor pool = Pools.small(1).maxTasksPerWorker(3).build()) {
+            List<Long> pids = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                pids.add(pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(3, new HashSet<>(pids).size(), "three workers served three tasks each: " + pids);
+            assertEquals(pids.get(0), pids.get(2));
+            assertNotEquals(pids.get(2), pids.get(3));
+        }
+    }
+
+    @Test
+    void leakingTaskUnderMemoryBound_workerReplaced_noTaskFails() throws Exception {
+        try (ProcessPoolExecutor pool = Pools.small(1).jvmOptions(List.of("-Xmx512m", "-XX:+UseSerialGC"))
+                .maxMemoryGrowth(64L << 20).build()) {
+            Set<Long> pids = new HashSet<>();
+            List<Future<Long>> futures = new ArrayList<>();
+            for (int i = 0; i < 60; i++) { // 300 MB of leaks in all; one worker could hold only 512 MB
+                futures.add(pool.submit(new LeakingTask()));
+            }
+            for (Future<Long> future : futures) {
+                pids.add(future.get(120, TimeUnit.SECONDS));
+            }
+            assertTrue(pids.size() >= 2, "the leaking worker was recycled at least once: " + pids);
+        }
+    }
+
+    @Test
+    void idleTimeout_workersExit_andStartAgainOnDemand_minWorkersStayWarm() throws Exception {
+        try (ProcessPoolExecutor pool = Pools.small(2).minWorkers(1).idleTimeout(Duration.ofMillis(500)).build()) {
+            pool.invokeAll(List.<SerializableCallable<Integer>>of(() -> 1, () -> 2, () -> 3, () -> 4));
+            await().atMost(Duration.ofSeconds(20)).until(() -> Pools.liveWorkerPids().size() == 1);
+            List<Future<String>> busy = pool.invokeAll(List.of(sleepy(300), sleepy(300), sleepy(300)));
+            for (Future<String> f : busy) {
+                assertEquals("done", f.get());
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> Pools.liveWorkerPids().size() == 1);
+        }
+    }
+
+    private static SerializableCallable<String> sleepy(long millis) {
+        return () -> {
+            Thread.sleep(millis);
+            return "done";
+        };
+    }
+
+    @Test
+    void initializer_runsOncePerWorker_beforeItsFirstTask() throws Exception {
+        try (ProcessPoolExecutor pool = Pools.small(2).initializer(() -> Counter.initialized++).build()) {
+            for (int i = 0; i < 6; i++) {
+                assertEquals(1, pool.submit(() -> Counter.initialized).get(60, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void failingInitializer_tasksFailWithWorkerStartException_noEndlessRespawn() throws Exception {
+        try (ProcessPoolExecutor pool = Pools.small(1).initializer(() -> {
+            throw new IllegalStateException("no licence server");
+        }).build()) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> pool.submit(() -> 1).get(120, TimeUnit.SECONDS));
+            WorkerStartException start = assertInstanceOf(WorkerStartException.class, e.getCause());
+            assertInstanceOf(IllegalStateException.class, start.getCause());
+            assertEquals("no licence server", start.getCause().getMessage());
+            assertTrue(pool.isShutdown(), "a pool whose workers cannot start stops trying");
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void nativeThreadLimits_defaultToCpusPerWorker_userValuesWin() throws Exception {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        int expected = Math.max(1, cpus / 2);
+        try (ProcessPoolExecutor pool = Pools.small(2).build()) {
+            assertEquals(List.of(expected, expected), pool.submit(() -> List.of(
+                    Runtime.getRuntime().availableProcessors(),
+                    Integer.parseInt(System.getenv("OMP_NUM_THREADS")))).get(60, TimeUnit.SECONDS));
+        }
+        try (ProcessPoolExecutor pool = Pools.small(2).environment(Map.of("OMP_NUM_THREADS", "7"))
+                .jvmOptions(List.of("-XX:ActiveProcessorCount=3")).build()) {
+            assertEquals(List.of(3, 7, expected), pool.submit(() -> List.of(
+                    Runtime.getRuntime().availableProcessors(),
+                    Integer.parseInt(System.getenv("OMP_NUM_THREADS")),
+                    Integer.parseInt(System.getenv("OPENBLAS_NUM_THREADS")))).get(60, TimeUnit.SECONDS));
+        }
+    }
+}
