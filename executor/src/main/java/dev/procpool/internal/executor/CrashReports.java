@@ -15,11 +15,14 @@ final class CrashReports {
     private CrashReports() {
     }
 
-    static WorkerCrashedException crash(int workerId, long pid, int exitCode, List<String> stderr, String task) {
+    static WorkerCrashedException crash(int workerId, long pid, int exitCode, List<String> stderr,
+                                        List<String> stdout, String task) {
         String signal = Platform.describeExitCode(Platform.current(), exitCode);
+        List<String> both = new java.util.ArrayList<>(stdout);
+        both.addAll(stderr);
         String message = "worker " + workerId + " (pid " + pid + ") exited with code " + exitCode
                 + (signal == null ? "" : " (" + signal + ")") + " while running " + task + ": "
-                + likelyCause(exitCode, signal, stderr) + stderrSection(stderr);
+                + likelyCause(exitCode, signal, both) + stderrSection(stderr);
         return new WorkerCrashedException(message, workerId, pid, exitCode, signal, stderr);
     }
 
@@ -51,7 +54,9 @@ final class CrashReports {
         return new WorkerStartException(message, stderr, cause);
     }
 
-    static String likelyCause(int exitCode, String signal, List<String> stderr) {
+    /** {@code output} holds the worker's last stdout and stderr lines: the JVM writes some reports to each. */
+    static String likelyCause(int exitCode, String signal, List<String> output) {
+        List<String> stderr = output;
         String oom = find(stderr, "java.lang.OutOfMemoryError");
         if (oom != null) {
             return "it ran out of memory (" + oom.trim() + "); workers exit on an OutOfMemoryError. Give workers more "
@@ -65,8 +70,9 @@ final class CrashReports {
         }
         String exit = find(stderr, EXIT_MARKER);
         if (exit != null) {
-            return "the task called System.exit(" + exitCode + "), which ends the worker JVM; "
-                    + exit.substring(exit.indexOf(EXIT_MARKER) + "procpool: ".length());
+            int at = exit.indexOf(" at ");
+            return "the task called System.exit(" + exitCode + "), which ends the worker JVM"
+                    + (at < 0 ? "" : "; it was called" + exit.substring(at));
         }
         if ("SIGKILL".equals(signal)) {
             return "it was killed with SIGKILL, from outside (kill -9) or by the operating system, "

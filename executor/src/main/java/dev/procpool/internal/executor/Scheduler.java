@@ -630,7 +630,8 @@ public final class Scheduler implements TaskFuture.Canceller {
                 TaskFuture<?> future = it.next();
                 if (future.id() == running) {
                     it.remove();
-                    crashed(future, CrashReports.crash(worker.id, worker.pid(), exitCode, stderr, future.toString()));
+                    crashed(future, CrashReports.crash(worker.id, worker.pid(), exitCode, stderr,
+                            worker.process.lastStdoutLines(), future.toString()));
                 }
             }
             LOG.warn("procpool {} exited with code {}{}; starting a replacement", worker, exitCode,

@@ -48,10 +48,34 @@ public final class Tasks {
         return future.owner() == this;
     }
 
-    /** A task's class name without the hidden-class suffix lambdas carry. */
+    /** How a task is named in messages: its class, or for a lambda the method it compiles to. */
     public static String describe(Object task) {
-        String name = task.getClass().getName();
+        Class<?> type = task.getClass();
+        String name = NAMES.get(type);
+        if (name == null) {
+            name = computeName(type, task);
+            NAMES.putIfAbsent(type, name);
+        }
+        return name;
+    }
+
+    /** One entry per task class; lambda classes are few (one per lambda expression in the code). */
+    private static final java.util.concurrent.ConcurrentHashMap<Class<?>, String> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String computeName(Class<?> type, Object task) {
+        String name = type.getName();
         int hidden = name.indexOf('/');
-        return hidden < 0 ? name : name.substring(0, hidden);
+        String plain = hidden < 0 ? name : name.substring(0, hidden);
+        if (!type.isSynthetic() || !(task instanceof Serializable)) {
+            return plain;
+        }
+        try { // a serializable lambda describes itself: "com.acme.Job.lambda$run$2", as in stack traces
+            java.lang.reflect.Method writeReplace = type.getDeclaredMethod("writeReplace");
+            writeReplace.setAccessible(true);
+            java.lang.invoke.SerializedLambda lambda = (java.lang.invoke.SerializedLambda) writeReplace.invoke(task);
+            return lambda.getImplClass().replace('/', '.') + "." + lambda.getImplMethodName();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return plain;
+        }
     }
 }

@@ -25,13 +25,15 @@ public final class WorkerProcess {
     private final Process process;
     private final DataOutputStream control;
     private final StderrTail stderrTail;
+    private final StderrTail stdoutTail;
     private final CompletableFuture<Integer> exit;
 
-    private WorkerProcess(int workerId, Process process, WorkerStreams streams, StderrTail stderrTail) {
+    private WorkerProcess(int workerId, Process process, WorkerStreams streams, StderrTail stderrTail, StderrTail stdoutTail) {
         this.workerId = workerId;
         this.process = process;
         this.control = new DataOutputStream(new BufferedOutputStream(streams.stdin(), 64));
         this.stderrTail = stderrTail;
+        this.stdoutTail = stdoutTail;
         this.exit = process.onExit()
                 .thenCompose(p -> streams.drained().completeOnTimeout(null, DRAIN_AFTER_EXIT_MS, TimeUnit.MILLISECONDS))
                 .thenApply(ignored -> process.exitValue());
@@ -41,10 +43,16 @@ public final class WorkerProcess {
     public static WorkerProcess start(WorkerSpec spec, int workerId, Path folder) throws IOException {
         List<String> command = WorkerCommand.build(spec, workerId, folder);
         StderrTail tail = new StderrTail(STDERR_TAIL_LINES);
+        StderrTail outTail = new StderrTail(STDERR_TAIL_LINES);
         WorkerStreams streams = new WorkerStreams("procpool-worker-" + workerId,
-                line -> spec.output().line(workerId, false, line),
                 line -> {
-                    tail.add(line);
+                    outTail.add(line); // the JVM reports OutOfMemoryError exits and fatal errors on stdout
+                    spec.output().line(workerId, false, line);
+                },
+                line -> {
+                    if (!line.startsWith("NOTE: Picked up ")) { // JDK_JAVA_OPTIONS inherited from the parent
+                        tail.add(line);
+                    }
                     spec.output().line(workerId, true, line);
                 });
         ProcessExecutor executor = new ProcessExecutor().command(command).redirectErrorStream(false).streams(streams).destroyOnExit();
@@ -55,7 +63,7 @@ public final class WorkerProcess {
             executor.directory(spec.workingDirectory().toFile());
         }
         Process process = executor.start().getProcess();
-        return new WorkerProcess(workerId, process, streams, tail);
+        return new WorkerProcess(workerId, process, streams, tail, outTail);
     }
 
     public int workerId() {
@@ -90,6 +98,11 @@ public final class WorkerProcess {
     /** The last lines the worker wrote to stderr, oldest first. */
     public List<String> lastStderrLines() {
         return stderrTail.snapshot();
+    }
+
+    /** The last lines the worker wrote to stdout, oldest first. */
+    public List<String> lastStdoutLines() {
+        return stdoutTail.snapshot();
     }
 
     /** Kills the worker and every process it started, without waiting. */
