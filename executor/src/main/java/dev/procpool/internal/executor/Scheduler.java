@@ -50,6 +50,7 @@ public final class Scheduler implements TaskFuture.Canceller {
     private static final long SHUTDOWN_GRACE_NS = TimeUnit.SECONDS.toNanos(10);
     private static final long INIT_TASK_ID = -1;
     private static final int MAX_MESSAGES_PER_POLL = 256;
+    private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Tasks sent to a worker ahead of its answers: more when tasks are short, so workers never wait. */
     private static final int SHORT_TASK_DEPTH = 8;
     private static final long SHORT_TASK_NS = TimeUnit.MICROSECONDS.toNanos(200);
@@ -207,10 +208,27 @@ public final class Scheduler implements TaskFuture.Canceller {
             }
             if (busy) {
                 idler.reset();
+            } else if (idler.isParking() && nothingToWatch()) {
+                // Nothing in flight: every event that matters now (a submit, a cancel, a worker's exit) unparks
+                // this thread; the timeout only paces idle-timeout checks.
+                LockSupport.parkNanos(this, IDLE_PARK_NS);
             } else {
                 idler.idle();
             }
         }
+    }
+
+    /** True when no worker is starting, stopping or running anything, and nothing waits. */
+    private boolean nothingToWatch() {
+        if (!pending.isEmpty() || !submitted.isEmpty() || !inbox.isEmpty() || runState != RunState.RUNNING) {
+            return false;
+        }
+        for (WorkerHandle worker : workers) {
+            if (worker.state != State.READY || !worker.inFlight.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean drainInbox() {
@@ -335,6 +353,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             pending.poll();
             try {
                 worker.tasks.write(new RunTask(next.id(), next.task()));
+                wakeIfSleeping(worker);
                 worker.inFlight.add(next);
                 next.worker = worker;
                 next.dispatchedNs = now;
@@ -370,6 +389,13 @@ public final class Scheduler implements TaskFuture.Canceller {
                 busy.process.send(new Message.CancelTask(last.id(), false));
                 idle--;
             }
+        }
+    }
+
+    /** After writing to a worker's queue: a worker that announced sleep is woken through its control pipe. */
+    private static void wakeIfSleeping(WorkerHandle worker) {
+        if (worker.slot != null && worker.slot.isSleeping()) {
+            worker.process.send(new Message.Wake());
         }
     }
 
@@ -517,6 +543,7 @@ public final class Scheduler implements TaskFuture.Canceller {
     private void retire(WorkerHandle worker, String reason) {
         try {
             worker.tasks.write(new Message.Shutdown());
+            wakeIfSleeping(worker);
             worker.state = State.STOPPING;
             worker.endedBecause = reason;
             worker.deadlineNs = System.nanoTime() + SHUTDOWN_GRACE_NS;
@@ -591,6 +618,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             return;
         }
         worker.handshook = true;
+        wakeIfSleeping(worker); // the initializer may have been queued before the slot was known
         becomeReadyIfDone(worker);
     }
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 public final class ControlCodec {
     /** A cancel that must not interrupt a task that has already started. */
     private static final byte SKIP_TASK = 5;
+    private static final byte WAKE = 6;
 
     private ControlCodec() {
     }
@@ -21,6 +22,9 @@ public final class ControlCodec {
         if (command instanceof Message.CancelTask cancel) {
             out.writeByte(cancel.interrupt() ? MessageCodec.CANCEL_TASK : SKIP_TASK);
             out.writeLong(cancel.taskId());
+        } else if (command instanceof Message.Wake) {
+            out.writeByte(WAKE);
+            out.writeLong(0);
         } else if (command instanceof Message.StopNow) {
             out.writeByte(MessageCodec.STOP_NOW);
             out.writeLong(0);
@@ -42,6 +46,9 @@ public final class ControlCodec {
         }
         if (type == MessageCodec.CANCEL_TASK || type == SKIP_TASK) {
             return new Message.CancelTask(taskId, type == MessageCodec.CANCEL_TASK);
+        }
+        if (type == WAKE) {
+            return new Message.Wake();
         }
         if (type == MessageCodec.STOP_NOW) {
             return new Message.StopNow();

@@ -10,7 +10,7 @@ public sealed interface Message permits Message.Command, Message.Event {
     int PROTOCOL_VERSION = 1;
 
     /** Parent to worker. */
-    sealed interface Command extends Message permits RunTask, CancelTask, Shutdown, StopNow {
+    sealed interface Command extends Message permits RunTask, CancelTask, Shutdown, StopNow, Wake {
     }
 
     /** Worker to parent. */
@@ -34,6 +34,10 @@ public sealed interface Message permits Message.Command, Message.Event {
 
     /** Interrupt the running task, say goodbye and exit at once. Sent on the control pipe. */
     record StopNow() implements Command {
+    }
+
+    /** A task is waiting in the queue of a worker that announced it sleeps. Sent on the control pipe. */
+    record Wake() implements Command {
     }
 
     /** The handshake: the worker has opened its queues and waits for tasks. */

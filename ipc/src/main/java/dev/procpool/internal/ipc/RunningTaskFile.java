@@ -1,21 +1,39 @@
 package dev.procpool.internal.ipc;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Eight bytes of shared memory in which a worker keeps the id of the task it is running (0 between tasks).
- * After a worker dies the parent reads it to blame exactly the task that was running, and no task that was
- * merely queued behind it. While the worker lives, the parent reads it too ({@link #openForReading}) to learn
- * when a task starts, which drives time limits and cancellation. A plain memory write per task: no message, no
- * system call. Written by the worker's task thread; read by the parent's scheduler thread.
+ * Sixteen bytes of memory shared by a worker and its parent:
+ * <pre>
+ *   0                    8                    16
+ *   +--------------------+--------------------+
+ *   | running task id    | sleeping (0 or 1)  |
+ *   +--------------------+--------------------+
+ * </pre>
+ * The worker keeps in it the id of the task it is running (0 between tasks). After a worker dies the parent
+ * reads it to blame exactly the task that was running, and no task merely queued behind it; while the worker
+ * lives, the parent reads it to learn when a task starts, which drives time limits and cancellation. A plain
+ * memory write per task: no message, no system call.
+ *
+ * <p>The second word lets an idle worker sleep without polling: it sets the flag, looks at its queue once more,
+ * and parks; the parent, after writing to that queue, reads the flag and, if set, wakes the worker through its
+ * control pipe. Both sides put a full fence between their write and their read, so one of them always sees the
+ * other. Written by the worker's task thread; read by the parent's scheduler thread.
  */
 public final class RunningTaskFile {
     static final String NAME = "running-task";
+    private static final int SIZE = 16;
+    private static final int TASK = 0;
+    private static final int SLEEPING = 8;
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private final MappedByteBuffer slot;
 
@@ -26,32 +44,44 @@ public final class RunningTaskFile {
     public static RunningTaskFile create(Path folder) throws IOException {
         try (FileChannel channel = FileChannel.open(folder.resolve(NAME),
                 StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return new RunningTaskFile(channel.map(FileChannel.MapMode.READ_WRITE, 0, Long.BYTES));
+            return new RunningTaskFile(channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE));
         }
-    }
-
-    public void set(long taskId) {
-        slot.putLong(0, taskId);
     }
 
     /** The parent's live view of a worker's slot; the worker creates the file before its handshake. */
     public static RunningTaskFile openForReading(Path folder) throws IOException {
         try (FileChannel channel = FileChannel.open(folder.resolve(NAME), StandardOpenOption.READ)) {
-            return new RunningTaskFile(channel.map(FileChannel.MapMode.READ_ONLY, 0, Long.BYTES));
+            return new RunningTaskFile(channel.map(FileChannel.MapMode.READ_ONLY, 0, SIZE));
         }
+    }
+
+    public void set(long taskId) {
+        LONGS.setRelease(slot, TASK, taskId);
     }
 
     /** The task running now, or 0. */
     public long get() {
-        return slot.getLong(0);
+        return (long) LONGS.getAcquire(slot, TASK);
+    }
+
+    /** Worker: announce (or end) sleep; a full fence follows, so the re-check of the queue comes after it. */
+    public void setSleeping(boolean sleeping) {
+        LONGS.setVolatile(slot, SLEEPING, sleeping ? 1L : 0L);
+        VarHandle.fullFence();
+    }
+
+    /** Parent: call after writing to the worker's queue; true means the worker must be woken. */
+    public boolean isSleeping() {
+        VarHandle.fullFence();
+        return (long) LONGS.getVolatile(slot, SLEEPING) != 0;
     }
 
     /** The task the worker was running when it stopped, or 0 if none (or it never wrote the file). */
     public static long read(Path folder) {
         try (FileChannel channel = FileChannel.open(folder.resolve(NAME), StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(Long.BYTES);
+            ByteBuffer buffer = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.nativeOrder());
             while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // read all eight bytes
+                // read the first eight bytes
             }
             return buffer.hasRemaining() ? 0 : buffer.getLong(0);
         } catch (IOException e) {

@@ -40,6 +40,8 @@ final class TaskLoop {
     /** How long an interrupted task may take to return before {@code StopNow} ends the JVM anyway. */
     private static final long STOP_GRACE_NS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long PARENT_CHECK_MS = 500;
+    /** The longest an idle worker sleeps without looking at its queue, should a wake-up ever be lost. */
+    private static final long SLEEP_NS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final int workerId;
     private final Path folder;
@@ -73,6 +75,9 @@ final class TaskLoop {
         BackoffIdler idler = BackoffIdler.standard();
         while (!stopping) {
             Message message = tasks.poll();
+            if (message == null && idler.isParking()) {
+                message = sleepUntilWoken();
+            }
             if (message == null) {
                 idler.idle();
                 continue;
@@ -90,6 +95,20 @@ final class TaskLoop {
         }
         // StopNow: the control thread says goodbye and ends the JVM
         LockSupport.park(this);
+    }
+
+    /**
+     * Idle for a while: announce sleep in the shared slot, look at the queue once more, then park until the
+     * parent wakes this thread through the control pipe (or, as a safety net, for at most {@link #SLEEP_NS}).
+     */
+    private Message sleepUntilWoken() {
+        runningTask.setSleeping(true);
+        Message message = tasks.poll();
+        if (message == null) {
+            LockSupport.parkNanos(this, SLEEP_NS);
+        }
+        runningTask.setSleeping(false);
+        return message;
     }
 
     /** Says goodbye (so the parent knows this is no crash) and exits; tasks sent after this one are requeued. */
@@ -218,6 +237,8 @@ final class TaskLoop {
                     cancel(cancel.taskId(), cancel.interrupt());
                 } else if (command instanceof StopNow) {
                     stopNow();
+                } else if (command instanceof Message.Wake) {
+                    LockSupport.unpark(runner);
                 }
             }
         } catch (IOException e) {
