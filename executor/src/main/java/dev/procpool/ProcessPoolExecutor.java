@@ -532,11 +532,8 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
          */
         public Builder initializer(SerializableRunnable initializer) {
             Objects.requireNonNull(initializer, "initializer");
-            try (java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-                 java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-                out.writeObject(initializer);
-                out.flush();
-                this.initializer = bytes.toByteArray();
+            try {
+                this.initializer = dev.procpool.internal.ipc.TaskCodec.encodeToArray(initializer);
             } catch (java.io.IOException e) {
                 throw new TaskNotSerializableException("the initializer " + Tasks.describe(initializer)
                         + " cannot be serialized: " + e, e);

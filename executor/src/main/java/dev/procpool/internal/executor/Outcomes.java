@@ -1,7 +1,7 @@
 package dev.procpool.internal.executor;
 
 import dev.procpool.TaskSerializationException;
-import dev.procpool.internal.ipc.JavaSerializer;
+import dev.procpool.internal.ipc.TaskCodec;
 import dev.procpool.internal.ipc.Payload;
 import dev.procpool.internal.ipc.RemoteFailure;
 
@@ -12,7 +12,7 @@ final class Outcomes {
 
     static void complete(TaskFuture<?> future, Payload result) {
         try {
-            future.complete(JavaSerializer.deserialize(result, future.loader()));
+            future.complete(TaskCodec.decode(result, future.loader()));
         } catch (Exception | LinkageError e) {
             future.fail(new TaskSerializationException("the result of " + future
                     + " could not be read in the parent: " + e, e));
@@ -28,7 +28,7 @@ final class Outcomes {
     /** The exception a task threw, or what stands for it when it cannot be read. */
     static Throwable readThrowable(TaskFuture<?> future, Payload error) {
         try {
-            Object thrown = JavaSerializer.deserialize(error, future == null ? Outcomes.class.getClassLoader() : future.loader());
+            Object thrown = TaskCodec.decode(error, future == null ? Outcomes.class.getClassLoader() : future.loader());
             if (thrown instanceof RemoteFailure remote) {
                 TaskSerializationException e = new TaskSerializationException(
                         (future == null ? "" : future + ": ") + remote.getMessage(), null);

@@ -51,9 +51,12 @@ public final class Scheduler implements TaskFuture.Canceller {
     private static final long INIT_TASK_ID = -1;
     private static final int MAX_MESSAGES_PER_POLL = 256;
     private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** Tasks sent to a worker ahead of its answers: more when tasks are short, so workers never wait. */
-    private static final int SHORT_TASK_DEPTH = 8;
-    private static final long SHORT_TASK_NS = TimeUnit.MICROSECONDS.toNanos(200);
+    /**
+     * Tasks sent to a worker ahead of its answers, so that a worker finishing a short task finds the next one
+     * in its queue. A task sent ahead is not started: an idle worker takes it back (see
+     * {@link #stealForIdleWorkers}), and a worker's death or retirement puts it back in line.
+     */
+    private static final int DEPTH = 16;
 
     private enum RunState { RUNNING, SHUTDOWN, STOP, TERMINATED }
 
@@ -77,7 +80,6 @@ public final class Scheduler implements TaskFuture.Canceller {
     private int lastWorkerId;
     private int consecutiveStartFailures;
     private long nextSpawnNs;
-    private long serviceNsAverage = Long.MAX_VALUE;
 
     public Scheduler(PoolConfig config, Path poolFolder) {
         this.config = config;
@@ -195,7 +197,7 @@ public final class Scheduler implements TaskFuture.Canceller {
                 long now = System.nanoTime();
                 supervise(now);
                 adjustWorkerCount(now);
-                busy |= dispatch(now);
+                busy |= dispatch();
                 if (runState != RunState.RUNNING) {
                     stopIdleWorkersIfDone();
                     if (workers.isEmpty() && pending.isEmpty() && submitted.isEmpty() && inbox.isEmpty()) {
@@ -283,6 +285,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             }
             TaskFuture<?> future = answered(worker, done.taskId());
             if (future != null) {
+                future.releaseTask();
                 Outcomes.complete(future, done.result());
             } else {
                 done.result().release();
@@ -294,6 +297,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             }
             TaskFuture<?> future = answered(worker, failed.taskId());
             if (future != null) {
+                future.releaseTask();
                 Outcomes.fail(future, failed.error());
             } else {
                 failed.error().release();
@@ -303,6 +307,8 @@ public final class Scheduler implements TaskFuture.Canceller {
             if (future != null && !future.isDone()) { // taken back to balance load, not cancelled by the user
                 future.stealing = false;
                 pending.addFirst(future);
+            } else if (future != null) {
+                future.releaseTask();
             }
         } else if (message instanceof WorkerReady ready) {
             onHandshake(worker, ready);
@@ -316,20 +322,15 @@ public final class Scheduler implements TaskFuture.Canceller {
         }
     }
 
-    /** Removes the answered task from its worker; null when it is no longer tracked. */
+    /** Removes the answered task from its worker (its bytes are kept); null when it is no longer tracked. */
     private TaskFuture<?> answered(WorkerHandle worker, long taskId) {
         for (Iterator<TaskFuture<?>> it = worker.inFlight.iterator(); it.hasNext(); ) {
             TaskFuture<?> future = it.next();
             if (future.id() == taskId) {
                 it.remove();
                 future.worker = null;
-                future.releaseTask();
-                long now = System.nanoTime();
-                long service = now - Math.max(future.dispatchedNs, worker.lastAnswerNs);
-                worker.lastAnswerNs = now;
-                serviceNsAverage = serviceNsAverage == Long.MAX_VALUE ? service : (serviceNsAverage * 7 + service) / 8;
                 if (worker.inFlight.isEmpty()) {
-                    worker.idleSinceNs = now;
+                    worker.idleSinceNs = System.nanoTime();
                 }
                 return future;
             }
@@ -337,16 +338,15 @@ public final class Scheduler implements TaskFuture.Canceller {
         return null;
     }
 
-    private boolean dispatch(long now) {
+    private boolean dispatch() {
         boolean any = false;
-        int depth = serviceNsAverage < SHORT_TASK_NS ? SHORT_TASK_DEPTH : 1;
         while (!pending.isEmpty()) {
             TaskFuture<?> next = pending.peek();
             if (next.isDone()) { // cancelled while waiting
                 pending.poll().releaseTask();
                 continue;
             }
-            WorkerHandle worker = leastLoadedWorker(depth);
+            WorkerHandle worker = leastLoadedWorker();
             if (worker == null) {
                 return any;
             }
@@ -355,8 +355,8 @@ public final class Scheduler implements TaskFuture.Canceller {
                 worker.tasks.write(new RunTask(next.id(), next.task()));
                 wakeIfSleeping(worker);
                 worker.inFlight.add(next);
+                worker.tasksSent++;
                 next.worker = worker;
-                next.dispatchedNs = now;
                 any = true;
             } catch (IOException | RuntimeException e) {
                 next.releaseTask();
@@ -399,10 +399,12 @@ public final class Scheduler implements TaskFuture.Canceller {
         }
     }
 
-    private WorkerHandle leastLoadedWorker(int depth) {
+    private WorkerHandle leastLoadedWorker() {
         WorkerHandle best = null;
+        long maxTasks = config.maxTasksPerWorker();
         for (WorkerHandle worker : workers) {
-            if (worker.accepting() && worker.inFlight.size() < depth
+            if (worker.accepting() && worker.inFlight.size() < DEPTH
+                    && (maxTasks <= 0 || worker.tasksSent < maxTasks) // it retires after that many
                     && (best == null || worker.inFlight.size() < best.inFlight.size())) {
                 best = worker;
             }
@@ -752,8 +754,11 @@ public final class Scheduler implements TaskFuture.Canceller {
             future.releaseTask();
         }
         for (WorkerHandle worker : workers) {
-            for (TaskFuture<?> running : worker.inFlight) {
-                running.cancelQuietly();
+            long running = worker.slot == null ? 0 : worker.slot.get();
+            for (TaskFuture<?> sent : worker.inFlight) {
+                if (sent.cancelQuietly() && sent.id() != running) {
+                    notStarted.add(sent); // sent ahead, not started
+                }
             }
             if (worker.state == State.READY || worker.state == State.STOPPING) {
                 worker.process.send(new Message.StopNow());

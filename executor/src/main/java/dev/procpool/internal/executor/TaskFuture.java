@@ -35,8 +35,6 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
 
     /** The worker running the task; scheduler thread only. */
     WorkerHandle worker;
-    /** When it was last handed to a worker (parent's clock); scheduler thread only. */
-    long dispatchedNs;
     /** Asked back from a worker that had not started it, to run on an idle one; scheduler thread only. */
     boolean stealing;
     /** Soft time limit in ns, 0 for none, -1 for the pool's; set before submission. */

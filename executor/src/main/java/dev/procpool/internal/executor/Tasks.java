@@ -3,7 +3,7 @@ package dev.procpool.internal.executor;
 import dev.procpool.SerializableCallable;
 import dev.procpool.SerializableRunnable;
 import dev.procpool.TaskNotSerializableException;
-import dev.procpool.internal.ipc.JavaSerializer;
+import dev.procpool.internal.ipc.TaskCodec;
 import dev.procpool.internal.ipc.Payload;
 
 import java.io.IOException;
@@ -31,7 +31,7 @@ public final class Tasks {
         }
         Payload payload;
         try {
-            payload = JavaSerializer.serialize(task);
+            payload = TaskCodec.encode(task);
         } catch (NotSerializableException e) {
             throw new TaskNotSerializableException(what + " cannot be serialized: it refers to an object of class "
                     + e.getMessage() + ", which is not Serializable. Make that class implement java.io.Serializable,"

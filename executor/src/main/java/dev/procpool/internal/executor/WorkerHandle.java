@@ -45,8 +45,8 @@ final class WorkerHandle {
     /** A task that was interrupted (time limit, cancel) and the time by which it must have ended. */
     long interruptedTask;
     long killAtNs;
-    /** When the worker last answered a task. */
-    long lastAnswerNs;
+    /** Tasks handed to this worker so far. */
+    long tasksSent;
     /** When the worker last had nothing to do. */
     long idleSinceNs;
 

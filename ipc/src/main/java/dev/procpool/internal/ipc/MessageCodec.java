@@ -10,7 +10,7 @@ import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerStopping;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import net.openhft.chronicle.bytes.Bytes;
 
 import java.nio.file.Path;
@@ -130,10 +130,10 @@ final class MessageCodec {
         if (where == IN_FILE) {
             return Payload.inFile(folder.resolve(in.readUtf8()), length);
         }
-        int size = Math.toIntExact(length);
-        ByteBuf buffer = PooledByteBufAllocator.DEFAULT.heapBuffer(size, size);
-        in.read(buffer.array(), buffer.arrayOffset(), size);
-        buffer.writerIndex(size);
-        return Payload.of(buffer);
+        // A plain array: payloads are freed on another thread than the one that reads them, which defeats a
+        // pool's thread caches; the young generation frees small arrays for less.
+        byte[] bytes = new byte[Math.toIntExact(length)];
+        in.read(bytes);
+        return Payload.of(Unpooled.wrappedBuffer(bytes));
     }
 }

@@ -46,6 +46,11 @@ public final class Payload {
         return buffer;
     }
 
+    /** The bytes when they are in memory; null when they are in a file. */
+    public ByteBuf bufferOrNull() {
+        return buffer;
+    }
+
     Path file() {
         return file;
     }

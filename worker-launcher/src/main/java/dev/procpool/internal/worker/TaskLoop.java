@@ -4,7 +4,7 @@ import dev.procpool.internal.ipc.BackoffIdler;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.ControlCodec;
-import dev.procpool.internal.ipc.JavaSerializer;
+import dev.procpool.internal.ipc.TaskCodec;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.CancelTask;
 import dev.procpool.internal.ipc.Message.RunTask;
@@ -121,19 +121,18 @@ final class TaskLoop {
 
     private void runTask(RunTask message) throws IOException {
         long taskId = message.taskId();
-        if (cancelledBeforeStart.remove(taskId)) {
-            message.task().release();
-            results.write(new TaskCancelled(taskId));
-            return;
-        }
         synchronized (runningLock) {
+            if (cancelledBeforeStart.remove(taskId)) { // already answered by the control thread
+                message.task().release();
+                return;
+            }
             runningTaskId = taskId;
             Thread.interrupted(); // an interrupt meant for an earlier task must not hit this one
         }
         runningTask.set(taskId);
         Message reply;
         try {
-            Object task = JavaSerializer.deserialize(message.task(), Thread.currentThread().getContextClassLoader());
+            Object task = TaskCodec.decode(message.task(), Thread.currentThread().getContextClassLoader());
             reply = completed(taskId, call(task));
         } catch (Throwable thrown) {
             reply = failed(taskId, thrown);
@@ -204,10 +203,10 @@ final class TaskLoop {
 
     private static Message completed(long taskId, Object result) throws IOException {
         try {
-            return new TaskCompleted(taskId, JavaSerializer.serialize(result));
+            return new TaskCompleted(taskId, TaskCodec.encode(result));
         } catch (Exception | StackOverflowError e) {
             String type = result.getClass().getName();
-            return new TaskFailed(taskId, JavaSerializer.serialize(new RemoteFailure(
+            return new TaskFailed(taskId, TaskCodec.encode(new RemoteFailure(
                     RemoteFailure.Kind.RESULT_NOT_SERIALIZABLE, type, null,
                     "the task's result, a " + type + ", could not be serialized: " + e
                             + "; return a Serializable value (or make " + type + " implement java.io.Serializable)",
@@ -217,10 +216,10 @@ final class TaskLoop {
 
     private static Message failed(long taskId, Throwable thrown) throws IOException {
         try {
-            return new TaskFailed(taskId, JavaSerializer.serialize(thrown));
+            return new TaskFailed(taskId, TaskCodec.encode(thrown));
         } catch (Exception | StackOverflowError e) {
             String type = thrown.getClass().getName();
-            return new TaskFailed(taskId, JavaSerializer.serialize(new RemoteFailure(
+            return new TaskFailed(taskId, TaskCodec.encode(new RemoteFailure(
                     RemoteFailure.Kind.EXCEPTION_NOT_SERIALIZABLE, type, thrown.getMessage(),
                     "the task threw " + thrown + ", which could not be serialized (" + e
                             + "); the stack trace below is the original exception's",
@@ -247,6 +246,11 @@ final class TaskLoop {
         parentGone("its control pipe closed");
     }
 
+    /**
+     * A task not started yet is answered at once, so the parent can give it to another worker without waiting
+     * for this one to finish what it runs; the task thread skips it when it gets there. Decided under the same
+     * lock the task thread takes to start a task, so a task is either skipped or run, never both.
+     */
     private void cancel(long taskId, boolean interrupt) {
         synchronized (runningLock) {
             if (runningTaskId == taskId) {
@@ -255,8 +259,13 @@ final class TaskLoop {
                 }
                 return;
             }
+            cancelledBeforeStart.add(taskId);
         }
-        cancelledBeforeStart.add(taskId);
+        try {
+            results.write(new TaskCancelled(taskId));
+        } catch (IOException | RuntimeException e) {
+            // the worker is going away; the parent requeues what it had not answered
+        }
     }
 
     private void stopNow() {
