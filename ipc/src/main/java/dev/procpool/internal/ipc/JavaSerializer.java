@@ -1,6 +1,7 @@
 package dev.procpool.internal.ipc;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.PooledByteBufAllocator;
 
@@ -19,7 +20,12 @@ public final class JavaSerializer {
 
     /** Serializes {@code value}; on failure the buffer is released and the exception propagates. */
     public static Payload serialize(Object value) throws IOException {
-        ByteBuf buffer = PooledByteBufAllocator.DEFAULT.heapBuffer(256);
+        return serialize(value, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** As {@link #serialize(Object)}, into a buffer of {@code allocator}; tests use it to watch the buffer. */
+    static Payload serialize(Object value, ByteBufAllocator allocator) throws IOException {
+        ByteBuf buffer = allocator.heapBuffer(256);
         try (ObjectOutputStream out = new ObjectOutputStream(new ByteBufOutputStream(buffer))) {
             out.writeObject(value);
         } catch (IOException | RuntimeException | Error e) {
