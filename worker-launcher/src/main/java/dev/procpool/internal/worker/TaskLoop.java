@@ -40,6 +40,7 @@ final class TaskLoop {
     /** How long an interrupted task may take to return before {@code StopNow} ends the JVM anyway. */
     private static final long STOP_GRACE_NS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long PARENT_CHECK_MS = 500;
+    private static final long ORPHAN_CLEANUP_MS = 5_000;
 
     private final int workerId;
     private final Path folder;
@@ -49,6 +50,8 @@ final class TaskLoop {
     private final Object runningLock = new Object();
     private long runningTaskId; // guarded by runningLock
     private volatile boolean stopping;
+    /** The parent is gone; from then on the orphan cleanup owns the queues and the folder. */
+    private volatile boolean orphaned;
 
     private ChannelReader tasks;
     private ChannelWriter results;
@@ -64,9 +67,14 @@ final class TaskLoop {
         startDaemon("procpool-control", this::readControlPipe);
         startDaemon("procpool-parent-watch", this::watchParent);
         Runtime.getRuntime().addShutdownHook(new Thread(this::reportExitFromTask, "procpool-exit-report"));
-        runningTask = RunningTaskFile.create(folder);
-        results = ChannelWriter.open(folder.resolve("results"));
-        tasks = ChannelReader.open(folder.resolve("tasks"));
+        synchronized (this) { // the orphan cleanup must not delete the folder while start-up still fills it
+            if (orphaned) {
+                throw new IllegalStateException("the parent went away during start-up");
+            }
+            runningTask = RunningTaskFile.create(folder);
+            results = ChannelWriter.open(folder.resolve("results"));
+            tasks = ChannelReader.open(folder.resolve("tasks"));
+        }
         results.write(new WorkerReady(Message.PROTOCOL_VERSION, ProcessHandle.current().pid()));
 
         BackoffIdler idler = BackoffIdler.standard();
@@ -261,6 +269,7 @@ final class TaskLoop {
 
     /** The parent cannot clean up after a worker it no longer has: remove this worker's files, then end. */
     private void parentGone(String why) {
+        orphaned = true;
         Thread cleaner = new Thread(() -> {
             closeQueues();
             Queues.deleteTree(folder);
@@ -273,12 +282,20 @@ final class TaskLoop {
         cleaner.setDaemon(true);
         cleaner.start();
         try {
-            cleaner.join(1_000);
+            cleaner.join(ORPHAN_CLEANUP_MS); // start-up, which the cleanup waits for, may take seconds on a busy machine
         } catch (InterruptedException ignored) {
             // end anyway
         }
         System.err.println("procpool worker " + workerId + " exiting: " + why);
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * True once the parent is gone. The cleanup then closes the queues under the main thread, which may fail on
+     * them; it must not end the JVM (with code 1, before the folder is removed): the cleanup halts it.
+     */
+    boolean isOrphaned() {
+        return orphaned;
     }
 
     private synchronized void closeQueues() {
