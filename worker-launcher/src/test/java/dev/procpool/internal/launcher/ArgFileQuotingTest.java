@@ -2,6 +2,8 @@ package dev.procpool.internal.launcher;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -114,9 +116,50 @@ class ArgFileQuotingTest {
         assertEquals(List.of("x=found"), printed);
     }
 
+    @Test
+    @DisabledOnOs(OS.WINDOWS) // a POSIX locale
+    void nonAsciiOption_parentAndWorkerInAsciiLocale_buildFailsNamingTheCharacter() throws Exception {
+        // The launcher reads an argfile in the platform encoding, not UTF-8: under LANG=C the worker would see
+        // "Jos\ufffd\ufffd". (On Windows the platform encoding is the ANSI code page, e.g. windows-1252.)
+        Map<String, String> asciiLocale = Map.of("LC_ALL", "C", "LANG", "C");
+
+        List<String> printed = run(List.of(javaIn(Path.of(System.getProperty("java.home"))).toString(),
+                "-cp", System.getProperty("java.class.path"), WriteWorkerArgFile.class.getName(), folder.toString(),
+                "-Dprocpool.test.v=Jos\\u00e9"), asciiLocale);
+
+        if (!printed.get(0).startsWith("error: ")) {
+            List<String> seen = run(List.of(javaIn(Path.of(System.getProperty("java.home"))).toString(),
+                    "@" + printed.get(0), PrintProperties.class.getName(), "procpool.test.v"), asciiLocale);
+            assertEquals(List.of("procpool.test.v=Jos\\u00e9"), seen, "what the worker would see");
+        }
+        assertEquals(List.of("error: the worker JVM argument \"-Dprocpool.test.v=Jos\\u00e9\" holds '\\u00e9' (U+00E9),"
+                + " which the platform encoding US-ASCII cannot represent, so the worker's java launcher could not"
+                + " read it; run under a UTF-8 locale (e.g. LANG=C.UTF-8) or avoid such characters"), printed);
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS) // a POSIX locale
+    void asciiOptions_parentAndWorkerInAsciiLocale_childSeesThem() throws Exception {
+        Map<String, String> asciiLocale = Map.of("LC_ALL", "C", "LANG", "C");
+        String java = javaIn(Path.of(System.getProperty("java.home"))).toString();
+
+        List<String> printed = run(List.of(java, "-cp", System.getProperty("java.class.path"),
+                WriteWorkerArgFile.class.getName(), folder.toString(), "-Dprocpool.test.v=C:\\a \"b\""), asciiLocale);
+        List<String> seen = run(List.of(java, "@" + printed.get(0), PrintProperties.class.getName(), "procpool.test.v"),
+                asciiLocale);
+
+        assertEquals(List.of("procpool.test.v=C:\\\\a \"b\""), seen);
+    }
+
     /** Runs a command to its end and returns its stdout lines; its stderr goes to the failure message. */
     static List<String> run(List<String> command) throws IOException, InterruptedException {
-        Process child = new ProcessBuilder(command).start();
+        return run(command, Map.of());
+    }
+
+    static List<String> run(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process child = builder.start();
         try {
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
