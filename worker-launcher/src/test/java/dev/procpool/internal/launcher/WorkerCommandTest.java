@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,8 +109,13 @@ class WorkerCommandTest {
                 folder.toString()), command);
         List<String> expectedLines = new ArrayList<>();
         WorkerCommand.jvmArguments(spec, 4).forEach(arg -> expectedLines.add(Platform.quoteForArgFile(arg)));
-        assertEquals(expectedLines, Files.readAllLines(argFile, StandardCharsets.UTF_8));
+        assertEquals(expectedLines, Files.readAllLines(argFile, WorkerCommand.argFileCharset()));
         assertEquals("\"-Dx=C:\\\\y \\\"z\\\"\"", expectedLines.get(expectedLines.size() - 3));
+    }
+
+    @Test
+    void argFileCharset_isThePlatformEncodingTheLauncherReads() {
+        assertEquals(Charset.forName(System.getProperty("sun.jnu.encoding")), WorkerCommand.argFileCharset());
     }
 
     private static WorkerSpec spec(int feature, String classPath, String modulePath, List<String> options) {
