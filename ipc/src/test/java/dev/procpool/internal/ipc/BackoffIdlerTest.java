@@ -26,20 +26,21 @@ class BackoffIdlerTest {
     void spinPhase_idleReturnsAtOnce_notParking() {
         BackoffIdler idler = new BackoffIdler(HOUR_NS, HOUR_NS, HOUR_NS, HOUR_NS);
 
-        long elapsedNs = timeIdles(idler, 1000);
+        long elapsedNs = timeIdles(idler, 100);
 
         assertFalse(idler.isParking());
-        assertTrue(elapsedNs < TimeUnit.SECONDS.toNanos(1), () -> "1000 spins took " + elapsedNs + " ns");
+        // a park would last an hour; the bound only has to tell the two apart on a busy machine
+        assertTrue(elapsedNs < TimeUnit.SECONDS.toNanos(10), () -> "100 spins took " + elapsedNs + " ns");
     }
 
     @Test
     void yieldPhase_idleReturnsAtOnce_notParking() {
         BackoffIdler idler = new BackoffIdler(0, HOUR_NS, HOUR_NS, HOUR_NS);
 
-        long elapsedNs = timeIdles(idler, 1000);
+        long elapsedNs = timeIdles(idler, 100);
 
         assertFalse(idler.isParking());
-        assertTrue(elapsedNs < TimeUnit.SECONDS.toNanos(1), () -> "1000 yields took " + elapsedNs + " ns");
+        assertTrue(elapsedNs < TimeUnit.SECONDS.toNanos(10), () -> "100 yields took " + elapsedNs + " ns");
     }
 
     @Test
@@ -59,31 +60,31 @@ class BackoffIdlerTest {
 
     @Test
     void parking_periodDoublesUpToBound() {
-        BackoffIdler idler = new BackoffIdler(0, 0, ms(20), ms(40));
+        BackoffIdler idler = new BackoffIdler(0, 0, ms(50), ms(100));
 
         long firstNs = timeIdles(idler, 1);
         long secondNs = timeIdles(idler, 1);
         long nextThreeNs = timeIdles(idler, 3);
 
         assertTrue(idler.isParking());
-        assertTrue(firstNs >= ms(20), () -> "first park " + firstNs + " ns");
-        assertTrue(secondNs >= ms(40), () -> "second park " + secondNs + " ns");
-        assertTrue(nextThreeNs >= ms(120), () -> "next three parks " + nextThreeNs + " ns");
-        // doubling without the bound would take 80 + 160 + 320 ms
-        assertTrue(nextThreeNs < ms(450), () -> "next three parks " + nextThreeNs + " ns: not bounded by 40 ms");
+        assertTrue(firstNs >= ms(50), () -> "first park " + firstNs + " ns");
+        assertTrue(secondNs >= ms(100), () -> "second park " + secondNs + " ns");
+        assertTrue(nextThreeNs >= ms(300), () -> "next three parks " + nextThreeNs + " ns");
+        // doubling without the bound would take 200 + 400 + 800 ms
+        assertTrue(nextThreeNs < ms(1000), () -> "next three parks " + nextThreeNs + " ns: not bounded by 100 ms");
     }
 
     @Test
     void reset_endsParking_andRestartsAtShortestPark() {
-        BackoffIdler idler = new BackoffIdler(0, 0, ms(50), ms(1000));
-        timeIdles(idler, 3); // 50 + 100 + 200 ms; the next would be 400 ms
+        BackoffIdler idler = new BackoffIdler(0, 0, ms(100), ms(10_000));
+        timeIdles(idler, 3); // 100 + 200 + 400 ms; the next would be 800 ms
 
         idler.reset();
 
         assertFalse(idler.isParking());
         long afterResetNs = timeIdles(idler, 1);
-        assertTrue(afterResetNs >= ms(50), () -> "park after reset " + afterResetNs + " ns");
-        assertTrue(afterResetNs < ms(300), () -> "park after reset " + afterResetNs + " ns: not back to 50 ms");
+        assertTrue(afterResetNs >= ms(100), () -> "park after reset " + afterResetNs + " ns");
+        assertTrue(afterResetNs < ms(600), () -> "park after reset " + afterResetNs + " ns: not back to 100 ms");
     }
 
     @Test
