@@ -8,6 +8,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -67,7 +68,8 @@ public final class ChannelWriter implements AutoCloseable {
     private Payload spill(Payload payload) throws IOException {
         Path file = folder.resolve("payload-" + (++spilled) + ".bin");
         ByteBuf buffer = payload.buffer();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try (channel) {
             long length = buffer.readableBytes();
             int start = buffer.readerIndex();
             int index = start;
@@ -75,6 +77,10 @@ public final class ChannelWriter implements AutoCloseable {
                 index += buffer.getBytes(index, channel, index - start, buffer.writerIndex() - index);
             }
             return Payload.inFile(file, length);
+        } catch (IOException | RuntimeException | Error e) {
+            // a partial file (a full disk, a released buffer) would stay until the worker's folder is removed
+            Files.deleteIfExists(file);
+            throw e;
         }
     }
 

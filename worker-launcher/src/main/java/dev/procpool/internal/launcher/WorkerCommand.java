@@ -1,7 +1,8 @@
 package dev.procpool.internal.launcher;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,15 +43,51 @@ public final class WorkerCommand {
         return args;
     }
 
-    /** Writes the argfile into {@code folder} and returns the full command. */
+    /**
+     * Writes the argfile into {@code folder} and returns the full command. Fails, naming the character, when an
+     * argument cannot be written in the encoding the worker's launcher reads.
+     */
     static List<String> build(WorkerSpec spec, int workerId, Path folder) throws IOException {
         Path argFile = folder.resolve(ARG_FILE);
+        Charset charset = argFileCharset();
+        CharsetEncoder encoder = charset.newEncoder();
         StringBuilder text = new StringBuilder();
         for (String arg : jvmArguments(spec, workerId)) {
+            requireEncodable(arg, encoder);
             text.append(Platform.quoteForArgFile(arg)).append(System.lineSeparator());
         }
-        Files.writeString(argFile, text, StandardCharsets.UTF_8);
+        Files.writeString(argFile, text, charset);
         return List.of(spec.javaExecutable().toString(), "@" + argFile, MAIN_CLASS,
                 Integer.toString(workerId), folder.toString());
+    }
+
+    /**
+     * The encoding the {@code java} launcher reads an argfile in: the platform's native one ({@code sun.jnu.encoding}:
+     * the locale's on Linux, UTF-8 on macOS, the ANSI code page on Windows), not UTF-8. The worker inherits the
+     * parent's locale, so the parent's value is the worker's (unless {@link WorkerSpec#environment()} changes it).
+     */
+    static Charset argFileCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name != null && Charset.isSupported(name) ? Charset.forName(name) : Charset.defaultCharset();
+        } catch (IllegalArgumentException e) {
+            return Charset.defaultCharset();
+        }
+    }
+
+    private static void requireEncodable(String arg, CharsetEncoder encoder) throws IOException {
+        if (encoder.canEncode(arg)) {
+            return;
+        }
+        for (int i = 0; i < arg.length(); i += Character.charCount(arg.codePointAt(i))) {
+            int codePoint = arg.codePointAt(i);
+            String character = new String(Character.toChars(codePoint));
+            if (!encoder.canEncode(character)) {
+                throw new IOException(String.format("the worker JVM argument \"%s\" holds '%s' (U+%04X), which the"
+                        + " platform encoding %s cannot represent, so the worker's java launcher could not read it;"
+                        + " run under a UTF-8 locale (e.g. LANG=C.UTF-8) or avoid such characters",
+                        arg, character, codePoint, encoder.charset().name()));
+            }
+        }
     }
 }

@@ -42,6 +42,7 @@ final class TaskLoop {
     private static final long PARENT_CHECK_MS = 500;
     /** The longest an idle worker sleeps without looking at its queue, should a wake-up ever be lost. */
     private static final long SLEEP_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long ORPHAN_CLEANUP_MS = 5_000;
 
     private final int workerId;
     private final Path folder;
@@ -52,6 +53,8 @@ final class TaskLoop {
     private final Recycling recycling = Recycling.fromSystemProperties();
     private long runningTaskId; // guarded by runningLock
     private volatile boolean stopping;
+    /** The parent is gone; from then on the orphan cleanup owns the queues and the folder. */
+    private volatile boolean orphaned;
 
     private ChannelReader tasks;
     private ChannelWriter results;
@@ -67,9 +70,14 @@ final class TaskLoop {
         startDaemon("procpool-control", this::readControlPipe);
         startDaemon("procpool-parent-watch", this::watchParent);
         Runtime.getRuntime().addShutdownHook(new Thread(this::reportExitFromTask, "procpool-exit-report"));
-        runningTask = RunningTaskFile.create(folder);
-        results = ChannelWriter.open(folder.resolve("results"));
-        tasks = ChannelReader.open(folder.resolve("tasks"));
+        synchronized (this) { // the orphan cleanup must not delete the folder while start-up still fills it
+            if (orphaned) {
+                throw new IllegalStateException("the parent went away during start-up");
+            }
+            runningTask = RunningTaskFile.create(folder);
+            results = ChannelWriter.open(folder.resolve("results"));
+            tasks = ChannelReader.open(folder.resolve("tasks"));
+        }
         results.write(new WorkerReady(Message.PROTOCOL_VERSION, ProcessHandle.current().pid()));
 
         BackoffIdler idler = BackoffIdler.standard();
@@ -303,6 +311,7 @@ final class TaskLoop {
 
     /** The parent cannot clean up after a worker it no longer has: remove this worker's files, then end. */
     private void parentGone(String why) {
+        orphaned = true;
         Thread cleaner = new Thread(() -> {
             closeQueues();
             Queues.deleteTree(folder);
@@ -315,12 +324,20 @@ final class TaskLoop {
         cleaner.setDaemon(true);
         cleaner.start();
         try {
-            cleaner.join(1_000);
+            cleaner.join(ORPHAN_CLEANUP_MS); // start-up, which the cleanup waits for, may take seconds on a busy machine
         } catch (InterruptedException ignored) {
             // end anyway
         }
         System.err.println("procpool worker " + workerId + " exiting: " + why);
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * True once the parent is gone. The cleanup then closes the queues under the main thread, which may fail on
+     * them; it must not end the JVM (with code 1, before the folder is removed): the cleanup halts it.
+     */
+    boolean isOrphaned() {
+        return orphaned;
     }
 
     private synchronized void closeQueues() {

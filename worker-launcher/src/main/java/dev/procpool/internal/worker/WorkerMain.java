@@ -5,6 +5,7 @@ import dev.procpool.internal.ipc.ChronicleSettings;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The worker JVM's entry point: {@code WorkerMain <workerId> <channelFolder>}. Keeps stdin for itself as the
@@ -22,6 +23,16 @@ public final class WorkerMain {
             System.err.println("usage: WorkerMain <workerId> <channelFolder> (started by procpool, not by hand)");
             System.exit(2);
         }
-        new TaskLoop(Integer.parseInt(args[0]), Path.of(args[1]), control).run();
+        TaskLoop loop = new TaskLoop(Integer.parseInt(args[0]), Path.of(args[1]), control);
+        try {
+            loop.run();
+        } catch (Exception | Error e) {
+            if (!loop.isOrphaned()) {
+                throw e;
+            }
+            while (true) { // the orphan cleanup removes the folder, then halts the JVM
+                LockSupport.park(loop);
+            }
+        }
     }
 }

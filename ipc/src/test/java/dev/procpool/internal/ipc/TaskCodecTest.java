@@ -1,0 +1,202 @@
+package dev.procpool.internal.ipc;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TaskCodecTest {
+    @TempDir
+    Path folder;
+
+    interface SerializableCallable<V> extends Callable<V>, Serializable {
+    }
+
+    interface SerializableFunction<T, R> extends Function<T, R>, Serializable {
+    }
+
+    record Point(int x, String label, List<Integer> tags) implements Serializable {
+    }
+
+    /** Holds something that cannot be serialized. */
+    static final class HoldsThread implements Serializable {
+        @SuppressWarnings("unused")
+        final Object thread = Thread.currentThread();
+    }
+
+    /** Fails inside its own writeObject, as a buggy custom serializer would. */
+    static final class ThrowsWhileWriting implements Serializable {
+        private void writeObject(ObjectOutputStream out) {
+            throw new IllegalStateException("cannot write me");
+        }
+    }
+
+    private Object roundTrip(Object value) throws Exception {
+        return TaskCodec.decode(TaskCodec.encode(value), getClass().getClassLoader());
+    }
+
+    private static byte tag(Object value) throws Exception {
+        return TaskCodec.encode(value).bufferOrNull().getByte(0);
+    }
+
+    @Test
+    void simpleValues_roundTrip_inTheirCompactForm() throws Exception {
+        assertNull(roundTrip(null));
+        assertEquals(42, roundTrip(42));
+        assertEquals(-7L, roundTrip(-7L));
+        assertEquals(2.5, roundTrip(2.5));
+        assertEquals(true, roundTrip(true));
+        assertEquals(false, roundTrip(false));
+        assertEquals("text ✓ ünïcode", roundTrip("text ✓ ünïcode"));
+        assertArrayEquals(new byte[] {1, 2, 3}, (byte[]) roundTrip(new byte[] {1, 2, 3}));
+        assertEquals(TaskCodec.INT, tag(42));
+        assertEquals(5, TaskCodec.encode(42).length(), "tag and four bytes");
+        assertEquals(TaskCodec.STRING, tag("s"));
+    }
+
+    @Test
+    void arrayListOfSimpleValues_roundTripsAsList_othersAsJdk() throws Exception {
+        ArrayList<Object> simple = new ArrayList<>(Arrays.asList(1, "two", null, 4L));
+        assertEquals(simple, roundTrip(simple));
+        assertEquals(TaskCodec.LIST, tag(simple));
+        ArrayList<Object> mixed = new ArrayList<>(List.of(1, new Point(1, "p", List.of())));
+        assertEquals(mixed, roundTrip(mixed));
+        assertEquals(TaskCodec.JAVA, tag(mixed));
+    }
+
+    @Test
+    void otherSerializableValues_roundTripThroughJdkSerialization() throws Exception {
+        for (Object value : List.of(Map.of("k", "v"), new Point(3, "p", List.of(4, 5)), Set.of(1, 2), List.of(1, 2))) {
+            assertEquals(value, roundTrip(value));
+        }
+        IllegalArgumentException thrown = (IllegalArgumentException) roundTrip(new IllegalArgumentException("boom"));
+        assertEquals("boom", thrown.getMessage());
+        assertTrue(thrown.getStackTrace().length > 0, "an exception keeps its stack frames");
+    }
+
+    @Test
+    void lambdaCapturingSimpleValues_roundTrips_compactly() throws Exception {
+        int base = 40;
+        String suffix = "!";
+        SerializableCallable<String> task = () -> (base + 2) + suffix;
+        Object copy = roundTrip(task);
+        assertEquals("42!", ((Callable<?>) copy).call());
+        assertEquals(TaskCodec.LAMBDA, tag(task));
+        assertTrue(TaskCodec.encode(task).length() < TaskCodec.encode(new Point(1, "a", List.of())).length() * 2);
+    }
+
+    @Test
+    void lambdaCapturingObjects_roundTrips_andKeepsIdentityAmongThem() throws Exception {
+        List<Integer> shared = new ArrayList<>(List.of(1, 2));
+        Point point = new Point(5, "five", shared);
+        SerializableCallable<Boolean> task = () -> point.tags() == shared && shared.size() == 2;
+        assertEquals(true, ((Callable<?>) roundTrip(task)).call(), "both captured references still name one list");
+    }
+
+    @Test
+    void methodReference_roundTrips() throws Exception {
+        SerializableFunction<String, Integer> length = String::length;
+        @SuppressWarnings("unchecked")
+        Function<String, Integer> copy = (Function<String, Integer>) roundTrip(length);
+        assertEquals(5, copy.apply("hello"));
+    }
+
+    @Test
+    void lambdaCapturingUnserializableValue_throwsNotSerializable_namingItsClass() {
+        Thread thread = Thread.currentThread();
+        SerializableCallable<String> task = thread::getName;
+        NotSerializableException e = assertThrows(NotSerializableException.class, () -> TaskCodec.encode(task));
+        assertEquals("java.lang.Thread", e.getMessage());
+    }
+
+    @Test
+    void unserializableValues_throw_andTheNextEncodeStillWorks() throws Exception {
+        assertEquals("java.lang.Object", assertThrows(NotSerializableException.class, () -> TaskCodec.encode(new Object())).getMessage());
+        assertEquals("java.lang.Thread", assertThrows(NotSerializableException.class, () -> TaskCodec.encode(new HoldsThread())).getMessage());
+        assertEquals("cannot write me", assertThrows(IllegalStateException.class, () -> TaskCodec.encode(new ThrowsWhileWriting())).getMessage());
+        assertEquals(7, roundTrip(7), "a failure leaves the thread's scratch buffer usable");
+    }
+
+    @Test
+    void largeValue_roundTrips_andItsBufferIsHandedOver() throws Exception {
+        byte[] big = new byte[3 << 20];
+        Arrays.fill(big, (byte) 9);
+        Payload payload = TaskCodec.encode(big);
+        assertEquals(big.length + 5, payload.length());
+        assertArrayEquals(big, (byte[]) TaskCodec.decode(payload, getClass().getClassLoader()));
+        assertEquals(11, roundTrip(11), "the next value gets a fresh scratch buffer");
+    }
+
+    @Test
+    void decode_resolvesClassesThroughGivenLoader() throws Exception {
+        Payload payload = TaskCodec.encode(new Point(1, "a", List.of()));
+        RecordingLoader loader = new RecordingLoader(getClass().getClassLoader());
+        assertEquals(new Point(1, "a", List.of()), TaskCodec.decode(payload, loader));
+        assertTrue(loader.requested.contains(Point.class.getName()), () -> "requested: " + loader.requested);
+    }
+
+    @Test
+    void decode_outOfBandPayload_readsFile_andReleaseDeletesIt() throws Exception {
+        for (Object value : List.of(new Point(9, "from a file", List.of(1)), new byte[] {4, 5, 6})) {
+            Payload inMemory = TaskCodec.encode(value);
+            Path file = folder.resolve("payload-" + System.nanoTime() + ".bin");
+            try (InputStream in = inMemory.openStream()) {
+                Files.write(file, in.readAllBytes());
+            }
+            Payload inFile = Payload.inFile(file, inMemory.length());
+            Object copy = TaskCodec.decode(inFile, getClass().getClassLoader());
+            if (value instanceof byte[] bytes) {
+                assertArrayEquals(bytes, (byte[]) copy);
+            } else {
+                assertEquals(value, copy);
+            }
+            assertTrue(Files.exists(file), "decode does not release");
+            inFile.release();
+            assertFalse(Files.exists(file));
+        }
+    }
+
+    @Test
+    void encodeToArray_matchesEncode() throws Exception {
+        byte[] bytes = TaskCodec.encodeToArray("same");
+        Payload payload = TaskCodec.encode("same");
+        assertEquals(payload.length(), bytes.length);
+        assertSame(String.class, TaskCodec.decode(Payload.of(io.netty.buffer.Unpooled.wrappedBuffer(bytes)), getClass().getClassLoader()).getClass());
+    }
+
+    /** Records the class names it is asked for. */
+    static final class RecordingLoader extends ClassLoader {
+        final Set<String> requested = ConcurrentHashMap.newKeySet();
+
+        RecordingLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            requested.add(name);
+            return super.loadClass(name, resolve);
+        }
+    }
+}

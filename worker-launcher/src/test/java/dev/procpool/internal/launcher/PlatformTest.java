@@ -1,0 +1,142 @@
+package dev.procpool.internal.launcher;
+
+import dev.procpool.internal.launcher.Platform.Os;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** The rules for every operating system, checked on whichever one runs the tests. */
+class PlatformTest {
+
+    @ParameterizedTest(name = "\"{0}\" -> {1}")
+    @CsvSource({
+            "Linux, LINUX",
+            "linux, LINUX",
+            "Mac OS X, MAC",
+            "Darwin, MAC",
+            "Windows 10, WINDOWS",
+            "Windows 11, WINDOWS",
+            "Windows Server 2022, WINDOWS",
+            "FreeBSD, OTHER_UNIX",
+            "SunOS, OTHER_UNIX",
+            "AIX, OTHER_UNIX",
+            "'', OTHER_UNIX",
+    })
+    void parse_osName_os(String osName, Os expected) {
+        assertEquals(expected, Platform.parse(osName));
+    }
+
+    @Test
+    void current_thisJvm_matchesOsName() {
+        assertEquals(Platform.parse(System.getProperty("os.name")), Platform.current());
+    }
+
+    @ParameterizedTest(name = "{0} exit code {1} -> {2}")
+    @CsvSource({
+            "LINUX, 137, SIGKILL",
+            "LINUX, 139, SIGSEGV",
+            "LINUX, 134, SIGABRT",
+            "LINUX, 143, SIGTERM",
+            "LINUX, 130, SIGINT",
+            "LINUX, 135, SIGBUS",
+            "LINUX, 138, SIGUSR1",
+            "LINUX, 150, signal 22",
+            "MAC, 137, SIGKILL",
+            "MAC, 139, SIGSEGV",
+            "MAC, 134, SIGABRT",
+            "MAC, 138, SIGBUS",
+            "MAC, 140, SIGSYS",
+            "MAC, 135, signal 7",
+            "OTHER_UNIX, 137, SIGKILL",
+            "WINDOWS, -1073741819, STATUS_ACCESS_VIOLATION",
+            "WINDOWS, -1073741571, STATUS_STACK_OVERFLOW",
+            "WINDOWS, -1073740791, STATUS_STACK_BUFFER_OVERRUN",
+            "WINDOWS, -1073741510, STATUS_CONTROL_C_EXIT",
+    })
+    void describeExitCode_crashCode_name(Os os, int exitCode, String expected) {
+        assertEquals(expected, Platform.describeExitCode(os, exitCode));
+    }
+
+    @Test
+    void describeExitCode_windowsAccessViolation_asJavaReportsIt() {
+        // Process.exitValue() gives NTSTATUS 0xC0000005 as a negative int
+        assertEquals("STATUS_ACCESS_VIOLATION", Platform.describeExitCode(Os.WINDOWS, 0xC0000005));
+    }
+
+    @ParameterizedTest(name = "exit code {0}")
+    @ValueSource(ints = {0, 1, 2, 3, 127, 128, 193, 255, -1})
+    void describeExitCode_ordinaryCode_null(int exitCode) {
+        for (Os os : Os.values()) {
+            if (os == Os.WINDOWS && exitCode == 0) {
+                continue;
+            }
+            assertNull(Platform.describeExitCode(os, exitCode), () -> os + " " + exitCode);
+        }
+    }
+
+    @ParameterizedTest(name = "exit code {0}")
+    @ValueSource(ints = {0, 1, 137, 139})
+    void describeExitCode_windowsWithUnixSignalCodes_null(int exitCode) {
+        assertNull(Platform.describeExitCode(Os.WINDOWS, exitCode));
+    }
+
+    @Test
+    void javaExecutableName_perOs() {
+        assertEquals("java.exe", Platform.javaExecutableName(Os.WINDOWS));
+        assertEquals("java", Platform.javaExecutableName(Os.LINUX));
+        assertEquals("java", Platform.javaExecutableName(Os.MAC));
+        assertEquals("java", Platform.javaExecutableName(Os.OTHER_UNIX));
+    }
+
+    private static final List<String> BASE_FLAGS = List.of(
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
+
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 21})
+    void chronicleFlags_beforeJdk22_onlyAccessFlags(int feature) {
+        assertEquals(BASE_FLAGS, Platform.chronicleFlags(feature));
+    }
+
+    @Test
+    void chronicleFlags_jdk22_addsNativeAccess() {
+        assertEquals(concat(BASE_FLAGS, "--enable-native-access=ALL-UNNAMED"), Platform.chronicleFlags(22));
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {23, 25})
+    void chronicleFlags_jdk23On_addsNativeAccessAndUnsafeMemoryAccess(int feature) {
+        assertEquals(concat(BASE_FLAGS, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
+                Platform.chronicleFlags(feature));
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+            "plain|\"plain\"",
+            "with space|\"with space\"",
+            "C:\\Program Files\\x|\"C:\\\\Program Files\\\\x\"",
+            "say \"hi\"|\"say \\\"hi\\\"\"",
+            "~a\tb~|\"a\\tb\"",
+            "~a\nb\r~|\"a\\nb\\r\"",
+            "'single'|\"'single'\"",
+            "Jos\u00e9 \u6771\u4eac|\"Jos\u00e9 \u6771\u4eac\"",
+            "~~|\"\"",
+    })
+    void quoteForArgFile_escapesBackslashQuoteAndControlChars(String argument, String expected) {
+        assertEquals(expected, Platform.quoteForArgFile(argument));
+    }
+
+    private static List<String> concat(List<String> first, String... more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all;
+    }
+}

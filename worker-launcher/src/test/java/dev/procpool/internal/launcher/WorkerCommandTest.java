@@ -1,0 +1,124 @@
+package dev.procpool.internal.launcher;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class WorkerCommandTest {
+    private static final Path JAVA = Path.of("/opt/jdk/bin/java");
+    private static final WorkerSpec.OutputSink IGNORE = (workerId, stderr, line) -> { };
+
+    @TempDir
+    Path folder;
+
+    @AfterEach
+    void clearForwardedProperties() {
+        System.clearProperty("procpool.internal.rollCycle");
+        System.clearProperty("procpool.internal.alpha");
+        System.clearProperty("procpool.internalNot");
+        System.clearProperty("procpool.other");
+    }
+
+    @Test
+    void jvmArguments_jdk17_defaultsThenUserOptionsThenClassPath() {
+        WorkerSpec spec = spec(17, "/a.jar:/b.jar", "", List.of("-Xmx512m", "-XX:-ExitOnOutOfMemoryError"));
+
+        assertEquals(List.of(
+                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-Dprocpool.worker.id=3",
+                "-Xmx512m",
+                "-XX:-ExitOnOutOfMemoryError",
+                "-cp",
+                "/a.jar:/b.jar"), WorkerCommand.jvmArguments(spec, 3));
+    }
+
+    @Test
+    void jvmArguments_jdk25_addsFlagsThatSilenceWarnings() {
+        WorkerSpec spec = spec(25, "/a.jar", "", List.of());
+
+        assertEquals(List.of(
+                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-Dprocpool.worker.id=1",
+                "-cp",
+                "/a.jar"), WorkerCommand.jvmArguments(spec, 1));
+    }
+
+    @Test
+    void jvmArguments_internalPropertiesSet_forwardedSortedBeforeUserOptions() {
+        System.setProperty("procpool.internal.rollCycle", "TEST_SECONDLY");
+        System.setProperty("procpool.internal.alpha", "a b");
+        System.setProperty("procpool.internalNot", "x");
+        System.setProperty("procpool.other", "y");
+        WorkerSpec spec = spec(17, "/a.jar", "", List.of("-Dprocpool.internal.rollCycle=FAST_DAILY"));
+
+        List<String> args = WorkerCommand.jvmArguments(spec, 2);
+
+        assertEquals(List.of(
+                "-XX:+ExitOnOutOfMemoryError",
+                "-Dprocpool.worker.id=2",
+                "-Dprocpool.internal.alpha=a b",
+                "-Dprocpool.internal.rollCycle=TEST_SECONDLY",
+                "-Dprocpool.internal.rollCycle=FAST_DAILY",
+                "-cp",
+                "/a.jar"), args.subList(3, args.size()));
+    }
+
+    @Test
+    void jvmArguments_modulePath_afterClassPathWithAllModules() {
+        WorkerSpec spec = spec(17, "/a.jar", "/mods", List.of("-Xss1m"));
+
+        List<String> args = WorkerCommand.jvmArguments(spec, 1);
+
+        assertEquals(List.of("-Xss1m", "-cp", "/a.jar", "--module-path", "/mods", "--add-modules=ALL-MODULE-PATH"),
+                args.subList(args.size() - 6, args.size()));
+    }
+
+    @Test
+    void jvmArguments_emptyClassPath_noCpOption() {
+        List<String> args = WorkerCommand.jvmArguments(spec(17, "", "", List.of()), 1);
+
+        assertEquals("-Dprocpool.worker.id=1", args.get(args.size() - 1));
+    }
+
+    @Test
+    void build_writesQuotedArgFileInFolder_andReturnsCommand() throws IOException {
+        WorkerSpec spec = spec(17, "/with space/a.jar", "", List.of("-Dx=C:\\y \"z\""));
+
+        List<String> command = WorkerCommand.build(spec, 4, folder);
+
+        Path argFile = folder.resolve("jvm.args");
+        assertEquals(List.of(JAVA.toString(), "@" + argFile, "dev.procpool.internal.worker.WorkerMain", "4",
+                folder.toString()), command);
+        List<String> expectedLines = new ArrayList<>();
+        WorkerCommand.jvmArguments(spec, 4).forEach(arg -> expectedLines.add(Platform.quoteForArgFile(arg)));
+        assertEquals(expectedLines, Files.readAllLines(argFile, WorkerCommand.argFileCharset()));
+        assertEquals("\"-Dx=C:\\\\y \\\"z\\\"\"", expectedLines.get(expectedLines.size() - 3));
+    }
+
+    @Test
+    void argFileCharset_isThePlatformEncodingTheLauncherReads() {
+        assertEquals(Charset.forName(System.getProperty("sun.jnu.encoding")), WorkerCommand.argFileCharset());
+    }
+
+    private static WorkerSpec spec(int feature, String classPath, String modulePath, List<String> options) {
+        return new WorkerSpec(JAVA, feature, classPath, modulePath, options, Map.of(), null, IGNORE);
+    }
+}
