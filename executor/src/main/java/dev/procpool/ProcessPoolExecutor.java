@@ -1,6 +1,6 @@
 package dev.procpool;
 
-import dev.procpool.internal.executor.MapChunk;
+import dev.procpool.internal.ipc.MapBatch;
 import dev.procpool.internal.executor.PoolConfig;
 import dev.procpool.internal.executor.PoolFolders;
 import dev.procpool.internal.executor.Scheduler;
@@ -30,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * An {@link java.util.concurrent.ExecutorService} that runs each task in one of a fixed number of reusable
@@ -265,10 +266,12 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         List<TaskFuture<List<R>>> futures = new ArrayList<>(chunks);
         try {
             for (int c = 0; c < chunks; c++) {
-                ArrayList<T> slice = new ArrayList<>(all.subList(c * chunkSize, Math.min(all.size(), (c + 1) * chunkSize)));
+                ArrayList<Object> slice = new ArrayList<>(all.subList(c * chunkSize, Math.min(all.size(), (c + 1) * chunkSize)));
                 String description = "map chunk " + (c + 1) + " of " + chunks + ", inputs " + c * chunkSize + ".."
                         + (c * chunkSize + slice.size() - 1) + ", " + Tasks.describe(function);
-                TaskFuture<List<R>> future = tasks.create(new MapChunk<T, R>(function, slice), description, false, null);
+                @SuppressWarnings("unchecked")
+                Function<Object, Object> untyped = (Function<Object, Object>) (Function<?, ?>) function;
+                TaskFuture<List<R>> future = tasks.create(new MapBatch(untyped, slice), description, false, null);
                 futures.add(future);
                 scheduler.submit(future);
             }

@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   LIST:   size:4 | each element as a tagged value (an ArrayList of simple values only)
  *   LAMBDA: eight UTF-8 strings and implMethodKind:4 (the fields of {@link SerializedLambda}), then the
  *           captured arguments as a LIST, or one JAVA value holding the Object[] when any is not simple
+ *   MAP:    a {@link MapBatch}: its function, then its inputs, each as a tagged value
  *   JAVA:   a JDK serialization stream of the value
  * </pre>
  * A lambda is rebuilt the way the JDK rebuilds it, through its capturing class's {@code $deserializeLambda$},
@@ -51,6 +52,7 @@ public final class TaskCodec {
     static final byte LIST = 8;
     static final byte LAMBDA = 9;
     static final byte JAVA = 10;
+    static final byte MAP = 11;
 
     /** Scratch buffers above this size are handed over instead of copied, and not kept. */
     private static final int KEEP_SCRATCH_BYTES = 64 << 10;
@@ -139,6 +141,12 @@ public final class TaskCodec {
                 writeLambda(lambda, out);
                 return;
             }
+        }
+        if (value instanceof MapBatch batch) {
+            out.writeByte(MAP);
+            write(batch.function(), out);
+            write(batch.inputs(), out);
+            return;
         }
         if (value instanceof ArrayList<?> list && allSimple(list)) {
             out.writeByte(LIST);
@@ -269,6 +277,13 @@ public final class TaskCodec {
             }
             case JAVA:
                 return readJava(new ByteBufInputStream(in), loader);
+            case MAP: {
+                @SuppressWarnings("unchecked")
+                java.util.function.Function<Object, Object> function = (java.util.function.Function<Object, Object>) read(in, loader);
+                @SuppressWarnings("unchecked")
+                ArrayList<Object> inputs = (ArrayList<Object>) read(in, loader);
+                return new MapBatch(function, inputs);
+            }
             default:
                 return readSimple(tag, in);
         }

@@ -185,6 +185,16 @@ class TaskCodecTest {
         assertSame(String.class, TaskCodec.decode(Payload.of(io.netty.buffer.Unpooled.wrappedBuffer(bytes)), getClass().getClassLoader()).getClass());
     }
 
+    @Test
+    void mapBatch_roundTrips_functionAndInputsCompact() throws Exception {
+        SerializableFunction<Object, Object> square = x -> (Integer) x * (Integer) x;
+        MapBatch batch = new MapBatch(square, new ArrayList<>(List.of(1, 2, 3)));
+        assertEquals(TaskCodec.MAP, tag(batch));
+        MapBatch copy = (MapBatch) roundTrip(batch);
+        assertEquals(List.of(1, 4, 9), copy.call());
+        assertTrue(TaskCodec.encode(batch).length() < 400, "no JDK class descriptors: " + TaskCodec.encode(batch).length());
+    }
+
     /** Records the class names it is asked for. */
     static final class RecordingLoader extends ClassLoader {
         final Set<String> requested = ConcurrentHashMap.newKeySet();
