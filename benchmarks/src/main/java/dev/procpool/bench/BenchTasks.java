@@ -29,6 +29,14 @@ final class BenchTasks {
         return () -> x + 1;
     }
 
+    /**
+     * The trivial task that also says when it started, in {@link System#nanoTime()}, which on Linux (and macOS,
+     * Windows) reads a clock shared by all processes: it splits a round trip into its way there and back.
+     */
+    static SerializableCallable<Long> stampedInc(int x) {
+        return () -> System.nanoTime() + (x - x);
+    }
+
     /** The function for {@code map}: {@code x -> x + 1}. */
     static SerializableFunction<Integer, Integer> incFunction() {
         return x -> x + 1;
