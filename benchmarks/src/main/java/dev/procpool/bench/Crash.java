@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,6 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Crash {
     private static final long WAIT_S = 60;
+    /** A replacement that takes longer than this is reported as missing rather than waited for. */
+    private static final long REPLACEMENT_WAIT_S = 20;
 
     private Crash() {
     }
@@ -66,13 +69,24 @@ final class Crash {
                 }
                 reaped.get(WAIT_S, TimeUnit.SECONDS);
                 reapMs.add((reapedAt[0] - tKill) / 1e6);
-                long answeredBy = next.get(WAIT_S, TimeUnit.SECONDS);
-                replaceMs.add((System.nanoTime() - tKill) / 1e6);
+                long answeredBy;
+                try {
+                    answeredBy = next.get(REPLACEMENT_WAIT_S, TimeUnit.SECONDS);
+                    replaceMs.add((System.nanoTime() - tKill) / 1e6);
+                } catch (TimeoutException e) {
+                    // queued behind the bystander instead of waiting for the replacement: release it, or wait forever
+                    Files.writeString(release, "go", StandardCharsets.US_ASCII);
+                    answeredBy = next.get(WAIT_S, TimeUnit.SECONDS);
+                    failures.add("the task submitted after the kill got no answer within " + REPLACEMENT_WAIT_S
+                            + " s (queued behind the busy bystander?), answered by " + answeredBy + " once released");
+                }
                 if (answeredBy == victimPid || answeredBy == bystanderPid) {
                     failures.add("the next task was answered by old worker " + answeredBy + ", not a replacement");
                 }
 
-                Files.writeString(release, "go", StandardCharsets.US_ASCII);
+                if (!Files.exists(release)) {
+                    Files.writeString(release, "go", StandardCharsets.US_ASCII);
+                }
                 try {
                     long by = bystander.get(WAIT_S, TimeUnit.SECONDS);
                     bystanders.add(by == bystanderPid ? "completed normally" : "completed by another worker " + by);
