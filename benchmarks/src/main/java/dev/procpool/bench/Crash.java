@@ -1,0 +1,136 @@
+package dev.procpool.bench;
+
+import dev.procpool.ProcessPoolExecutor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Section 5, crash: {@code kill -9} of a busy worker from the parent. The victim task writes its pid and sleeps;
+ * a bystander task holds the other worker. After the kill: how long until the victim's future fails, and until
+ * a task submitted right after the kill is answered by a new worker (the bystander is still busy, so only a
+ * replacement can answer). The bystander is then released and must complete normally.
+ */
+final class Crash {
+    private static final long WAIT_S = 60;
+    /** A replacement that takes longer than this is reported as missing rather than waited for. */
+    private static final long REPLACEMENT_WAIT_S = 20;
+
+    private Crash() {
+    }
+
+    static void run(Params p, Report report, BenchMain.Progress progress) throws Exception {
+        List<Double> failMs = new ArrayList<>();
+        List<Double> replaceMs = new ArrayList<>();
+        List<Double> reapMs = new ArrayList<>();
+        Set<String> failures = new LinkedHashSet<>();
+        Set<String> bystanders = new LinkedHashSet<>();
+        Path dir = Files.createTempDirectory("procpool-bench-crash-");
+        try (ProcessPoolExecutor pool = Pools.create(Params.WORKERS)) {
+            Pools.warm(pool, Params.WORKERS);
+            for (int rep = 0; rep < p.crashReps(); rep++) {
+                Path victimFile = dir.resolve("victim-" + rep);
+                Path bystanderFile = dir.resolve("bystander-" + rep);
+                Path release = dir.resolve("release-" + rep);
+                Future<Long> victim = pool.submit(BenchTasks.reportPidThenSleep(victimFile.toString(), 120_000));
+                long victimPid = awaitPid(victimFile);
+                Future<Long> bystander = pool.submit(BenchTasks.reportPidThenWait(bystanderFile.toString(),
+                        release.toString(), 120_000));
+                long bystanderPid = awaitPid(bystanderFile);
+                if (victimPid == bystanderPid) {
+                    throw new IllegalStateException("victim and bystander ran on the same worker " + victimPid);
+                }
+
+                ProcessHandle victimProcess = ProcessHandle.of(victimPid).orElseThrow();
+                long[] reapedAt = new long[1];
+                var reaped = victimProcess.onExit().thenRun(() -> reapedAt[0] = System.nanoTime());
+                long tKill = System.nanoTime();
+                victimProcess.destroyForcibly();
+                Future<Long> next = pool.submit(BenchTasks.pid());
+                try {
+                    victim.get(WAIT_S, TimeUnit.SECONDS);
+                    failures.add("no failure: the victim's future completed normally");
+                } catch (ExecutionException e) {
+                    failMs.add((System.nanoTime() - tKill) / 1e6);
+                    failures.add(e.getCause().getClass().getSimpleName() + ": "
+                            + String.valueOf(e.getCause().getMessage()).lines().findFirst().orElse(""));
+                }
+                reaped.get(WAIT_S, TimeUnit.SECONDS);
+                reapMs.add((reapedAt[0] - tKill) / 1e6);
+                long answeredBy;
+                try {
+                    answeredBy = next.get(REPLACEMENT_WAIT_S, TimeUnit.SECONDS);
+                    replaceMs.add((System.nanoTime() - tKill) / 1e6);
+                } catch (TimeoutException e) {
+                    // queued behind the bystander instead of waiting for the replacement: release it, or wait forever
+                    Files.writeString(release, "go", StandardCharsets.US_ASCII);
+                    answeredBy = next.get(WAIT_S, TimeUnit.SECONDS);
+                    failures.add("the task submitted after the kill got no answer within " + REPLACEMENT_WAIT_S
+                            + " s (queued behind the busy bystander?), answered by " + answeredBy + " once released");
+                }
+                if (answeredBy == victimPid || answeredBy == bystanderPid) {
+                    failures.add("the next task was answered by old worker " + answeredBy + ", not a replacement");
+                }
+
+                if (!Files.exists(release)) {
+                    Files.writeString(release, "go", StandardCharsets.US_ASCII);
+                }
+                try {
+                    long by = bystander.get(WAIT_S, TimeUnit.SECONDS);
+                    bystanders.add(by == bystanderPid ? "completed normally" : "completed by another worker " + by);
+                } catch (ExecutionException e) {
+                    bystanders.add("FAILED: " + e.getCause());
+                }
+                progress.line("crash rep " + (rep + 1) + "/" + p.crashReps() + " done");
+            }
+        } finally {
+            deleteTree(dir);
+        }
+        row(report, "crash.fail", "kill -9 busy worker -> its future fails (ms)", failMs, "<= 20 ms, only that task");
+        row(report, "crash.replace", "kill -9 busy worker -> replacement answers (ms)", replaceMs, "<= 150 ms");
+        report.note("  crash: median (min-max) of " + p.crashReps() + "; loky's figures are its own: submit of a task"
+                + " that SIGKILLs itself -> future raises, and raise -> first result of a new executor (its pool breaks)");
+        report.note("  crash: kill -9 -> the JDK saw the process exit (ProcessHandle.onExit in the parent): median "
+                + Report.format(Stats.median(reapMs)) + " ms; the rest of 'future fails' is procpool's reaction");
+        report.note("  crash: victim's failure: " + String.join(" | ", failures));
+        report.note("  crash: bystander task on the other worker: " + String.join(" | ", bystanders));
+    }
+
+    private static void row(Report report, String id, String what, List<Double> ms, String target) {
+        double median = Stats.median(ms);
+        String text = ms.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%s (%s-%s)", Report.format(median),
+                Report.format(Stats.min(ms)), Report.format(Stats.max(ms)));
+        report.row(id, what, median, text, "ms", Report.Better.LOWER, target);
+    }
+
+    private static long awaitPid(Path file) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no task wrote " + file + " within " + WAIT_S + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.procpool.bench;
+
+import dev.procpool.ProcessPoolExecutor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Section 6, idle cost: a warm pool of two workers left alone. Each worker's resident memory ({@code VmRSS},
+ * plus PSS and USS from {@code smaps_rollup}) one second after warm-up, and the CPU each worker and the parent
+ * (its scheduler thread polling) use over the idle period, from {@code utime + stime}. Linux only.
+ */
+final class Idle {
+    private Idle() {
+    }
+
+    static void run(Params p, Report report, BenchMain.Progress progress) throws Exception {
+        String target = "<= 50 MiB";
+        if (!ProcFs.AVAILABLE) {
+            report.row("idle.rss", "idle worker RSS (MiB)", Double.NaN, "skipped (no /proc)", "MiB", Report.Better.LOWER, target);
+            report.note("  idle: skipped, this is not Linux (no /proc)");
+            return;
+        }
+        long self = ProcessHandle.current().pid();
+        List<Double> rss = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        List<String> detail = new ArrayList<>();
+        double parentCpu;
+        try (ProcessPoolExecutor pool = Pools.create(Params.WORKERS)) {
+            Set<Long> pids = Pools.warm(pool, Params.WORKERS);
+            Thread.sleep(1000);
+            for (long pid : pids) {
+                rss.add(mib(ProcFs.statusBytes(pid, "VmRSS")));
+                detail.add(String.format(Locale.ROOT, "pid %d: RSS %s, RssAnon %s, PSS %s, USS %s MiB, %d threads", pid,
+                        Report.format(mib(ProcFs.statusBytes(pid, "VmRSS"))),
+                        Report.format(mib(ProcFs.statusBytes(pid, "RssAnon"))),
+                        Report.format(mib(smaps(pid, "Pss"))),
+                        Report.format(mib(uss(pid))), ProcFs.threads(pid)));
+            }
+            List<Double> cpu0 = pids.stream().map(pid -> ProcFs.cpuSeconds(pid, false)).toList();
+            double parent0 = ProcFs.cpuSeconds(self, false);
+            long t0 = System.nanoTime();
+            Thread.sleep((long) (p.idleSeconds() * 1000));
+            double wall = (System.nanoTime() - t0) / 1e9;
+            int i = 0;
+            for (long pid : pids) {
+                cpu.add(100 * (ProcFs.cpuSeconds(pid, false) - cpu0.get(i++)) / wall);
+            }
+            parentCpu = 100 * (ProcFs.cpuSeconds(self, false) - parent0) / wall;
+            detail.add(String.format(Locale.ROOT, "parent: RSS %s MiB, %d threads",
+                    Report.format(mib(ProcFs.statusBytes(self, "VmRSS"))), ProcFs.threads(self)));
+        }
+        progress.line("idle done");
+        double meanRss = rss.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double meanCpu = cpu.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        report.row("idle.rss", "idle worker RSS (MiB, mean of 2)", meanRss, join(rss), "MiB", Report.Better.LOWER, target);
+        report.row("idle.cpu", "idle worker CPU over " + Report.format(p.idleSeconds()) + " s (%, mean of 2)", meanCpu,
+                join(cpu), "%", Report.Better.LOWER, "<= 0.5 %");
+        report.row("idle.parentcpu", "idle pool: parent's CPU (%)", parentCpu, Report.format(parentCpu), "%",
+                Report.Better.LOWER, "");
+        report.note("  idle: " + String.join("; ", detail) + "; CPU from utime+stime at " + ProcFs.CLOCK_TICKS
+                + " ticks/s, so one tick over " + Report.format(p.idleSeconds()) + " s is "
+                + Report.format(100.0 / ProcFs.CLOCK_TICKS / p.idleSeconds()) + " %");
+    }
+
+    private static String join(List<Double> xs) {
+        return xs.stream().map(Report::format).collect(Collectors.joining(" / "));
+    }
+
+    private static double mib(OptionalLong bytes) {
+        return bytes.isPresent() ? bytes.getAsLong() / (double) (1 << 20) : Double.NaN;
+    }
+
+    private static OptionalLong smaps(long pid, String field) {
+        Path rollup = Path.of("/proc/" + pid + "/smaps_rollup");
+        if (!Files.isReadable(rollup)) {
+            return OptionalLong.empty();
+        }
+        return ProcFs.fieldBytes(rollup, field);
+    }
+
+    private static OptionalLong uss(long pid) {
+        OptionalLong clean = smaps(pid, "Private_Clean");
+        OptionalLong dirty = smaps(pid, "Private_Dirty");
+        return clean.isPresent() && dirty.isPresent() ? OptionalLong.of(clean.getAsLong() + dirty.getAsLong())
+                : OptionalLong.empty();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.procpool.bench;
+
+import dev.procpool.ProcessPoolExecutor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Creating pools the way every section needs them, and making sure all their workers are up. */
+final class Pools {
+    private static final int WARM_ATTEMPTS = 20;
+
+    private Pools() {
+    }
+
+    static ProcessPoolExecutor create(int workers) {
+        return ProcessPoolExecutor.builder().workers(workers).build();
+    }
+
+    /**
+     * Like loky_bench.py's {@code warm_pool}: holds every worker with a 300 ms task until each has answered once,
+     * then runs 50 trivial tasks. Returns the workers' pids.
+     */
+    static Set<Long> warm(ProcessPoolExecutor pool, int workers)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<Long> pids = new TreeSet<>();
+        for (int attempt = 0; attempt < WARM_ATTEMPTS && pids.size() < workers; attempt++) {
+            pids.clear();
+            List<Future<Long>> futures = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                futures.add(pool.submit(BenchTasks.sleepPid(300)));
+            }
+            for (Future<Long> f : futures) {
+                pids.add(f.get(120, TimeUnit.SECONDS));
+            }
+        }
+        if (pids.size() < workers) {
+            throw new IllegalStateException("only " + pids.size() + " of " + workers + " workers answered");
+        }
+        for (int i = 0; i < 50; i++) {
+            pool.submit(BenchTasks.inc(i)).get(60, TimeUnit.SECONDS);
+        }
+        return pids;
+    }
+}
