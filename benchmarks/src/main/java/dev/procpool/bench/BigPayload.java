@@ -1,7 +1,7 @@
 package dev.procpool.bench;
 
 import dev.procpool.ProcessPoolExecutor;
-import dev.procpool.internal.ipc.JavaSerializer;
+import dev.procpool.internal.ipc.TaskCodec;
 import dev.procpool.internal.ipc.Payload;
 
 import java.util.ArrayList;
@@ -47,8 +47,8 @@ final class BigPayload {
             }
             for (int rep = 0; rep < p.payReps(); rep++) {
                 long t0 = System.nanoTime();
-                Payload bytes = JavaSerializer.serialize(data);
-                byte[] copy = (byte[]) JavaSerializer.deserialize(bytes, BigPayload.class.getClassLoader());
+                Payload bytes = TaskCodec.encode(data);
+                byte[] copy = (byte[]) TaskCodec.decode(bytes, BigPayload.class.getClassLoader());
                 reference.add((System.nanoTime() - t0) / 1e9);
                 bytes.release();
                 check(copy.length);
@@ -58,11 +58,11 @@ final class BigPayload {
                 send.add((System.nanoTime() - t0) / 1e9);
                 check(length);
 
+                hits += pool.submit(BenchTasks.isCached(Params.PAYLOAD_BYTES)).get(300, TimeUnit.SECONDS) ? 1 : 0;
                 t0 = System.nanoTime();
-                BenchTasks.Returned r = pool.submit(BenchTasks.getReturn(Params.PAYLOAD_BYTES)).get(300, TimeUnit.SECONDS);
+                byte[] returned = pool.submit(BenchTasks.getReturn(Params.PAYLOAD_BYTES)).get(300, TimeUnit.SECONDS);
                 back.add((System.nanoTime() - t0) / 1e9);
-                check(r.data().length);
-                hits += r.cacheHit() ? 1 : 0;
+                check(returned.length);
                 progress.line("payload rep " + (rep + 1) + "/" + p.payReps() + " done");
             }
             report.note(String.format(Locale.ROOT, "  payload: median of %d; send = parent array -> task returns its length;"

@@ -2,7 +2,7 @@ package dev.procpool.bench.jmh;
 
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
-import dev.procpool.internal.ipc.JavaSerializer;
+import dev.procpool.internal.ipc.TaskCodec;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Payload;
 import dev.procpool.internal.ipc.Queues;
@@ -51,7 +51,7 @@ public class QueueHandoffBench {
         Path folder = dir.resolve("tasks");
         writer = ChannelWriter.open(folder);
         reader = ChannelReader.open(folder);
-        task = JavaSerializer.serialize(SerializationBench.inc(41));
+        task = TaskCodec.encode(SerializationBench.inc(41));
         message = new Message.RunTask(1, task);
     }
 

@@ -1,7 +1,7 @@
 package dev.procpool.bench.jmh;
 
 import dev.procpool.SerializableCallable;
-import dev.procpool.internal.ipc.JavaSerializer;
+import dev.procpool.internal.ipc.TaskCodec;
 import dev.procpool.internal.ipc.Payload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,10 +19,11 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * JDK serialization as procpool does it ({@link JavaSerializer}: a pooled Netty buffer, a fresh
- * {@code ObjectOutputStream} per object) of what a trivial task sends: the task (a serializable lambda, and for
- * comparison a record) and its {@code Integer} result. Each object crosses the boundary once per task in each
- * direction, so serialize + deserialize of task and result is the serialization share of one round trip.
+ * procpool's codec ({@link TaskCodec}) on what a trivial task sends: the task (a serializable lambda, and for
+ * comparison a record) and its {@code Integer} result; and, as the baseline, plain JDK serialization of the same
+ * lambda (a fresh {@code ObjectOutputStream} per object, as procpool did before the codec). Each object crosses
+ * the boundary once per task in each direction, so encode + decode of task and result is the serialization
+ * share of one round trip.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,11 +60,39 @@ public class SerializationBench {
         lambdaTask = inc(41);
         recordTask = new IncTask(41);
         result = 1234567; // outside the Integer cache, as most results are
-        lambdaBytes = JavaSerializer.serialize(lambdaTask);
-        recordBytes = JavaSerializer.serialize(recordTask);
-        resultBytes = JavaSerializer.serialize(result);
+        lambdaBytes = TaskCodec.encode(lambdaTask);
+        recordBytes = TaskCodec.encode(recordTask);
+        resultBytes = TaskCodec.encode(result);
         System.out.printf("%nserialized sizes: lambda task %d B, record task %d B, Integer result %d B%n",
                 lambdaBytes.length(), recordBytes.length(), resultBytes.length());
+    }
+
+    private byte[] lambdaJdkBytes;
+
+    @Setup
+    public void setUpJdk() throws IOException {
+        lambdaJdkBytes = jdkSerialize(inc(41));
+        System.out.printf("JDK-serialized lambda task: %d B%n", lambdaJdkBytes.length);
+    }
+
+    @Benchmark
+    public int jdkSerializeLambdaTask() throws IOException {
+        return jdkSerialize(lambdaTask).length;
+    }
+
+    @Benchmark
+    public Object jdkDeserializeLambdaTask() throws Exception {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(lambdaJdkBytes))) {
+            return in.readObject();
+        }
+    }
+
+    private static byte[] jdkSerialize(Object value) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1024);
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        return bytes.toByteArray();
     }
 
     @TearDown
@@ -80,7 +109,7 @@ public class SerializationBench {
 
     @Benchmark
     public Object deserializeLambdaTask() throws Exception {
-        return JavaSerializer.deserialize(lambdaBytes, loader);
+        return TaskCodec.decode(lambdaBytes, loader);
     }
 
     @Benchmark
@@ -90,7 +119,7 @@ public class SerializationBench {
 
     @Benchmark
     public Object deserializeRecordTask() throws Exception {
-        return JavaSerializer.deserialize(recordBytes, loader);
+        return TaskCodec.decode(recordBytes, loader);
     }
 
     @Benchmark
@@ -100,11 +129,11 @@ public class SerializationBench {
 
     @Benchmark
     public Object deserializeIntegerResult() throws Exception {
-        return JavaSerializer.deserialize(resultBytes, loader);
+        return TaskCodec.decode(resultBytes, loader);
     }
 
     private static long serializeAndRelease(Object value) throws IOException {
-        Payload p = JavaSerializer.serialize(value);
+        Payload p = TaskCodec.encode(value);
         long length = p.length();
         p.release();
         return length;

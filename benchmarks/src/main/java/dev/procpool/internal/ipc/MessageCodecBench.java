@@ -45,8 +45,8 @@ public class MessageCodecBench {
         ChronicleSettings.apply();
         bytes = Bytes.allocateElasticOnHeap(1024);
         int x = 41;
-        task = JavaSerializer.serialize((SerializableCallable<Integer>) () -> x + 1);
-        result = JavaSerializer.serialize(1234567);
+        task = TaskCodec.encode((SerializableCallable<Integer>) () -> x + 1);
+        result = TaskCodec.encode(1234567);
         runTask = new Message.RunTask(1, task);
         completed = new Message.TaskCompleted(1, result);
     }

@@ -67,6 +67,30 @@ public final class Payload {
         }
     }
 
+    /** The out-of-band file, mapped read-only; unmap it with {@link Unmapper#unmap} once decoded. */
+    java.nio.MappedByteBuffer map() throws IOException {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            return channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, length);
+        }
+    }
+
+    /** The bytes from {@code offset} to the end, read from the file in one go into an exact-size array. */
+    byte[] readBytesAfter(int offset) throws IOException {
+        byte[] bytes = new byte[Math.toIntExact(length - offset)];
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer target = java.nio.ByteBuffer.wrap(bytes);
+            long position = offset;
+            while (target.hasRemaining()) {
+                int read = channel.read(target, position);
+                if (read < 0) {
+                    throw new java.io.EOFException("out-of-band payload " + file + " ends early");
+                }
+                position += read;
+            }
+        }
+        return bytes;
+    }
+
     /** Frees the buffer or deletes the out-of-band file. Safe to call more than once. */
     public void release() {
         if (buffer != null) {

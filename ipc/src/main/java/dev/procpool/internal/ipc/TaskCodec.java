@@ -79,6 +79,11 @@ public final class TaskCodec {
      * @throws java.io.NotSerializableException and other IOExceptions when the value cannot be serialized
      */
     public static Payload encode(Object value) throws IOException {
+        if (value instanceof byte[] bytes && bytes.length > KEEP_SCRATCH_BYTES) {
+            // large arrays are not copied here: the header and the array itself, as one buffer
+            ByteBuf header = Unpooled.buffer(5).writeByte(BYTES).writeInt(bytes.length);
+            return Payload.of(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(bytes)));
+        }
         ByteBuf scratch = SCRATCH.get();
         scratch.clear();
         try {
@@ -116,16 +121,21 @@ public final class TaskCodec {
         if (buffer != null) {
             return read(buffer.duplicate(), loader);
         }
-        try (InputStream in = payload.openStream()) { // out of band: large, so JAVA or BYTES
-            int tag = in.read();
-            if (tag == BYTES) {
-                in.skipNBytes(4);
-                return in.readAllBytes();
-            }
-            if (tag != JAVA) {
-                throw new StreamCorruptedException("unexpected tag " + tag + " in an out-of-band payload");
-            }
-            return readJava(in, loader);
+        if (payload.length() > 5 && peekTag(payload) == BYTES) { // out of band: read straight into the array
+            return payload.readBytesAfter(5);
+        }
+        // out of band, any other shape: decode straight from a mapping of the file (values copy what they keep)
+        java.nio.MappedByteBuffer mapped = payload.map();
+        try {
+            return read(Unpooled.wrappedBuffer(mapped), loader);
+        } finally {
+            Unmapper.unmap(mapped);
+        }
+    }
+
+    private static int peekTag(Payload payload) throws IOException {
+        try (InputStream in = payload.openStream()) {
+            return in.read();
         }
     }
 
@@ -175,6 +185,7 @@ public final class TaskCodec {
             out.writeByte(STRING);
             writeUtf8(s, out);
         } else if (value instanceof byte[] bytes) {
+            out.ensureWritable(bytes.length + 5); // one growth, not a doubling per step
             out.writeByte(BYTES).writeInt(bytes.length).writeBytes(bytes);
         } else {
             return false;
