@@ -433,6 +433,7 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         private long maxMemoryGrowthBytes;
         private byte[] initializer;
         private boolean limitNativeThreads = true;
+        private int spareWorkers;
 
         private Builder() {
         }
@@ -545,6 +546,19 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         }
 
         /**
+         * Extra workers kept started but given no tasks: when a worker dies or retires, a spare takes its place
+         * at once instead of the new worker's start-up time (most of a second), and a new spare starts in the
+         * background. Each costs one idle JVM. Default 0.
+         */
+        public Builder spareWorkers(int spareWorkers) {
+            if (spareWorkers < 0) {
+                throw new IllegalArgumentException("spareWorkers must be >= 0, was " + spareWorkers);
+            }
+            this.spareWorkers = spareWorkers;
+            return this;
+        }
+
+        /**
          * Whether each worker is told it has max(1, CPUs / workers) processors: {@code -XX:ActiveProcessorCount}
          * and {@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS}, {@code MKL_NUM_THREADS},
          * {@code VECLIB_MAXIMUM_THREADS}, {@code NUMEXPR_NUM_THREADS}, each unless already set by
@@ -642,7 +656,7 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
             Duration idle = idleTimeoutSet ? idleTimeout : sharedPool ? Duration.ofMinutes(5) : null;
             return new PoolConfig(workers, minWorkers, jvmOptions, environment, workingDirectory, workerOutput,
                     startTimeout, idle, retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes,
-                    initializer, limitNativeThreads);
+                    initializer, limitNativeThreads, spareWorkers);
         }
 
         ProcessPoolExecutor build(PoolConfig config) {

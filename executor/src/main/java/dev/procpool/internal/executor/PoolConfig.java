@@ -16,7 +16,7 @@ import java.util.Map;
 public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, Map<String, String> environment,
                          Path workingDirectory, WorkerOutput output, Duration startTimeout, Duration idleTimeout,
                          int retries, Duration timeLimit, Duration interruptGrace, long maxTasksPerWorker,
-                         long maxMemoryGrowthBytes, byte[] initializer, boolean limitNativeThreads) {
+                         long maxMemoryGrowthBytes, byte[] initializer, boolean limitNativeThreads, int spareWorkers) {
     public PoolConfig {
         jvmOptions = List.copyOf(jvmOptions);
         environment = Map.copyOf(environment);
@@ -30,7 +30,8 @@ public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, M
                 && java.util.Objects.equals(idleTimeout, other.idleTimeout) && retries == other.retries
                 && java.util.Objects.equals(timeLimit, other.timeLimit) && interruptGrace.equals(other.interruptGrace)
                 && maxTasksPerWorker == other.maxTasksPerWorker && maxMemoryGrowthBytes == other.maxMemoryGrowthBytes
-                && Arrays.equals(initializer, other.initializer) && limitNativeThreads == other.limitNativeThreads;
+                && Arrays.equals(initializer, other.initializer) && limitNativeThreads == other.limitNativeThreads
+                && spareWorkers == other.spareWorkers;
     }
 
     @Override

@@ -495,8 +495,13 @@ public final class Scheduler implements TaskFuture.Canceller {
     private void adjustWorkerCount(long now) {
         int active = 0;
         int idle = 0;
+        int spares = 0;
         for (WorkerHandle worker : workers) {
-            if (worker.state != State.STOPPING && worker.state != State.EXITED && worker.endedBecause == null) {
+            if (worker.alive()) {
+                if (worker.spare) {
+                    spares++;
+                    continue;
+                }
                 active++;
                 if (worker.state != State.READY || worker.inFlight.isEmpty()) {
                     idle++;
@@ -504,12 +509,27 @@ public final class Scheduler implements TaskFuture.Canceller {
             }
         }
         int wanted = wantedWorkers(active, idle);
+        // a warm spare replaces a lost worker at once: ready ones first
+        for (int pass = 0; pass < 2 && active < wanted; pass++) {
+            for (WorkerHandle worker : workers) {
+                if (active < wanted && worker.alive() && worker.spare && (pass == 1 || worker.state == State.READY)) {
+                    worker.spare = false;
+                    worker.idleSinceNs = now;
+                    active++;
+                    spares--;
+                }
+            }
+        }
         for (int i = active; i < wanted && now - nextSpawnNs >= 0; i++) {
-            spawnWorker(now);
+            spawnWorker(now, false);
+        }
+        int wantedSpares = runState == RunState.RUNNING ? config.spareWorkers() : 0;
+        for (int i = spares; i < wantedSpares && now - nextSpawnNs >= 0; i++) {
+            spawnWorker(now, true);
         }
         int surplus = active - wanted;
         for (WorkerHandle worker : workers) {
-            if (surplus > 0 && worker.state == State.READY && worker.endedBecause == null && worker.inFlight.isEmpty()) {
+            if (surplus > 0 && !worker.spare && worker.state == State.READY && worker.endedBecause == null && worker.inFlight.isEmpty()) {
                 retire(worker, runState != RunState.RUNNING ? "the pool shut down" : "the pool was resized");
                 surplus--;
             }
@@ -534,7 +554,7 @@ public final class Scheduler implements TaskFuture.Canceller {
     private void retireIdle(long now, int active) {
         long timeout = config.idleTimeout().toNanos();
         for (WorkerHandle worker : workers) {
-            if (active > config.minWorkers() && worker.state == State.READY && worker.endedBecause == null
+            if (active > config.minWorkers() && !worker.spare && worker.state == State.READY && worker.endedBecause == null
                     && worker.inFlight.isEmpty() && now - worker.idleSinceNs > timeout) {
                 retire(worker, "it was idle for " + config.idleTimeout().toSeconds() + " s");
                 active--;
@@ -554,8 +574,9 @@ public final class Scheduler implements TaskFuture.Canceller {
         }
     }
 
-    private void spawnWorker(long now) {
+    private void spawnWorker(long now, boolean spare) {
         WorkerHandle worker = new WorkerHandle(++lastWorkerId, poolFolder.resolve("worker-" + lastWorkerId));
+        worker.spare = spare;
         worker.deadlineNs = now + config.startTimeout().toNanos();
         workers.add(worker);
         WorkerSpec spec = workerSpec();

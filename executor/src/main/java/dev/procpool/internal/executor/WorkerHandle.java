@@ -29,6 +29,8 @@ final class WorkerHandle {
     RunningTaskFile slot;
     final ArrayDeque<TaskFuture<?>> inFlight = new ArrayDeque<>();
 
+    /** Kept warm, given no tasks, until a worker is lost and it takes that worker's place. */
+    boolean spare;
     boolean handshook;
     boolean initialized;
     boolean ready;
@@ -73,7 +75,12 @@ final class WorkerHandle {
     }
 
     boolean accepting() {
-        return state == State.READY && endedBecause == null;
+        return state == State.READY && endedBecause == null && !spare;
+    }
+
+    /** Starting or serving, and not on its way out. */
+    boolean alive() {
+        return state != State.STOPPING && state != State.EXITED && endedBecause == null;
     }
 
     void kill(String reason) {

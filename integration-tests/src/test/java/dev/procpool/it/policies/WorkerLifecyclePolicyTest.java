@@ -132,4 +132,18 @@ class WorkerLifecyclePolicyTest {
                     Integer.parseInt(System.getenv("OPENBLAS_NUM_THREADS")))).get(60, TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    void spareWorker_takesTheKilledWorkersPlace_andANewSpareStarts() throws Exception {
+        try (ProcessPoolExecutor pool = Pools.small(1).spareWorkers(1).build()) {
+            long serving = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Pools.liveWorkerPids().size() == 2);
+            long spare = Pools.liveWorkerPids().stream().filter(pid -> pid != serving).findFirst().orElseThrow();
+            ProcessHandle.of(serving).ifPresent(ProcessHandle::destroyForcibly);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(serving).isEmpty());
+            assertEquals(spare, pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS),
+                    "the spare, started before the kill, serves next");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Pools.liveWorkerPids().size() == 2);
+        }
+    }
 }

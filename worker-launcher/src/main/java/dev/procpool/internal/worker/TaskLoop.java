@@ -74,11 +74,15 @@ final class TaskLoop {
             if (orphaned) {
                 throw new IllegalStateException("the parent went away during start-up");
             }
+            trace("main started");
             runningTask = RunningTaskFile.create(folder);
             results = ChannelWriter.open(folder.resolve("results"));
+            trace("results queue open");
             tasks = ChannelReader.open(folder.resolve("tasks"));
+            trace("tasks queue open");
         }
         results.write(new WorkerReady(Message.PROTOCOL_VERSION, ProcessHandle.current().pid()));
+        trace("ready");
 
         BackoffIdler idler = BackoffIdler.standard();
         while (!stopping) {
@@ -117,6 +121,14 @@ final class TaskLoop {
         }
         runningTask.setSleeping(false);
         return message;
+    }
+
+    /** Internal, for start-up measurements: -Dprocpool.internal.traceStartup=true prints ms since JVM start. */
+    private static void trace(String step) {
+        if (Boolean.getBoolean("procpool.internal.traceStartup")) {
+            long sinceStart = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+            System.err.println("procpool startup: " + step + " at " + sinceStart + " ms");
+        }
     }
 
     /** Says goodbye (so the parent knows this is no crash) and exits; tasks sent after this one are requeued. */
