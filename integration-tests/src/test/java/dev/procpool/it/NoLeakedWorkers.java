@@ -63,9 +63,13 @@ public final class NoLeakedWorkers implements BeforeAllCallback, AfterAllCallbac
         return poolFoldersOf(ProcessHandle.current().pid());
     }
 
-    /** The pool folders the JVM with {@code pid} owns. */
+    /** The pool folders the JVM with {@code pid} owns in {@code java.io.tmpdir}. */
     public static List<Path> poolFoldersOf(long pid) {
-        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        return poolFoldersOf(pid, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** The pool folders the JVM with {@code pid} owns in {@code temp}. */
+    public static List<Path> poolFoldersOf(long pid, Path temp) {
         try (Stream<Path> entries = Files.list(temp)) {
             return entries.filter(p -> p.getFileName().toString().startsWith("procpool-" + pid + "-")).toList();
         } catch (IOException e) {
