@@ -4,6 +4,7 @@ import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.SerializableCallable;
 import dev.procpool.TaskNotSerializableException;
 import dev.procpool.TaskSerializationException;
+import dev.procpool.it.fixtures.DeepChainTask;
 import dev.procpool.it.fixtures.DeliberateException;
 import dev.procpool.it.fixtures.PidTask;
 import dev.procpool.it.fixtures.RecursingTask;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 
@@ -112,6 +114,20 @@ class TaskFailureTest {
                 () -> assertTrue(runnableFailure.getMessage().contains("is not Serializable"), runnableFailure::getMessage));
         assertFalse(pool.isShutdown());
         assertEquals(workerPid, valueOf(pool.submit(new PidTask())));
+    }
+
+    @Test
+    void resultTooDeepToReadInTheParent_futureFailsInsteadOfHanging() throws Exception {
+        // A worker with a big stack can write a chain the parent's scheduler thread cannot read back.
+        try (ProcessPoolExecutor bigStacks = quietPool(1).jvmOptions(List.of("-Xss512m")).build()) {
+            Future<DeepChainTask.Link> future = bigStacks.submit(new DeepChainTask(200_000));
+
+            TaskSerializationException failure = assertInstanceOf(TaskSerializationException.class, failureOf(future));
+
+            assertTrue(failure.getMessage().contains("could not be read in the parent"), failure::getMessage);
+            assertInstanceOf(StackOverflowError.class, failure.getCause());
+            assertEquals(3, valueOf(bigStacks.submit(new DeepChainTask(3))).length(), "the pool still works");
+        }
     }
 
     @Test
