@@ -280,7 +280,7 @@ public final class Scheduler implements TaskFuture.Canceller {
     private static void complete(TaskFuture<?> future, Payload result) {
         try {
             future.complete(JavaSerializer.deserialize(result, future.loader()));
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | Error e) { // any Error too (StackOverflowError on a deep graph): the future must end
             future.fail(new TaskSerializationException("the result of " + future
                     + " could not be read in the parent: " + e, e));
         } finally {
@@ -298,7 +298,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             } else {
                 future.fail((Throwable) thrown);
             }
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | Error e) { // as in complete()
             future.fail(new TaskSerializationException("the exception thrown by " + future
                     + " could not be read in the parent: " + e, e));
         } finally {
