@@ -8,6 +8,7 @@ import dev.procpool.it.fixtures.FileCreatingRunnable;
 import dev.procpool.it.fixtures.HangingTask;
 import dev.procpool.it.fixtures.PidTask;
 import dev.procpool.it.fixtures.ReversingTask;
+import dev.procpool.it.fixtures.ThrowingRunnable;
 import dev.procpool.it.fixtures.ThrowingTask;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +48,7 @@ import static dev.procpool.it.Pools.valueOf;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -199,6 +204,44 @@ class ExecutorServiceContractTest {
 
         assertTrue(hanging.isCancelled());
         assertThrows(CancellationException.class, hanging::get);
+    }
+
+    @Test
+    void cancelQueuedTask_neverRuns() throws Exception {
+        Path startedA = temp.resolve("a");
+        Path startedB = temp.resolve("b");
+        Future<Long> busyA = pool.submit(new HangingTask(startedA));
+        Future<Long> busyB = pool.submit(new HangingTask(startedB));
+        awaitStarted(startedA);
+        awaitStarted(startedB);
+        Path ran = temp.resolve("ran");
+        Future<?> queued = pool.submit(new FileCreatingRunnable(ran, "should not run"));
+
+        assertTrue(queued.cancel(false));
+        busyA.cancel(true);
+        busyB.cancel(true);
+        awaitReadyWorkers(pool, 2); // both workers free again: the queued task had its chance
+
+        assertTrue(queued.isCancelled());
+        assertFalse(Files.exists(ran), "a cancelled queued task must not run");
+    }
+
+    @Test
+    void execute_commandThrows_failureIsLoggedAsWarning() {
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, Charset.defaultCharset()));
+        try {
+            pool.execute(new ThrowingRunnable("nobody is waiting for this"));
+
+            await().atMost(WORKER_BOUND).until(() -> {
+                String log = captured.toString(Charset.defaultCharset());
+                return log.contains("WARN dev.procpool.ProcessPoolExecutor") && log.contains("submitted with execute() failed")
+                        && log.contains(DeliberateException.class.getName() + ": nobody is waiting for this");
+            });
+        } finally {
+            System.setErr(originalErr);
+        }
     }
 
     @Test

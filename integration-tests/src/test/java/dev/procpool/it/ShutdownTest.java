@@ -4,6 +4,7 @@ import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.it.fixtures.HangingTask;
 import dev.procpool.it.fixtures.PidTask;
 import dev.procpool.it.fixtures.SleepingTask;
+import dev.procpool.it.fixtures.SpinningTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -96,6 +97,24 @@ class ShutdownTest {
             assertTrue(busyWorkers.stream().noneMatch(Processes::isRunning), "the busy workers have exited");
             assertThrows(RejectedExecutionException.class, () -> pool.submit(new PidTask()));
             assertEquals(List.of(), pool.shutdownNow(), "a second shutdownNow has nothing left to return");
+        }
+    }
+
+    @Test
+    void shutdownNow_taskIgnoresInterrupts_itsWorkerIsStoppedAnywayWithinASecond() throws Exception {
+        try (ProcessPoolExecutor pool = quietPool(1).build()) {
+            Path started = temp.resolve("spinning");
+            Future<Long> spinning = pool.submit(new SpinningTask(started));
+            long worker = awaitStarted(started);
+
+            long start = System.nanoTime();
+            pool.shutdownNow();
+            boolean terminated = pool.awaitTermination(1, TimeUnit.SECONDS);
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertTrue(terminated, "terminated within a second, took " + tookMs + " ms");
+            assertTrue(spinning.isCancelled());
+            assertFalse(Processes.isRunning(worker));
         }
     }
 

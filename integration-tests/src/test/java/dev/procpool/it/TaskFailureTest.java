@@ -76,6 +76,16 @@ class TaskFailureTest {
     }
 
     @Test
+    void taskThrowsExceptionLargerThanOneMebibyte_arrivesIntact() throws Exception {
+        String message = "x".repeat(3 << 20);
+
+        Throwable cause = failureOf(pool.submit(new ThrowingTask(message, 3)));
+
+        DeliberateException thrown = assertInstanceOf(DeliberateException.class, cause);
+        assertEquals(message, thrown.getMessage());
+    }
+
+    @Test
     void taskOverflowsItsStack_futureFailsWithStackOverflowErrorAndWorkerSurvives() throws Exception {
         Throwable cause = failureOf(pool.submit(new RecursingTask()));
 

@@ -80,6 +80,27 @@ class WorkerCrashTest {
     }
 
     @Test
+    void workerCrashesAfterShutdown_queuedTasksStillRunOnAReplacement() throws Exception {
+        try (ProcessPoolExecutor pool = quietPool(1).build()) {
+            Path started = temp.resolve("halting");
+            Future<Void> halting = pool.submit(new HaltingTask(started, 300, "halting during shutdown", 9));
+            List<Future<Long>> queued = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                queued.add(pool.submit(new PidTask()));
+            }
+            long victim = awaitStarted(started);
+
+            pool.shutdown();
+
+            assertInstanceOf(WorkerCrashedException.class, failureOf(halting));
+            for (Future<Long> future : queued) {
+                assertNotEquals(victim, valueOf(future), "ran on the replacement");
+            }
+            assertTrue(pool.awaitTermination(Pools.WORKER_BOUND.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void taskCallsSystemExit_futureFailsSayingSoAndReplacementServes() throws Exception {
         try (ProcessPoolExecutor pool = quietPool(1).build()) {
             long before = valueOf(pool.submit(new PidTask()));
