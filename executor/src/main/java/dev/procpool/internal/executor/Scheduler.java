@@ -539,12 +539,15 @@ public final class Scheduler implements TaskFuture.Canceller {
             if (now - worker.deadlineNs < 0 || worker.process == null) {
                 continue;
             }
+            // Re-arm only after a kill: a worker still LAUNCHING when its start deadline passes must be killed as
+            // soon as it is STARTING, not given another grace period.
             if (worker.state == State.STARTING) {
                 worker.kill("it did not complete its handshake within " + config.startTimeout().toSeconds() + " s");
+                worker.deadlineNs = now + STOP_GRACE_NS;
             } else if (worker.state == State.STOPPING) {
                 worker.kill("it did not stop within its grace period");
+                worker.deadlineNs = now + STOP_GRACE_NS;
             }
-            worker.deadlineNs = now + STOP_GRACE_NS;
         }
     }
 
