@@ -7,11 +7,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -60,15 +58,8 @@ class ParentKilledTest {
 
     /** Starts {@link PoolParentMain} with this JVM's java, class path and the flags its queues need. */
     private static Process startPoolParent(Path output, Path javaTemp) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> arg.startsWith("--add-opens") || arg.startsWith("--add-exports"))
-                .forEach(command::add);
-        command.add("-Djava.io.tmpdir=" + javaTemp);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PoolParentMain.class.getName());
+        List<String> command = FixtureJvm.command(List.of("-Djava.io.tmpdir=" + javaTemp),
+                System.getProperty("java.class.path"), PoolParentMain.class);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 

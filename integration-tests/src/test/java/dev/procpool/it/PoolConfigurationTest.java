@@ -9,10 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -63,12 +61,7 @@ class PoolConfigurationTest {
         String relativeClassPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> parentDir.relativize(Path.of(entry).toAbsolutePath()).toString())
                 .collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> arg.startsWith("--add-opens") || arg.startsWith("--add-exports"))
-                .forEach(command::add);
-        command.addAll(List.of("-cp", relativeClassPath, WorkingDirectoryMain.class.getName(), workerDir.toString()));
+        List<String> command = FixtureJvm.command(List.of(), relativeClassPath, WorkingDirectoryMain.class, workerDir.toString());
         Path output = temp.resolve("parent.out");
 
         Process parent = new ProcessBuilder(command).directory(parentDir.toFile()).redirectErrorStream(true)
