@@ -13,7 +13,7 @@ final class Outcomes {
     static void complete(TaskFuture<?> future, Payload result) {
         try {
             future.complete(TaskCodec.decode(result, future.loader()));
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | Error e) { // any Error too (StackOverflowError on a deep graph): the future must end
             future.fail(new TaskSerializationException("the result of " + future
                     + " could not be read in the parent: " + e, e));
         } finally {
@@ -36,7 +36,7 @@ final class Outcomes {
                 return e;
             }
             return (Throwable) thrown;
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | Error e) { // as in complete()
             return new TaskSerializationException("the exception thrown by " + (future == null ? "a task" : future)
                     + " could not be read in the parent: " + e, e);
         } finally {

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@org.junit.jupiter.api.extension.ExtendWith(dev.procpool.it.NoLeakedWorkers.class)
 class RetryAndPoisonTest {
 
     /** Halts its worker on every attempt. */

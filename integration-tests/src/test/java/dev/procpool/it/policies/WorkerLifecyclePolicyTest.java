@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@org.junit.jupiter.api.extension.ExtendWith(dev.procpool.it.NoLeakedWorkers.class)
 class WorkerLifecyclePolicyTest {
 
     /** Keeps 5 MB more in a static list on every call (20 calls a second at most): a leak. Returns its pid. */

@@ -25,6 +25,9 @@ public final class WorkerCommand {
         List<String> args = new ArrayList<>(Platform.chronicleFlags(spec.javaFeatureVersion()));
         // An OutOfMemoryError leaves a JVM in an unknown state; end it and report the crash instead.
         args.add("-XX:+ExitOnOutOfMemoryError");
+        // HotSpot prints its own messages ("Terminating due to java.lang.OutOfMemoryError: ...") to stdout by
+        // default; the crash report reads the stderr tail, so send them there (and keep them out of task output).
+        args.add("-XX:+DisplayVMOutputToStderr");
         args.add("-Dprocpool.worker.id=" + workerId);
         System.getProperties().stringPropertyNames().stream()
                 .filter(name -> name.startsWith("procpool.internal."))

@@ -1,8 +1,11 @@
 package dev.procpool.internal.launcher;
 
+import java.io.File;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * Everything needed to start a worker JVM, fixed when the pool is built.
@@ -30,8 +33,28 @@ public record WorkerSpec(Path javaExecutable, int javaFeatureVersion, String cla
     public static WorkerSpec ofCurrentJvm(List<String> jvmOptions, Map<String, String> environment,
                                           Path workingDirectory, OutputSink output) {
         Path java = Path.of(System.getProperty("java.home"), "bin", Platform.javaExecutableName(Platform.current()));
-        return new WorkerSpec(java, Runtime.version().feature(), System.getProperty("java.class.path", ""),
-                System.getProperty("jdk.module.path", ""), List.copyOf(jvmOptions), Map.copyOf(environment),
+        return new WorkerSpec(java, Runtime.version().feature(), absolute(System.getProperty("java.class.path", "")),
+                absolute(System.getProperty("jdk.module.path", "")), List.copyOf(jvmOptions), Map.copyOf(environment),
                 workingDirectory, output);
+    }
+
+    /**
+     * A path list with every entry made absolute against this JVM's working directory: workers may run in another
+     * one ({@code workingDirectory}), where relative entries would point elsewhere. An empty entry means the
+     * working directory itself. An entry that is not a valid path is kept as it is.
+     */
+    static String absolute(String pathList) {
+        if (pathList.isEmpty()) {
+            return pathList;
+        }
+        StringJoiner joined = new StringJoiner(File.pathSeparator);
+        for (String entry : pathList.split(java.util.regex.Pattern.quote(File.pathSeparator), -1)) {
+            try {
+                joined.add(Path.of(entry.isEmpty() ? "." : entry).toAbsolutePath().toString());
+            } catch (InvalidPathException e) {
+                joined.add(entry);
+            }
+        }
+        return joined.toString();
     }
 }

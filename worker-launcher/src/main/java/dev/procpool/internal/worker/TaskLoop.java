@@ -333,7 +333,10 @@ final class TaskLoop {
                 // another worker still uses it, or the parent's own files remain
             }
         }, "procpool-orphan-cleanup");
-        cleaner.setDaemon(true);
+        // Not a daemon: closing the queues makes the main thread fail on its next poll or write and end, and the
+        // JVM would then exit at once (every other thread is a daemon) with the files only half deleted. The
+        // halt below still ends the JVM if the cleanup hangs.
+        cleaner.setDaemon(false);
         cleaner.start();
         try {
             cleaner.join(ORPHAN_CLEANUP_MS); // start-up, which the cleanup waits for, may take seconds on a busy machine

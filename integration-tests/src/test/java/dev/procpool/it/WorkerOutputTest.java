@@ -1,0 +1,107 @@
+package dev.procpool.it;
+
+import dev.procpool.ProcessPoolExecutor;
+import dev.procpool.WorkerOutput;
+import dev.procpool.it.fixtures.PrintingTask;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+
+import static dev.procpool.it.Pools.WORKER_BOUND;
+import static dev.procpool.it.Pools.valueOf;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** Lines workers print reach the parent, prefixed with the worker's id, where {@link WorkerOutput} says. */
+@ExtendWith(NoLeakedWorkers.class)
+@Timeout(120)
+class WorkerOutputTest {
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+    private final ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void captureParentStreams() {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(tee(originalOut, capturedOut));
+        System.setErr(tee(originalErr, capturedErr));
+    }
+
+    @AfterEach
+    void restoreParentStreams() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    @Test
+    void parentStreams_workerLinesArrivePrefixedWithWorkerId() throws Exception {
+        try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(1).workerOutput(WorkerOutput.PARENT_STREAMS).build()) {
+            int workerId = valueOf(pool.submit(new PrintingTask("hello on stdout", "hello on stderr")));
+
+            await().atMost(WORKER_BOUND).until(() -> captured(capturedOut).contains("[procpool-worker-" + workerId + "] hello on stdout"));
+            await().atMost(WORKER_BOUND).until(() -> captured(capturedErr).contains("[procpool-worker-" + workerId + "] hello on stderr"));
+            assertFalse(captured(capturedOut).contains("hello on stderr"), "stderr lines stay on stderr");
+        }
+    }
+
+    @Test
+    void logger_workerLinesGoToTheWorkersLogger() throws Exception {
+        try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(1).workerOutput(WorkerOutput.LOGGER).build()) {
+            int workerId = valueOf(pool.submit(new PrintingTask("logged from stdout", "logged from stderr")));
+
+            // slf4j-simple writes every level to System.err: "<LEVEL> <logger> - <message>"
+            await().atMost(WORKER_BOUND).until(() -> captured(capturedErr).contains("INFO dev.procpool.worker." + workerId + " - logged from stdout"));
+            await().atMost(WORKER_BOUND).until(() -> captured(capturedErr).contains("WARN dev.procpool.worker." + workerId + " - logged from stderr"));
+        }
+    }
+
+    @Test
+    void discard_workerLinesGoNowhere() throws Exception {
+        try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(1).workerOutput(WorkerOutput.DISCARD).build()) {
+            valueOf(pool.submit(new PrintingTask("discarded from stdout", "discarded from stderr")));
+            valueOf(pool.submit(new PrintingTask("sentinel", "sentinel"))); // later lines: the first ones had time to arrive
+        }
+        assertFalse(captured(capturedOut).contains("discarded from stdout"));
+        assertFalse(captured(capturedErr).contains("discarded from stderr"));
+    }
+
+    private static String captured(ByteArrayOutputStream stream) {
+        synchronized (stream) {
+            return stream.toString(Charset.defaultCharset());
+        }
+    }
+
+    private static PrintStream tee(PrintStream original, ByteArrayOutputStream copy) {
+        return new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                original.write(b);
+                synchronized (copy) {
+                    copy.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                original.write(b, off, len);
+                synchronized (copy) {
+                    copy.write(b, off, len);
+                }
+            }
+
+            @Override
+            public void flush() {
+                original.flush();
+            }
+        }, true, Charset.defaultCharset());
+    }
+}
