@@ -128,8 +128,8 @@ class ShutdownTest {
         pool.close();
 
         assertTrue(running.isDone() && queued.isDone(), "close waited for the tasks");
-        assertTrue(workers.contains(running.get()));
-        assertTrue(workers.contains(queued.get()));
+        assertTrue(workers.contains(running.get()), "ran on " + running.get() + ", workers " + workers);
+        assertTrue(workers.contains(queued.get()), "ran on " + queued.get() + ", workers " + workers);
         assertTrue(pool.isTerminated());
         assertTrue(workers.stream().noneMatch(Processes::isRunning), "close returned only after the workers exited");
         assertEquals(List.of(), NoLeakedWorkers.poolFolders(), "close removed the pool's folder");

@@ -87,6 +87,34 @@ class ChaosAndResizeTest {
                 .anyMatch(pid -> pid != null && !killed.contains(pid) && ProcessHandle.of(pid).isPresent());
     }
 
+    /** Claims its index with a file: a second execution of the same task fails on CREATE_NEW. */
+    record ClaimOnceTask(String folder, int index, long sleepMillis) implements dev.procpool.SerializableCallable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            java.nio.file.Files.createFile(java.nio.file.Path.of(folder, Integer.toString(index)));
+            if (sleepMillis > 0) {
+                Thread.sleep(sleepMillis);
+            }
+            return index;
+        }
+    }
+
+    @Test
+    void mixedShortAndLongTasks_sentAheadAndStolen_eachRunsExactlyOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (ProcessPoolExecutor pool = Pools.small(2).build()) {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                futures.add(pool.submit(new ClaimOnceTask(dir.toString(), i, i % 50 == 0 ? 30 : 0)));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertEquals(i, futures.get(i).get(120, TimeUnit.SECONDS), "task " + i + " ran more than once?");
+            }
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+                assertEquals(600, files.count());
+            }
+        }
+    }
+
     @Test
     void sharedPool_resizedThroughManySizes_whileTasksRun_noDeadlock_noLostTask() throws Exception {
         ProcessPoolExecutor first = ProcessPoolExecutor.shared(Pools.small(2));

@@ -24,9 +24,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -48,10 +46,8 @@ final class TaskLoop {
     private final Path folder;
     private final InputStream controlPipe;
     private final Thread runner = Thread.currentThread();
-    private final Set<Long> cancelledBeforeStart = ConcurrentHashMap.newKeySet();
-    private final Object runningLock = new Object();
+    private final TaskGate gate = new TaskGate(runner);
     private final Recycling recycling = Recycling.fromSystemProperties();
-    private long runningTaskId; // guarded by runningLock
     private volatile boolean stopping;
     /** The parent is gone; from then on the orphan cleanup owns the queues and the folder. */
     private volatile boolean orphaned;
@@ -141,13 +137,9 @@ final class TaskLoop {
 
     private void runTask(RunTask message) throws IOException {
         long taskId = message.taskId();
-        synchronized (runningLock) {
-            if (cancelledBeforeStart.remove(taskId)) { // already answered by the control thread
-                message.task().release();
-                return;
-            }
-            runningTaskId = taskId;
-            Thread.interrupted(); // an interrupt meant for an earlier task must not hit this one
+        if (!gate.tryStart(taskId)) { // cancelled before it started, and answered by the control thread
+            message.task().release();
+            return;
         }
         runningTask.set(taskId);
         Message reply;
@@ -159,14 +151,12 @@ final class TaskLoop {
         } finally {
             message.task().release();
         }
-        synchronized (runningLock) {
-            runningTaskId = 0;
-            Thread.interrupted();
-        }
+        gate.finished(taskId); // from here no interrupt reaches the queue write, and no skip overtakes it
         try {
             results.write(reply);
         } finally {
             releasePayload(reply);
+            gate.answered(taskId);
         }
         // cleared only after the reply is written: a worker that dies in between must not look idle
         runningTask.set(0);
@@ -185,10 +175,7 @@ final class TaskLoop {
      * parent's crash report can tell the user. (A {@code Runtime.halt} runs no hooks and is reported by code.)
      */
     private void reportExitFromTask() {
-        long task;
-        synchronized (runningLock) {
-            task = runningTaskId;
-        }
+        long task = gate.running();
         if (task == 0 || stopping) {
             return;
         }
@@ -268,18 +255,11 @@ final class TaskLoop {
 
     /**
      * A task not started yet is answered at once, so the parent can give it to another worker without waiting
-     * for this one to finish what it runs; the task thread skips it when it gets there. Decided under the same
-     * lock the task thread takes to start a task, so a task is either skipped or run, never both.
+     * for this one to finish what it runs; the task thread skips it when it gets there ({@link TaskGate}).
      */
     private void cancel(long taskId, boolean interrupt) {
-        synchronized (runningLock) {
-            if (runningTaskId == taskId) {
-                if (interrupt) {
-                    runner.interrupt();
-                }
-                return;
-            }
-            cancelledBeforeStart.add(taskId);
+        if (gate.cancel(taskId, interrupt) != TaskGate.Cancel.SKIPPED) {
+            return;
         }
         try {
             results.write(new TaskCancelled(taskId));
@@ -290,11 +270,7 @@ final class TaskLoop {
 
     private void stopNow() {
         stopping = true;
-        synchronized (runningLock) {
-            if (runningTaskId != 0) {
-                runner.interrupt();
-            }
-        }
+        gate.interruptRunning();
         long deadline = System.nanoTime() + STOP_GRACE_NS;
         while (isRunningTask() && System.nanoTime() < deadline) {
             LockSupport.parkNanos(1_000_000);
@@ -308,9 +284,7 @@ final class TaskLoop {
     }
 
     private boolean isRunningTask() {
-        synchronized (runningLock) {
-            return runningTaskId != 0;
-        }
+        return gate.running() != 0;
     }
 
     private void watchParent() {

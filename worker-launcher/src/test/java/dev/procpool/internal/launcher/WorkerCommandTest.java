@@ -37,7 +37,7 @@ class WorkerCommandTest {
                 "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
                 "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
                 "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
                 "-Dprocpool.worker.id=3",
                 "-Xmx512m",
                 "-XX:-ExitOnOutOfMemoryError",
@@ -55,7 +55,7 @@ class WorkerCommandTest {
                 "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
                 "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow",
-                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
                 "-Dprocpool.worker.id=1",
                 "-cp",
                 "/a.jar"), WorkerCommand.jvmArguments(spec, 1));
@@ -72,7 +72,7 @@ class WorkerCommandTest {
         List<String> args = WorkerCommand.jvmArguments(spec, 2);
 
         assertEquals(List.of(
-                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
                 "-Dprocpool.worker.id=2",
                 "-Dprocpool.internal.alpha=a b",
                 "-Dprocpool.internal.rollCycle=TEST_SECONDLY",
