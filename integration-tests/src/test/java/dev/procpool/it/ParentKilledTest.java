@@ -56,10 +56,41 @@ class ParentKilledTest {
         }
     }
 
+    @Test
+    void parentExitsWithoutClosingItsPool_workersAndPoolFolderAreGone() throws Exception {
+        assertParentEndingCleansUp(true);
+    }
+
+    @Test
+    void parentEndedBySigterm_workersAndPoolFolderAreGone() throws Exception {
+        assertParentEndingCleansUp(false);
+    }
+
+    /** The parent JVM ends by System.exit (or, if not {@code exits}, by destroy(): SIGTERM on Unix), pool open. */
+    private void assertParentEndingCleansUp(boolean exits) throws Exception {
+        Path output = temp.resolve("parent.out");
+        Path parentTemp = Files.createDirectory(temp.resolve("tmp"));
+        Process parent = startPoolParent(output, parentTemp, exits ? "exit" : "wait");
+        try {
+            List<Long> workers = awaitWorkerPids(parent, output);
+            if (!exits) {
+                parent.destroy();
+            }
+            assertTrue(parent.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the parent JVM ended");
+            await("the workers to exit").atMost(Duration.ofSeconds(5)).until(() -> workers.stream().noneMatch(Processes::isRunning));
+            await("the pool folder to go").atMost(Duration.ofSeconds(5))
+                    .until(() -> NoLeakedWorkers.poolFoldersOf(parent.pid(), parentTemp).isEmpty());
+        } finally {
+            parent.destroyForcibly();
+            parent.waitFor();
+        }
+    }
+
     /** Starts {@link PoolParentMain} with this JVM's java, class path and the flags its queues need. */
-    private static Process startPoolParent(Path output, Path javaTemp) throws IOException {
-        List<String> command = FixtureJvm.command(List.of("-Djava.io.tmpdir=" + javaTemp),
-                System.getProperty("java.class.path"), PoolParentMain.class);
+    private static Process startPoolParent(Path output, Path javaTemp, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(FixtureJvm.command(List.of("-Djava.io.tmpdir=" + javaTemp),
+                System.getProperty("java.class.path"), PoolParentMain.class));
+        command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 

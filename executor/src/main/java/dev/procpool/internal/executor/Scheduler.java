@@ -69,6 +69,9 @@ public final class Scheduler implements TaskFuture.Canceller {
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final Object submitLock = new Object();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Workers with a live process, for the JVM-exit hook (which runs on its own thread). */
+    private final java.util.Set<WorkerHandle> launched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Thread exitHook = new Thread(this::onJvmExit, "procpool-jvm-exit");
     private volatile RunState runState = RunState.RUNNING;
     private volatile WorkerStartException broken;
 
@@ -97,7 +100,28 @@ public final class Scheduler implements TaskFuture.Canceller {
     }
 
     public void start() {
+        Runtime.getRuntime().addShutdownHook(exitHook);
         thread.start();
+    }
+
+    /**
+     * The JVM is exiting without this pool having been closed: kill the workers (and what they started), give
+     * them a moment to go, and remove the pool's folder, so that nothing is left behind. Runs on the hook thread.
+     */
+    private void onJvmExit() {
+        if (isTerminated()) {
+            return;
+        }
+        List<WorkerHandle> alive = new ArrayList<>(launched);
+        alive.forEach(worker -> worker.process.kill());
+        for (WorkerHandle worker : alive) {
+            try {
+                worker.process.onExit().get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // gone or not, the folder goes: on Unix a file can be deleted while mapped
+            }
+        }
+        Queues.deleteTree(poolFolder);
     }
 
     public PoolConfig config() {
@@ -583,7 +607,11 @@ public final class Scheduler implements TaskFuture.Canceller {
         starter.execute(() -> {
             try {
                 worker.launch(spec);
-                worker.process.onExit().whenComplete((code, error) -> post(() -> onExit(worker, code == null ? -1 : code)));
+                launched.add(worker);
+                worker.process.onExit().whenComplete((code, error) -> {
+                    launched.remove(worker);
+                    post(() -> onExit(worker, code == null ? -1 : code));
+                });
                 post(() -> onLaunched(worker));
             } catch (Throwable e) {
                 post(() -> onLaunchFailed(worker, e));
@@ -799,6 +827,11 @@ public final class Scheduler implements TaskFuture.Canceller {
 
     private void terminate() {
         starter.shutdown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(exitHook);
+        } catch (IllegalStateException alreadyExiting) {
+            // the hook runs, finds the pool terminated, and does nothing
+        }
         if (initializer != null) {
             initializer.release();
         }

@@ -55,7 +55,7 @@ public final class WorkerProcess {
                     }
                     spec.output().line(workerId, true, line);
                 });
-        ProcessExecutor executor = new ProcessExecutor().command(command).redirectErrorStream(false).streams(streams).destroyOnExit();
+        ProcessExecutor executor = new ProcessExecutor().command(command).redirectErrorStream(false).streams(streams);
         if (!spec.environment().isEmpty()) {
             executor.environment(spec.environment());
         }
