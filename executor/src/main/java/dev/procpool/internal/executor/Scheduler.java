@@ -307,7 +307,7 @@ public final class Scheduler implements TaskFuture.Canceller {
                 becomeReadyIfDone(worker);
                 return;
             }
-            TaskFuture<?> future = answered(worker, done.taskId());
+            TaskFuture<?> future = worker.answered(done.taskId());
             if (future != null) {
                 future.releaseTask();
                 Outcomes.complete(future, done.result());
@@ -319,7 +319,7 @@ public final class Scheduler implements TaskFuture.Canceller {
                 initializerFailed(worker, Outcomes.readThrowable(null, failed.error()));
                 return;
             }
-            TaskFuture<?> future = answered(worker, failed.taskId());
+            TaskFuture<?> future = worker.answered(failed.taskId());
             if (future != null) {
                 future.releaseTask();
                 Outcomes.fail(future, failed.error());
@@ -327,7 +327,7 @@ public final class Scheduler implements TaskFuture.Canceller {
                 failed.error().release();
             }
         } else if (message instanceof TaskCancelled cancelled) {
-            TaskFuture<?> future = answered(worker, cancelled.taskId());
+            TaskFuture<?> future = worker.answered(cancelled.taskId());
             if (future != null && !future.isDone()) { // taken back to balance load, not cancelled by the user
                 future.stealing = false;
                 pending.addFirst(future);
@@ -346,22 +346,6 @@ public final class Scheduler implements TaskFuture.Canceller {
         }
     }
 
-    /** Removes the answered task from its worker (its bytes are kept); null when it is no longer tracked. */
-    private TaskFuture<?> answered(WorkerHandle worker, long taskId) {
-        for (Iterator<TaskFuture<?>> it = worker.inFlight.iterator(); it.hasNext(); ) {
-            TaskFuture<?> future = it.next();
-            if (future.id() == taskId) {
-                it.remove();
-                future.worker = null;
-                if (worker.inFlight.isEmpty()) {
-                    worker.idleSinceNs = System.nanoTime();
-                }
-                return future;
-            }
-        }
-        return null;
-    }
-
     private boolean dispatch() {
         boolean any = false;
         while (!pending.isEmpty()) {
@@ -376,11 +360,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             }
             pending.poll();
             try {
-                worker.tasks.write(new RunTask(next.id(), next.task()));
-                wakeIfSleeping(worker);
-                worker.inFlight.add(next);
-                worker.tasksSent++;
-                next.worker = worker;
+                worker.send(next);
                 any = true;
             } catch (IOException | RuntimeException e) {
                 next.releaseTask();
@@ -407,19 +387,9 @@ public final class Scheduler implements TaskFuture.Canceller {
             if (busy.inFlight.size() < 2 || busy.state != State.READY) {
                 continue;
             }
-            TaskFuture<?> last = busy.inFlight.peekLast();
-            if (!last.stealing && !last.isDone()) {
-                last.stealing = true;
-                busy.process.send(new Message.CancelTask(last.id(), false));
+            if (busy.askBackLastUnstarted()) {
                 idle--;
             }
-        }
-    }
-
-    /** After writing to a worker's queue: a worker that announced sleep is woken through its control pipe. */
-    private static void wakeIfSleeping(WorkerHandle worker) {
-        if (worker.slot != null && worker.slot.isSleeping()) {
-            worker.process.send(new Message.Wake());
         }
     }
 
@@ -440,45 +410,7 @@ public final class Scheduler implements TaskFuture.Canceller {
 
     private void supervise(long now) {
         for (WorkerHandle worker : workers) {
-            if (worker.slot != null && (worker.state == State.READY || worker.state == State.STOPPING)) {
-                long running = worker.slot.get();
-                if (running != worker.observedTask) {
-                    worker.observedTask = running;
-                    worker.observedSinceNs = now;
-                }
-                if (running > 0) {
-                    enforceTimeLimit(worker, running, now);
-                }
-                if (worker.interruptedTask != 0 && worker.interruptedTask == running && now - worker.killAtNs >= 0) {
-                    worker.kill("task " + running + " did not stop within " + config.interruptGrace().toMillis()
-                            + " ms of being interrupted");
-                    worker.interruptedTask = 0;
-                }
-            }
-            checkDeadline(worker, now);
-        }
-    }
-
-    private void enforceTimeLimit(WorkerHandle worker, long running, long now) {
-        TaskFuture<?> future = worker.inFlight.peekFirst();
-        if (future == null || future.id() != running || future.timeLimitNs <= 0 || worker.interruptedTask == running) {
-            return;
-        }
-        if (now - worker.observedSinceNs < future.timeLimitNs) {
-            return;
-        }
-        future.fail(new TaskTimeoutException(future + " exceeded its time limit of "
-                + TimeUnit.NANOSECONDS.toMillis(future.timeLimitNs) + " ms on " + worker + "; its thread was interrupted,"
-                + " and the worker is replaced if the task does not stop within "
-                + config.interruptGrace().toMillis() + " ms"));
-        interrupt(worker, future);
-    }
-
-    private void interrupt(WorkerHandle worker, TaskFuture<?> future) {
-        worker.process.send(new Message.CancelTask(future.id(), true));
-        if (worker.observedTask == future.id()) {
-            worker.interruptedTask = future.id();
-            worker.killAtNs = System.nanoTime() + config.interruptGrace().toNanos();
+            worker.supervise(now, config);
         }
     }
 
@@ -490,27 +422,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             }
             return;
         }
-        boolean started = worker.slot != null && worker.slot.get() == future.id();
-        if (!started) {
-            worker.process.send(new Message.CancelTask(future.id(), mayInterruptIfRunning)); // the worker skips it
-        } else if (mayInterruptIfRunning) {
-            worker.observedTask = future.id();
-            interrupt(worker, future);
-        }
-    }
-
-    private void checkDeadline(WorkerHandle worker, long now) {
-        if (worker.process == null || now - worker.deadlineNs < 0) {
-            return;
-        }
-        if (worker.state == State.STARTING) {
-            worker.kill("it did not complete its handshake within " + config.startTimeout().toSeconds() + " s");
-        } else if (worker.state == State.STOPPING) {
-            worker.kill("it did not stop within its grace period");
-        } else {
-            return;
-        }
-        worker.deadlineNs = now + config.interruptGrace().toNanos();
+        worker.cancel(future, mayInterruptIfRunning, config.interruptGrace().toNanos());
     }
 
     // ---------------------------------------------------------------- worker life cycle
@@ -564,15 +476,9 @@ public final class Scheduler implements TaskFuture.Canceller {
     }
 
     private int wantedWorkers(int active, int idle) {
-        if (runState == RunState.STOP || (runState == RunState.SHUTDOWN && pending.isEmpty())) {
-            return 0;
-        }
-        if (config.idleTimeout() == null) {
-            return maxWorkers;
-        }
-        int busy = active - idle;
-        int demand = busy + pending.size();
-        return Math.min(maxWorkers, Math.max(Math.max(config.minWorkers(), Math.min(active, maxWorkers)), demand));
+        boolean windingDown = runState == RunState.STOP || (runState == RunState.SHUTDOWN && pending.isEmpty());
+        return WorkerCount.wanted(windingDown, config.idleTimeout() != null, maxWorkers, config.minWorkers(),
+                active, active - idle, pending.size());
     }
 
     private void retireIdle(long now, int active) {
@@ -586,16 +492,8 @@ public final class Scheduler implements TaskFuture.Canceller {
         }
     }
 
-    private void retire(WorkerHandle worker, String reason) {
-        try {
-            worker.tasks.write(new Message.Shutdown());
-            wakeIfSleeping(worker);
-            worker.state = State.STOPPING;
-            worker.endedBecause = reason;
-            worker.deadlineNs = System.nanoTime() + SHUTDOWN_GRACE_NS;
-        } catch (IOException | RuntimeException e) {
-            worker.kill(reason + "; it could not be told to stop: " + e);
-        }
+    private static void retire(WorkerHandle worker, String reason) {
+        worker.retire(reason, SHUTDOWN_GRACE_NS);
     }
 
     private void spawnWorker(long now, boolean spare) {
@@ -669,7 +567,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             return;
         }
         worker.handshook = true;
-        wakeIfSleeping(worker); // the initializer may have been queued before the slot was known
+        worker.wakeIfSleeping(); // the initializer may have been queued before the slot was known
         becomeReadyIfDone(worker);
     }
 

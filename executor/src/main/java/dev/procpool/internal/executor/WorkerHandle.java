@@ -1,6 +1,8 @@
 package dev.procpool.internal.executor;
 
+import dev.procpool.TaskTimeoutException;
 import dev.procpool.internal.ipc.ChannelReader;
+import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.RunningTaskFile;
@@ -11,11 +13,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The parent's record of one worker: its process, the two queues it shares with it, its running-task slot,
- * and the tasks sent to it and not yet answered, in the order sent. {@link #launch} runs on a starter thread;
- * everything else on the scheduler thread, which sees the launched fields through the scheduler's inbox.
+ * The parent's record of one worker and its state machine: its process, the two queues it shares with it, its
+ * running-task slot, and the tasks sent to it and not yet answered, in the order sent. It sends tasks, watches
+ * the one running (time limit, interrupt grace), and enforces its start and stop deadlines. {@link #launch}
+ * runs on a starter thread; everything else on the scheduler thread, which sees the launched fields through
+ * the scheduler's inbox.
  */
 final class WorkerHandle {
     enum State { LAUNCHING, STARTING, READY, STOPPING, EXITED }
@@ -68,6 +74,132 @@ final class WorkerHandle {
     /** Called on the handshake: the worker has created its slot by then. */
     void openSlot() throws IOException {
         slot = RunningTaskFile.openForReading(folder);
+    }
+
+    /** Hands a task to the worker; it then belongs to this worker until answered, requeued or failed. */
+    void send(TaskFuture<?> task) throws IOException {
+        tasks.write(new Message.RunTask(task.id(), task.task()));
+        wakeIfSleeping();
+        inFlight.add(task);
+        tasksSent++;
+        task.worker = this;
+    }
+
+    /** After writing to the queue: a worker that announced sleep is woken through its control pipe. */
+    void wakeIfSleeping() {
+        if (slot != null && slot.isSleeping()) {
+            process.send(new Message.Wake());
+        }
+    }
+
+    /** Removes the answered task (its bytes are kept); null when it is no longer tracked. */
+    TaskFuture<?> answered(long taskId) {
+        for (Iterator<TaskFuture<?>> it = inFlight.iterator(); it.hasNext(); ) {
+            TaskFuture<?> future = it.next();
+            if (future.id() == taskId) {
+                it.remove();
+                future.worker = null;
+                if (inFlight.isEmpty()) {
+                    idleSinceNs = System.nanoTime();
+                }
+                return future;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Work stealing: asks for the last task sent ahead and not started back, with a cancel that never
+     * interrupts; the worker answers TaskCancelled and the scheduler requeues it. False if there is none to ask.
+     */
+    boolean askBackLastUnstarted() {
+        TaskFuture<?> last = inFlight.peekLast();
+        if (inFlight.size() < 2 || state != State.READY || last.stealing || last.isDone()) {
+            return false;
+        }
+        last.stealing = true;
+        process.send(new Message.CancelTask(last.id(), false));
+        return true;
+    }
+
+    /** One supervision step: note when a task starts, enforce its time limit and the interrupt grace, deadlines. */
+    void supervise(long now, PoolConfig config) {
+        if (slot != null && (state == State.READY || state == State.STOPPING)) {
+            long running = slot.get();
+            if (running != observedTask) {
+                observedTask = running;
+                observedSinceNs = now;
+            }
+            if (running > 0) {
+                enforceTimeLimit(running, now, config.interruptGrace().toNanos());
+            }
+            if (interruptedTask != 0 && interruptedTask == running && now - killAtNs >= 0) {
+                kill("task " + running + " did not stop within " + config.interruptGrace().toMillis()
+                        + " ms of being interrupted");
+                interruptedTask = 0;
+            }
+        }
+        checkDeadline(now, config);
+    }
+
+    private void enforceTimeLimit(long running, long now, long graceNs) {
+        TaskFuture<?> future = inFlight.peekFirst();
+        if (future == null || future.id() != running || future.timeLimitNs <= 0 || interruptedTask == running
+                || now - observedSinceNs < future.timeLimitNs) {
+            return;
+        }
+        future.fail(new TaskTimeoutException(future + " exceeded its time limit of "
+                + TimeUnit.NANOSECONDS.toMillis(future.timeLimitNs) + " ms on " + this + "; its thread was interrupted,"
+                + " and the worker is replaced if the task does not stop within "
+                + TimeUnit.NANOSECONDS.toMillis(graceNs) + " ms"));
+        interrupt(future, graceNs);
+    }
+
+    /** Interrupts a running task; if it still runs after the grace, {@link #supervise} kills the worker. */
+    private void interrupt(TaskFuture<?> future, long graceNs) {
+        process.send(new Message.CancelTask(future.id(), true));
+        if (observedTask == future.id()) {
+            interruptedTask = future.id();
+            killAtNs = System.nanoTime() + graceNs;
+        }
+    }
+
+    /** A user cancelled a task sent to this worker: skip it if not started, else interrupt it if asked to. */
+    void cancel(TaskFuture<?> future, boolean mayInterruptIfRunning, long graceNs) {
+        boolean started = slot != null && slot.get() == future.id();
+        if (!started) {
+            process.send(new Message.CancelTask(future.id(), mayInterruptIfRunning)); // the worker skips it
+        } else if (mayInterruptIfRunning) {
+            observedTask = future.id();
+            interrupt(future, graceNs);
+        }
+    }
+
+    private void checkDeadline(long now, PoolConfig config) {
+        if (process == null || now - deadlineNs < 0) {
+            return;
+        }
+        if (state == State.STARTING) {
+            kill("it did not complete its handshake within " + config.startTimeout().toMillis() + " ms");
+        } else if (state == State.STOPPING) {
+            kill("it did not stop within its grace period");
+        } else {
+            return;
+        }
+        deadlineNs = now + config.interruptGrace().toNanos();
+    }
+
+    /** Asks the worker to finish what it was sent and exit cleanly; it is killed if not gone by the grace. */
+    void retire(String reason, long graceNs) {
+        try {
+            tasks.write(new Message.Shutdown());
+            wakeIfSleeping();
+            state = State.STOPPING;
+            endedBecause = reason;
+            deadlineNs = System.nanoTime() + graceNs;
+        } catch (IOException | RuntimeException e) {
+            kill(reason + "; it could not be told to stop: " + e);
+        }
     }
 
     long pid() {

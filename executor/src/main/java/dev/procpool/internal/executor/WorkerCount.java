@@ -1,0 +1,30 @@
+package dev.procpool.internal.executor;
+
+/** How many working (non-spare) workers a pool wants right now. A pure function, so that it is unit-tested. */
+final class WorkerCount {
+    private WorkerCount() {
+    }
+
+    /**
+     * @param windingDown true once the pool stops, or is shut down with nothing left waiting: it wants none
+     * @param onDemand    true with an idle timeout: workers start for waiting tasks and retire when idle
+     * @param maxWorkers  the pool's size
+     * @param minWorkers  kept running even when idle (with an idle timeout)
+     * @param active      workers starting or serving now
+     * @param busy        of those, the ones running tasks
+     * @param waiting     tasks waiting for a worker
+     */
+    static int wanted(boolean windingDown, boolean onDemand, int maxWorkers, int minWorkers, int active, int busy,
+                      int waiting) {
+        if (windingDown) {
+            return 0;
+        }
+        if (!onDemand) {
+            return maxWorkers;
+        }
+        // never fewer than the minimum or than those running now (idle ones retire on their own timer),
+        // more only as far as tasks wait, and never more than the pool's size
+        int keep = Math.max(minWorkers, Math.min(active, maxWorkers));
+        return Math.min(maxWorkers, Math.max(keep, busy + waiting));
+    }
+}
