@@ -76,6 +76,8 @@ public final class Scheduler implements TaskFuture.Canceller {
     private volatile WorkerStartException broken;
 
     // scheduler thread only
+    /** {@link #runState} as read at the start of the current loop iteration, before the inbox was drained. */
+    private RunState seenState = RunState.RUNNING;
     private final ArrayDeque<TaskFuture<?>> pending = new ArrayDeque<>();
     private final List<WorkerHandle> workers = new ArrayList<>();
     private final Payload initializer;
@@ -216,13 +218,18 @@ public final class Scheduler implements TaskFuture.Canceller {
         while (true) {
             boolean busy = false;
             try {
+                // Read before the inbox is drained: once the pool is seen shut down, every task it accepted is
+                // already in `submitted`, so after the drain `pending` holds them all and "nothing waits" is
+                // true. Reading it later let a task accepted just before shutdown() sit in `submitted` while
+                // the idle workers were retired, and then start new workers for it.
+                seenState = runState;
                 busy |= drainInbox();
                 busy |= pollWorkers();
                 long now = System.nanoTime();
                 supervise(now);
                 adjustWorkerCount(now);
                 busy |= dispatch();
-                if (runState != RunState.RUNNING) {
+                if (seenState != RunState.RUNNING) {
                     stopIdleWorkersIfDone();
                     if (workers.isEmpty() && pending.isEmpty() && submitted.isEmpty() && inbox.isEmpty()) {
                         terminate();
@@ -459,14 +466,14 @@ public final class Scheduler implements TaskFuture.Canceller {
         for (int i = active; i < wanted && now - nextSpawnNs >= 0; i++) {
             spawnWorker(now, false);
         }
-        int wantedSpares = runState == RunState.RUNNING ? config.spareWorkers() : 0;
+        int wantedSpares = seenState == RunState.RUNNING ? config.spareWorkers() : 0;
         for (int i = spares; i < wantedSpares && now - nextSpawnNs >= 0; i++) {
             spawnWorker(now, true);
         }
         int surplus = active - wanted;
         for (WorkerHandle worker : workers) {
             if (surplus > 0 && !worker.spare && worker.state == State.READY && worker.endedBecause == null && worker.inFlight.isEmpty()) {
-                retire(worker, runState != RunState.RUNNING ? "the pool shut down" : "the pool was resized");
+                retire(worker, seenState != RunState.RUNNING ? "the pool shut down" : "the pool was resized");
                 surplus--;
             }
         }
@@ -476,7 +483,7 @@ public final class Scheduler implements TaskFuture.Canceller {
     }
 
     private int wantedWorkers(int active, int idle) {
-        boolean windingDown = runState == RunState.STOP || (runState == RunState.SHUTDOWN && pending.isEmpty());
+        boolean windingDown = seenState == RunState.STOP || (seenState == RunState.SHUTDOWN && pending.isEmpty());
         return WorkerCount.wanted(windingDown, config.idleTimeout() != null, maxWorkers, config.minWorkers(),
                 active, active - idle, pending.size());
     }
