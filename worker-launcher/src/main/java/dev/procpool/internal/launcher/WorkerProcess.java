@@ -17,8 +17,12 @@ import java.util.concurrent.TimeUnit;
  * everything it started. Any thread may call it.
  */
 public final class WorkerProcess {
-    /** How long to wait, after the worker exited, for its last stderr lines (a grandchild may hold the pipe). */
-    private static final long DRAIN_AFTER_EXIT_MS = 300;
+    /**
+     * How long to wait, after the worker exited, for its last output lines: the pipes reach end-of-file as the
+     * process ends unless a grandchild inherited them. A little longer than zt-exec's own wait (see
+     * {@link WorkerStreams#stop}), after which it closes the streams and the pumps end anyway.
+     */
+    private static final long DRAIN_AFTER_EXIT_MS = WorkerStreams.DRAIN_BOUND_MS + 200;
     private static final int STDERR_TAIL_LINES = 40;
 
     private final int workerId;

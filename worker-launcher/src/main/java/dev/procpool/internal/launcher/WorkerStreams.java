@@ -9,6 +9,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +20,8 @@ import java.util.function.Consumer;
  * on two daemon threads. {@link #drained()} completes when both streams reached end-of-file.
  */
 final class WorkerStreams implements ExecuteStreamHandler {
+    /** How long, after the worker exited, its output may take to be read to the end. */
+    static final long DRAIN_BOUND_MS = 2_000;
     private final String threadName;
     private final Consumer<String> stdout;
     private final Consumer<String> stderr;
@@ -53,9 +58,22 @@ final class WorkerStreams implements ExecuteStreamHandler {
         pump(processErr, stderr, errDone, threadName + "-err");
     }
 
+    /**
+     * zt-exec calls this on its own thread once the process has exited, and closes the process's streams right
+     * after it returns. Without waiting here, a pump that had not yet read what was left in its pipe lost it: a
+     * worker that failed at start-up was reported as having written nothing to stderr (seen in about 1 start
+     * failure in 40 on a busy 2-core machine). The wait is bounded because a grandchild that inherited the pipes
+     * keeps them open after the worker is gone.
+     */
     @Override
     public void stop() {
-        // the pumps end by themselves at end-of-file; nothing to wait for here
+        try {
+            drained().get(DRAIN_BOUND_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the streams are closed next, which ends the pumps
+        }
     }
 
     OutputStream stdin() {
