@@ -78,7 +78,10 @@ final class LokyRunner {
     /** Runs one section of the script ({@code cold}, {@code latency}, ...) and adds its figures to {@code into}. */
     void runSection(String section, LokyResults into) throws IOException, InterruptedException {
         if (workDir == null) {
-            workDir = Files.createTempDirectory("procpool-bench-loky-");
+            // under the build folder when run through Maven, so the kept result files go with `mvnw clean`
+            String inBuild = System.getProperty("procpool.bench.lokyDir");
+            workDir = inBuild != null ? Files.createDirectories(Path.of(inBuild))
+                    : Files.createTempDirectory("procpool-bench-loky-");
             Files.copy(script, workDir.resolve("loky_bench.py"), StandardCopyOption.REPLACE_EXISTING);
         }
         List<String> command = new ArrayList<>(List.of(python.toString(), "loky_bench.py", "--only=" + section));
