@@ -391,9 +391,6 @@ public final class Scheduler implements TaskFuture.Canceller {
         }
         for (int i = 0; i < workers.size() && idle > 0; i++) {
             WorkerHandle busy = workers.get(i);
-            if (busy.inFlight.size() < 2 || busy.state != State.READY) {
-                continue;
-            }
             if (busy.askBackLastUnstarted()) {
                 idle--;
             }
