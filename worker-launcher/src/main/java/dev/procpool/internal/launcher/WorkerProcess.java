@@ -9,7 +9,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +33,8 @@ public final class WorkerProcess {
     private final StderrTail stderrTail;
     private final StderrTail stdoutTail;
     private final CompletableFuture<Integer> exit;
+    /** Processes seen below this worker so far, ended with it: see {@link DescendantWatch}. */
+    private final Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
 
     private WorkerProcess(int workerId, Process process, WorkerStreams streams, StderrTail stderrTail, StderrTail stdoutTail) {
         this.workerId = workerId;
@@ -39,6 +43,11 @@ public final class WorkerProcess {
         this.stderrTail = stderrTail;
         this.stdoutTail = stdoutTail;
         this.exit = process.onExit()
+                .thenApply(p -> {
+                    DescendantWatch.forget(this);
+                    started.forEach(ProcessHandle::destroyForcibly);
+                    return p;
+                })
                 .thenCompose(p -> streams.drained().completeOnTimeout(null, DRAIN_AFTER_EXIT_MS, TimeUnit.MILLISECONDS))
                 .thenApply(ignored -> process.exitValue());
     }
@@ -67,7 +76,9 @@ public final class WorkerProcess {
             executor.directory(spec.workingDirectory().toFile());
         }
         Process process = executor.start().getProcess();
-        return new WorkerProcess(workerId, process, streams, tail, outTail);
+        WorkerProcess worker = new WorkerProcess(workerId, process, streams, tail, outTail);
+        DescendantWatch.watch(worker);
+        return worker;
     }
 
     public int workerId() {
@@ -114,5 +125,16 @@ public final class WorkerProcess {
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
+        started.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Called by {@link DescendantWatch} for each process it finds below this worker. */
+    void startedProcess(ProcessHandle descendant) {
+        started.add(descendant);
+    }
+
+    /** Keeps the record small when tasks start many short-lived processes. */
+    void forgetEndedProcesses() {
+        started.removeIf(descendant -> !descendant.isAlive());
     }
 }

@@ -66,6 +66,7 @@ final class TaskLoop {
         startDaemon("procpool-control", this::readControlPipe);
         startDaemon("procpool-parent-watch", this::watchParent);
         Runtime.getRuntime().addShutdownHook(new Thread(this::reportExitFromTask, "procpool-exit-report"));
+        Runtime.getRuntime().addShutdownHook(new Thread(TaskLoop::endStartedProcesses, "procpool-end-children"));
         synchronized (this) { // the orphan cleanup must not delete the folder while start-up still fills it
             if (orphaned) {
                 throw new IllegalStateException("the parent went away during start-up");
@@ -280,7 +281,16 @@ final class TaskLoop {
         } catch (IOException | RuntimeException ignored) {
             // the parent kills a worker that does not say goodbye; nothing more to do here
         }
+        endStartedProcesses();
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * Processes that tasks started end with the worker, however it ends. The parent does the same for a worker
+     * that dies without running this (halt, kill -9), from its record of the worker's descendants.
+     */
+    private static void endStartedProcesses() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
     }
 
     private boolean isRunningTask() {
@@ -318,6 +328,7 @@ final class TaskLoop {
             // end anyway
         }
         System.err.println("procpool worker " + workerId + " exiting: " + why);
+        endStartedProcesses();
         Runtime.getRuntime().halt(0);
     }
 
