@@ -18,7 +18,10 @@ import java.util.Map;
  */
 public final class BenchMain {
     /** The sections, in loky_bench.py's order and under its names (so {@code --only} means the same to both). */
-    static final List<String> SECTIONS = List.of("cold", "latency", "throughput", "crash", "idle", "payload", "scaling");
+    static final List<String> SECTIONS = List.of("cold", "latency", "throughput", "crash", "idle", "payload", "scaling",
+            "policies");
+    /** The sections loky_bench.py has; the others measure what only procpool does. */
+    static final List<String> LOKY_SECTIONS = SECTIONS.subList(0, 7);
 
     /** Where sections report progress while they run. */
     @FunctionalInterface
@@ -41,6 +44,7 @@ public final class BenchMain {
         RUNNERS.put("idle", Idle::run);
         RUNNERS.put("payload", BigPayload::run);
         RUNNERS.put("scaling", Scaling::run);
+        RUNNERS.put("policies", Policies::run);
     }
 
     private BenchMain() {
@@ -108,7 +112,7 @@ public final class BenchMain {
                 e.printStackTrace(err);
             }
             noise.add("  " + name + " (procpool): " + n.done());
-            if (loky != null) {
+            if (loky != null && LOKY_SECTIONS.contains(name)) {
                 Noise ln = new Noise();
                 try {
                     loky.runSection(name, lokyResults);

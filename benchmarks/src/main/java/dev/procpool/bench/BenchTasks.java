@@ -138,6 +138,30 @@ final class BenchTasks {
         };
     }
 
+    /** Writes this worker's pid, then spins and ignores interrupts: only killing its worker ends it. */
+    static SerializableCallable<Long> reportPidThenHang(String pidFile) {
+        return () -> {
+            writePid(pidFile);
+            while (true) {
+                Thread.onSpinWait();
+            }
+        };
+    }
+
+    /**
+     * The first attempt writes its pid and halts its worker; a retry (the pid file exists) returns when it started,
+     * in {@link System#nanoTime()}.
+     */
+    static SerializableCallable<Long> haltOnceThenStamp(String pidFile) {
+        return () -> {
+            if (!Files.exists(Path.of(pidFile))) {
+                writePid(pidFile);
+                Runtime.getRuntime().halt(1);
+            }
+            return System.nanoTime();
+        };
+    }
+
     private static void writePid(String pidFile) {
         try {
             Path target = Path.of(pidFile);

@@ -67,7 +67,7 @@ final class ColdStart {
                         return new Trial((System.nanoTime() - t0) / 1e6, pids.size(), round);
                     }
                 } finally {
-                    deleteTree(dir);
+                    BenchFiles.deleteTree(dir);
                 }
             }
             throw new IllegalStateException("the workers never ran " + Params.WORKERS + " tasks at once in "
@@ -75,14 +75,6 @@ final class ColdStart {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-        Files.delete(dir);
-    }
 
     static void run(Params p, Report report, BenchMain.Progress progress) throws Exception {
         List<Trial> freshFirst = new ArrayList<>();

@@ -2,7 +2,6 @@ package dev.procpool.bench;
 
 import dev.procpool.ProcessPoolExecutor;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Section 5, crash: {@code kill -9} of a busy worker from the parent. The victim task writes its pid and sleeps;
@@ -45,10 +43,10 @@ final class Crash {
                 Path bystanderFile = dir.resolve("bystander-" + rep);
                 Path release = dir.resolve("release-" + rep);
                 Future<Long> victim = pool.submit(BenchTasks.reportPidThenSleep(victimFile.toString(), 120_000));
-                long victimPid = awaitPid(victimFile);
+                long victimPid = BenchFiles.awaitPid(victimFile);
                 Future<Long> bystander = pool.submit(BenchTasks.reportPidThenWait(bystanderFile.toString(),
                         release.toString(), 120_000));
-                long bystanderPid = awaitPid(bystanderFile);
+                long bystanderPid = BenchFiles.awaitPid(bystanderFile);
                 if (victimPid == bystanderPid) {
                     throw new IllegalStateException("victim and bystander ran on the same worker " + victimPid);
                 }
@@ -96,7 +94,7 @@ final class Crash {
                 progress.line("crash rep " + (rep + 1) + "/" + p.crashReps() + " done");
             }
         } finally {
-            deleteTree(dir);
+            BenchFiles.deleteTree(dir);
         }
         row(report, "crash.fail", "kill -9 busy worker -> its future fails (ms)", failMs, "<= 20 ms, only that task");
         row(report, "crash.replace", "kill -9 busy worker -> replacement answers (ms)", replaceMs, "<= 150 ms");
@@ -115,22 +113,5 @@ final class Crash {
         report.row(id, what, median, text, "ms", Report.Better.LOWER, target);
     }
 
-    private static long awaitPid(Path file) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (!Files.exists(file)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no task wrote " + file + " within " + WAIT_S + " s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-        return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim());
-    }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }
