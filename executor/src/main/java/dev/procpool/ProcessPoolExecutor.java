@@ -433,7 +433,7 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         private long maxMemoryGrowthBytes;
         private byte[] initializer;
         private boolean limitNativeThreads = true;
-        private int spareWorkers;
+        private int spareWorkers = PoolConfig.SPARE_AFTER_FIRST_LOSS;
 
         private Builder() {
         }
@@ -548,7 +548,10 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         /**
          * Extra workers kept started but given no tasks: when a worker dies or retires, a spare takes its place
          * at once instead of the new worker's start-up time (most of a second), and a new spare starts in the
-         * background. Each costs one idle JVM. Default 0.
+         * background. Each costs one idle JVM. By default a pool keeps none until it loses a worker to a crash or
+         * to a kill over a task (time limit, cancellation), and from then on keeps one, so that a pool whose
+         * tasks crash workers recovers from the next crash at once. Set 0 never to keep one, or n to keep n
+         * from the start.
          */
         public Builder spareWorkers(int spareWorkers) {
             if (spareWorkers < 0) {

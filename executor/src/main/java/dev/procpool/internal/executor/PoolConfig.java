@@ -11,12 +11,16 @@ import java.util.Map;
 /**
  * The immutable settings of one pool, as the user gave them (the defaults procpool adds to each worker's
  * options depend on the pool's current size and are derived when a worker starts), checked by the builder. {@code idleTimeout}, {@code timeLimit} may be
- * null (none); {@code initializer} is the serialized initializer, or null.
+ * null (none); {@code initializer} is the serialized initializer, or null; {@code spareWorkers} may be
+ * {@link #SPARE_AFTER_FIRST_LOSS}.
  */
 public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, Map<String, String> environment,
                          Path workingDirectory, WorkerOutput output, Duration startTimeout, Duration idleTimeout,
                          int retries, Duration timeLimit, Duration interruptGrace, long maxTasksPerWorker,
                          long maxMemoryGrowthBytes, byte[] initializer, boolean limitNativeThreads, int spareWorkers) {
+    /** The default {@code spareWorkers}: none until the pool loses a worker to a crash or a kill, then one. */
+    public static final int SPARE_AFTER_FIRST_LOSS = -1;
+
     public PoolConfig {
         jvmOptions = List.copyOf(jvmOptions);
         environment = Map.copyOf(environment);

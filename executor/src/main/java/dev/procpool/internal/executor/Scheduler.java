@@ -78,6 +78,8 @@ public final class Scheduler implements TaskFuture.Canceller {
     // scheduler thread only
     /** {@link #runState} as read at the start of the current loop iteration, before the inbox was drained. */
     private RunState seenState = RunState.RUNNING;
+    /** A worker crashed or was killed over a task: from then on the pool keeps a spare, unless told otherwise. */
+    private boolean lostAWorker;
     private final ArrayDeque<TaskFuture<?>> pending = new ArrayDeque<>();
     private final List<WorkerHandle> workers = new ArrayList<>();
     private final Payload initializer;
@@ -463,7 +465,9 @@ public final class Scheduler implements TaskFuture.Canceller {
         for (int i = active; i < wanted && now - nextSpawnNs >= 0; i++) {
             spawnWorker(now, false);
         }
-        int wantedSpares = seenState == RunState.RUNNING ? config.spareWorkers() : 0;
+        int wantedSpares = seenState != RunState.RUNNING ? 0
+                : config.spareWorkers() != PoolConfig.SPARE_AFTER_FIRST_LOSS ? config.spareWorkers()
+                : lostAWorker ? 1 : 0;
         for (int i = spares; i < wantedSpares && now - nextSpawnNs >= 0; i++) {
             spawnWorker(now, true);
         }
@@ -606,6 +610,7 @@ public final class Scheduler implements TaskFuture.Canceller {
                 startFailed(CrashReports.startFailure(worker.id, worker.pid(), what, stderr, null));
             }
         } else if (!worker.saidGoodbye && worker.endedBecause == null) {
+            lostAWorker = true;
             long running = RunningTaskFile.read(worker.folder);
             for (Iterator<TaskFuture<?>> it = worker.inFlight.iterator(); it.hasNext(); ) {
                 TaskFuture<?> future = it.next();
@@ -617,6 +622,9 @@ public final class Scheduler implements TaskFuture.Canceller {
             }
             LOG.warn("procpool {} exited with code {}{}; starting a replacement", worker, exitCode,
                     running == 0 ? " while idle" : " while running task " + running);
+        }
+        if (worker.killedOverTask) {
+            lostAWorker = true;
         }
         workerGone(worker);
     }

@@ -42,6 +42,8 @@ final class WorkerHandle {
     boolean ready;
     boolean saidGoodbye;
     boolean startFailureReported;
+    /** Killed because a task did not stop when interrupted (time limit, cancellation). */
+    boolean killedOverTask;
     /** Why the pool killed or retired this worker, or null; such a worker did not crash. */
     String endedBecause;
     /** Launch or stop deadline, by state. */
@@ -134,6 +136,7 @@ final class WorkerHandle {
                 enforceTimeLimit(running, now, config.interruptGrace().toNanos());
             }
             if (interruptedTask != 0 && interruptedTask == running && now - killAtNs >= 0) {
+                killedOverTask = true;
                 kill("task " + running + " did not stop within " + config.interruptGrace().toMillis()
                         + " ms of being interrupted");
                 interruptedTask = 0;

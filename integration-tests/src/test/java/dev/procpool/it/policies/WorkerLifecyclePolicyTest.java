@@ -147,4 +147,33 @@ class WorkerLifecyclePolicyTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> Pools.liveWorkerPids().size() == 2);
         }
     }
+
+    @Test
+    void byDefault_noSpareUntilAWorkerCrashes_thenOneTakesTheNextCrashedWorkersPlace() throws Exception {
+        try (ProcessPoolExecutor pool = Pools.small(1).build()) {
+            long first = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(first), Pools.liveWorkerPids(), "no spare before any loss");
+
+            ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Pools.liveWorkerPids().size() == 2);
+            long serving = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
+            long spare = Pools.liveWorkerPids().stream().filter(pid -> pid != serving).findFirst().orElseThrow();
+
+            ProcessHandle.of(serving).ifPresent(ProcessHandle::destroyForcibly);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(serving).isEmpty());
+            assertEquals(spare, pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS),
+                    "the spare, started after the first crash, serves after the second");
+        }
+    }
+
+    @Test
+    void spareWorkersZero_aCrashedWorkerIsReplaced_noSpareIsKept() throws Exception {
+        try (ProcessPoolExecutor pool = Pools.small(1).spareWorkers(0).build()) {
+            long first = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
+            ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
+            long replacement = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> Pools.liveWorkerPids().equals(List.of(replacement)));
+        }
+    }
 }
