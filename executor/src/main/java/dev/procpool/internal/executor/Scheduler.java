@@ -438,6 +438,7 @@ public final class Scheduler implements TaskFuture.Canceller {
         int active = 0;
         int idle = 0;
         int spares = 0;
+        int starting = 0;
         for (WorkerHandle worker : workers) {
             if (worker.alive()) {
                 if (worker.spare) {
@@ -447,6 +448,9 @@ public final class Scheduler implements TaskFuture.Canceller {
                 active++;
                 if (worker.state != State.READY || worker.inFlight.isEmpty()) {
                     idle++;
+                }
+                if (worker.state != State.READY) {
+                    starting++;
                 }
             }
         }
@@ -464,8 +468,10 @@ public final class Scheduler implements TaskFuture.Canceller {
         }
         for (int i = active; i < wanted && now - nextSpawnNs >= 0; i++) {
             spawnWorker(now, false);
+            starting++;
         }
-        int wantedSpares = seenState != RunState.RUNNING ? 0
+        // spares start once the working ones are up: started alongside, they would slow them down
+        int wantedSpares = seenState != RunState.RUNNING || starting > 0 ? 0
                 : config.spareWorkers() != PoolConfig.SPARE_AFTER_FIRST_LOSS ? config.spareWorkers()
                 : lostAWorker ? 1 : 0;
         for (int i = spares; i < wantedSpares && now - nextSpawnNs >= 0; i++) {
