@@ -67,6 +67,7 @@ final class TaskLoop {
         startDaemon("procpool-parent-watch", this::watchParent);
         Runtime.getRuntime().addShutdownHook(new Thread(this::reportExitFromTask, "procpool-exit-report"));
         Runtime.getRuntime().addShutdownHook(new Thread(TaskLoop::endStartedProcesses, "procpool-end-children"));
+        WarmUp.start();
         synchronized (this) { // the orphan cleanup must not delete the folder while start-up still fills it
             if (orphaned) {
                 throw new IllegalStateException("the parent went away during start-up");
@@ -78,12 +79,16 @@ final class TaskLoop {
             tasks = ChannelReader.open(folder.resolve("tasks"));
             trace("tasks queue open");
         }
+        // The first read loads the read path (tens of ms in a fresh JVM): do it before the handshake, not on the
+        // first task. The parent sends nothing before the handshake, but whatever is there is kept.
+        Message early = tasks.poll();
         results.write(new WorkerReady(Message.PROTOCOL_VERSION, ProcessHandle.current().pid()));
         trace("ready");
 
         BackoffIdler idler = BackoffIdler.standard();
         while (!stopping) {
-            Message message = tasks.poll();
+            Message message = early != null ? early : tasks.poll();
+            early = null;
             if (message == null && idler.isParking()) {
                 message = sleepUntilWoken();
             }
