@@ -69,6 +69,8 @@ final class Policies {
                 replaceMs.add((tAnswered - exitedAt[0]) / 1e6);
             }
         }
+        report.note("  policies: hard-limit kill -> replacement, each rep: " + replaceMs.stream().map(Report::format).toList()
+                + " ms (the first before the pool kept a spare)");
         row(report, "policies.hard.overshoot", "hard limit: worker gone after soft + grace, late by (ms)", overshootMs, "");
         row(report, "policies.hard.replace", "hard-limit kill -> replacement answers (ms)", replaceMs, "");
         report.note("  policies: hard limit = time limit " + LIMIT.toMillis() + " ms + interrupt grace "
