@@ -433,6 +433,7 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         private long maxMemoryGrowthBytes;
         private byte[] initializer;
         private boolean limitNativeThreads = true;
+        private boolean classDataSharing = true;
         private int spareWorkers = PoolConfig.SPARE_AFTER_FIRST_LOSS;
 
         private Builder() {
@@ -562,6 +563,24 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         }
 
         /**
+         * Whether workers start from a class-data-sharing archive of the classes every worker loads at start
+         * (Chronicle's, Netty's, procpool's), which brings a worker to its first task a few hundred
+         * milliseconds sooner. Default true. The first pool on a given JDK and set of jars makes the archive
+         * in the background, once its workers are up, with a short extra JVM (1-2 s of CPU); later workers and
+         * pools, also in other JVMs, start from it. It is kept in the user's cache folder
+         * ({@code $XDG_CACHE_HOME/procpool} or {@code ~/.cache/procpool} on Linux,
+         * {@code ~/Library/Caches/procpool} on macOS, {@code %LOCALAPPDATA%\procpool\cache} on Windows),
+         * about 10 MB per JDK and set of jars, and archives unused for 30 days are removed. Nothing happens when
+         * procpool's classes are not in jars, when workers use a module path, or when {@link #jvmOptions}
+         * choose class-data sharing themselves ({@code -Xshare}, {@code -XX:SharedArchiveFile}, ...). A JVM
+         * that finds the archive unusable starts without it.
+         */
+        public Builder classDataSharing(boolean classDataSharing) {
+            this.classDataSharing = classDataSharing;
+            return this;
+        }
+
+        /**
          * Whether each worker is told it has max(1, CPUs / workers) processors: {@code -XX:ActiveProcessorCount}
          * and {@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS}, {@code MKL_NUM_THREADS},
          * {@code VECLIB_MAXIMUM_THREADS}, {@code NUMEXPR_NUM_THREADS}, each unless already set by
@@ -659,7 +678,7 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
             Duration idle = idleTimeoutSet ? idleTimeout : sharedPool ? Duration.ofMinutes(5) : null;
             return new PoolConfig(workers, minWorkers, jvmOptions, environment, workingDirectory, workerOutput,
                     startTimeout, idle, retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes,
-                    initializer, limitNativeThreads, spareWorkers);
+                    initializer, limitNativeThreads, spareWorkers, classDataSharing);
         }
 
         ProcessPoolExecutor build(PoolConfig config) {

@@ -10,13 +10,16 @@ final class FixtureJvm {
     private FixtureJvm() {
     }
 
-    /** {@code java <queue flags> <jvmOptions> -cp <classPath> <mainClass> <args>}. */
+    /** {@code java <queue flags> <procpool.internal.* properties> <jvmOptions> -cp <classPath> <mainClass> <args>}. */
     static List<String> command(List<String> jvmOptions, String classPath, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(arg -> arg.startsWith("--add-opens") || arg.startsWith("--add-exports"))
                 .forEach(command::add);
+        System.getProperties().stringPropertyNames().stream() // e.g. where class-data archives go in tests
+                .filter(name -> name.startsWith("procpool.internal."))
+                .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath);

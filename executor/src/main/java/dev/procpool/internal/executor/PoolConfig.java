@@ -17,7 +17,8 @@ import java.util.Map;
 public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, Map<String, String> environment,
                          Path workingDirectory, WorkerOutput output, Duration startTimeout, Duration idleTimeout,
                          int retries, Duration timeLimit, Duration interruptGrace, long maxTasksPerWorker,
-                         long maxMemoryGrowthBytes, byte[] initializer, boolean limitNativeThreads, int spareWorkers) {
+                         long maxMemoryGrowthBytes, byte[] initializer, boolean limitNativeThreads, int spareWorkers,
+                         boolean classDataSharing) {
     /** The default {@code spareWorkers}: none until the pool loses a worker to a crash or a kill, then one. */
     public static final int SPARE_AFTER_FIRST_LOSS = -1;
 
@@ -35,7 +36,7 @@ public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, M
                 && java.util.Objects.equals(timeLimit, other.timeLimit) && interruptGrace.equals(other.interruptGrace)
                 && maxTasksPerWorker == other.maxTasksPerWorker && maxMemoryGrowthBytes == other.maxMemoryGrowthBytes
                 && Arrays.equals(initializer, other.initializer) && limitNativeThreads == other.limitNativeThreads
-                && spareWorkers == other.spareWorkers;
+                && spareWorkers == other.spareWorkers && classDataSharing == other.classDataSharing;
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.procpool.internal.ipc.Message.WorkerStopping;
 import dev.procpool.internal.ipc.Payload;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.RunningTaskFile;
+import dev.procpool.internal.launcher.ClassDataArchive;
 import dev.procpool.internal.launcher.WorkerSpec;
 import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
@@ -50,6 +51,8 @@ public final class Scheduler implements TaskFuture.Canceller {
     private static final long SHUTDOWN_GRACE_NS = TimeUnit.SECONDS.toNanos(10);
     private static final long INIT_TASK_ID = -1;
     private static final int MAX_MESSAGES_PER_POLL = 256;
+    /** How long a closing pool lets a class-data training finish (it takes 1-2 s) before ending it. */
+    private static final java.time.Duration CLASS_DATA_WAIT = java.time.Duration.ofSeconds(10);
     private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
      * Tasks sent to a worker ahead of its answers, so that a worker finishing a short task finds the next one
@@ -80,6 +83,7 @@ public final class Scheduler implements TaskFuture.Canceller {
     private RunState seenState = RunState.RUNNING;
     /** A worker crashed or was killed over a task: from then on the pool keeps a spare, unless told otherwise. */
     private boolean lostAWorker;
+    private boolean classDataRequested;
     private final ArrayDeque<TaskFuture<?>> pending = new ArrayDeque<>();
     private final List<WorkerHandle> workers = new ArrayList<>();
     private final Payload initializer;
@@ -539,7 +543,7 @@ public final class Scheduler implements TaskFuture.Canceller {
                 WorkerDefaults.jvmOptions(config.jvmOptions(), limit, perWorker, config.maxTasksPerWorker(),
                         config.maxMemoryGrowthBytes()),
                 WorkerDefaults.environment(config.environment(), limit, perWorker, System::getenv),
-                config.workingDirectory(), output);
+                config.workingDirectory(), output).withClassDataSharing(config.classDataSharing());
     }
 
     private void onLaunched(WorkerHandle worker) {
@@ -594,6 +598,30 @@ public final class Scheduler implements TaskFuture.Canceller {
         worker.idleSinceNs = System.nanoTime();
         consecutiveStartFailures = 0;
         LOG.debug("{} ready", worker);
+        prepareClassDataOnceAllReady();
+    }
+
+    /**
+     * Once every worker is up (so that it does not slow their start), makes sure the class-data archive that
+     * later workers start from exists; the first pool of a JDK and set of jars makes it, in the background.
+     */
+    private void prepareClassDataOnceAllReady() {
+        if (classDataRequested) {
+            return;
+        }
+        for (WorkerHandle worker : workers) {
+            if (worker.alive() && worker.state != State.READY) {
+                return;
+            }
+        }
+        classDataRequested = true;
+        ClassDataArchive.prepare(workerSpec()).thenAccept(outcome -> {
+            if (outcome.startsWith("made")) {
+                LOG.info("procpool: {}", outcome);
+            } else {
+                LOG.debug("procpool: {}", outcome);
+            }
+        });
     }
 
     private void initializerFailed(WorkerHandle worker, Throwable cause) {
@@ -743,6 +771,7 @@ public final class Scheduler implements TaskFuture.Canceller {
 
     private void terminate() {
         starter.shutdown();
+        ClassDataArchive.awaitTrainings(CLASS_DATA_WAIT);
         try {
             Runtime.getRuntime().removeShutdownHook(exitHook);
         } catch (IllegalStateException alreadyExiting) {

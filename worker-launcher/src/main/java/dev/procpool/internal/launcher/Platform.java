@@ -103,4 +103,40 @@ public final class Platform {
         }
         return flags;
     }
+
+    /**
+     * Where procpool keeps files worth keeping between runs (the workers' class-data archives): the per-user
+     * cache folder each OS documents, with a {@code procpool} folder inside. Null when the environment names
+     * no home to put it in.
+     *
+     * @param env      reads an environment variable (null when unset)
+     * @param userHome the {@code user.home} property, or null
+     */
+    public static java.nio.file.Path cacheDirectory(Os os, java.util.function.UnaryOperator<String> env, String userHome) {
+        String base;
+        switch (os) {
+            case WINDOWS -> {
+                String local = env.apply("LOCALAPPDATA");
+                if (notBlank(local)) {
+                    return java.nio.file.Path.of(local, "procpool", "cache");
+                }
+                base = notBlank(userHome) ? java.nio.file.Path.of(userHome, "AppData", "Local").toString() : null;
+                return base == null ? null : java.nio.file.Path.of(base, "procpool", "cache");
+            }
+            case MAC -> {
+                return notBlank(userHome) ? java.nio.file.Path.of(userHome, "Library", "Caches", "procpool") : null;
+            }
+            default -> {
+                String xdg = env.apply("XDG_CACHE_HOME");
+                if (notBlank(xdg) && xdg.startsWith("/")) { // the XDG spec ignores relative ones
+                    return java.nio.file.Path.of(xdg, "procpool");
+                }
+                return notBlank(userHome) ? java.nio.file.Path.of(userHome, ".cache", "procpool") : null;
+            }
+        }
+    }
+
+    private static boolean notBlank(String value) {
+        return value != null && !value.isBlank();
+    }
 }

@@ -20,7 +20,10 @@ public final class WorkerCommand {
     private WorkerCommand() {
     }
 
-    /** The JVM arguments, in order: procpool's defaults, forwarded internal settings, the user's options, paths. */
+    /**
+     * The JVM arguments, in order: procpool's defaults, forwarded internal settings, the class-data archive when
+     * there is one, the user's options, paths.
+     */
     static List<String> jvmArguments(WorkerSpec spec, int workerId) {
         List<String> args = new ArrayList<>(Platform.chronicleFlags(spec.javaFeatureVersion()));
         // An OutOfMemoryError leaves a JVM in an unknown state; end it and report the crash instead.
@@ -33,10 +36,15 @@ public final class WorkerCommand {
                 .filter(name -> name.startsWith("procpool.internal."))
                 .sorted()
                 .forEach(name -> args.add("-D" + name + "=" + System.getProperty(name)));
+        ClassDataArchive.Plan archive = ClassDataArchive.ready(spec);
+        if (archive != null) {
+            args.addAll(ClassDataArchive.workerOptions(archive));
+        }
         args.addAll(spec.jvmOptions());
-        if (!spec.classPath().isEmpty()) {
+        String classPath = archive == null ? spec.classPath() : ClassDataArchive.workerClassPath(archive, spec.classPath());
+        if (!classPath.isEmpty()) {
             args.add("-cp");
-            args.add(spec.classPath());
+            args.add(classPath);
         }
         if (!spec.modulePath().isEmpty()) {
             args.add("--module-path");

@@ -18,10 +18,11 @@ import java.util.StringJoiner;
  * @param environment        variables added to the inherited environment
  * @param workingDirectory   the worker's working directory, or null for the parent's
  * @param output             where the worker's output lines go
+ * @param classDataSharing   whether workers may start from a class-data archive ({@link ClassDataArchive})
  */
 public record WorkerSpec(Path javaExecutable, int javaFeatureVersion, String classPath, String modulePath,
                          List<String> jvmOptions, Map<String, String> environment, Path workingDirectory,
-                         OutputSink output) {
+                         OutputSink output, boolean classDataSharing) {
 
     /** Receives each line a worker prints; called from that worker's pump threads. */
     @FunctionalInterface
@@ -35,7 +36,12 @@ public record WorkerSpec(Path javaExecutable, int javaFeatureVersion, String cla
         Path java = Path.of(System.getProperty("java.home"), "bin", Platform.javaExecutableName(Platform.current()));
         return new WorkerSpec(java, Runtime.version().feature(), absolute(System.getProperty("java.class.path", "")),
                 absolute(System.getProperty("jdk.module.path", "")), List.copyOf(jvmOptions), Map.copyOf(environment),
-                workingDirectory, output);
+                workingDirectory, output, false);
+    }
+
+    public WorkerSpec withClassDataSharing(boolean enabled) {
+        return new WorkerSpec(javaExecutable, javaFeatureVersion, classPath, modulePath, jvmOptions, environment,
+                workingDirectory, output, enabled);
     }
 
     /**

@@ -23,7 +23,7 @@ final class WarmUp {
         thread.start();
     }
 
-    private static void run() {
+    static void run() {
         try {
             Callable<Object> task = (Callable<Object> & Serializable) () -> new Object[] {42, "warm", 4.2};
             Payload encoded = TaskCodec.encode(task);

@@ -139,4 +139,24 @@ class PlatformTest {
         all.addAll(List.of(more));
         return all;
     }
+
+    @Test
+    void cacheDirectory_followsEachOsConvention() {
+        java.util.Map<String, String> none = java.util.Map.of();
+        assertEquals(java.nio.file.Path.of("/home/ann", ".cache", "procpool"),
+                Platform.cacheDirectory(Os.LINUX, none::get, "/home/ann"));
+        assertEquals(java.nio.file.Path.of("/xdg", "procpool"),
+                Platform.cacheDirectory(Os.LINUX, java.util.Map.of("XDG_CACHE_HOME", "/xdg")::get, "/home/ann"));
+        assertEquals(java.nio.file.Path.of("/home/ann", ".cache", "procpool"),
+                Platform.cacheDirectory(Os.OTHER_UNIX, java.util.Map.of("XDG_CACHE_HOME", "relative")::get, "/home/ann"),
+                "a relative XDG_CACHE_HOME is ignored, as the XDG spec says");
+        assertEquals(java.nio.file.Path.of("/Users/ann", "Library", "Caches", "procpool"),
+                Platform.cacheDirectory(Os.MAC, java.util.Map.of("XDG_CACHE_HOME", "/xdg")::get, "/Users/ann"));
+        assertEquals(java.nio.file.Path.of("C:\\Users\\ann\\AppData\\Local", "procpool", "cache"),
+                Platform.cacheDirectory(Os.WINDOWS, java.util.Map.of("LOCALAPPDATA", "C:\\Users\\ann\\AppData\\Local")::get, "C:\\Users\\ann"));
+        assertEquals(java.nio.file.Path.of("C:\\Users\\ann", "AppData", "Local", "procpool", "cache"),
+                Platform.cacheDirectory(Os.WINDOWS, none::get, "C:\\Users\\ann"));
+        assertNull(Platform.cacheDirectory(Os.LINUX, none::get, null));
+        assertNull(Platform.cacheDirectory(Os.WINDOWS, none::get, ""));
+    }
 }

@@ -119,6 +119,6 @@ class WorkerCommandTest {
     }
 
     private static WorkerSpec spec(int feature, String classPath, String modulePath, List<String> options) {
-        return new WorkerSpec(JAVA, feature, classPath, modulePath, options, Map.of(), null, IGNORE);
+        return new WorkerSpec(JAVA, feature, classPath, modulePath, options, Map.of(), null, IGNORE, false);
     }
 }

@@ -1,0 +1,296 @@
+package dev.procpool.internal.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.CodeSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A class-data-sharing archive of the classes every worker loads while it starts (Chronicle's, Netty's,
+ * procpool's), made once per JDK and set of jars and kept in the user's cache folder: a worker that maps it
+ * instead of loading and verifying those classes from the jars reaches its handshake a few hundred ms sooner.
+ * A short training JVM ({@code ClassDataTraining}) makes it with {@code -XX:ArchiveClassesAtExit}. Its class
+ * path holds only the jars of those classes, and a worker's class path starts with the same jars, because the
+ * JVM accepts an archive only when the class path it was made with begins the worker's. Any mismatch the JVM
+ * finds later (another JDK build, changed jars) makes it start without the archive, silently. Thread-safe.
+ */
+public final class ClassDataArchive {
+    /** A class from each jar the workers load classes from while starting. */
+    private static final List<String> MARKER_CLASSES = List.of(
+            "dev.procpool.internal.worker.WorkerMain", "dev.procpool.internal.ipc.Queues",
+            "net.openhft.chronicle.queue.ChronicleQueue", "net.openhft.chronicle.core.Jvm",
+            "net.openhft.chronicle.bytes.Bytes", "net.openhft.chronicle.wire.Wire",
+            "net.openhft.chronicle.threads.Pauser", "net.openhft.posix.PosixAPI",
+            "io.netty.buffer.ByteBuf", "io.netty.util.ReferenceCounted", "org.slf4j.Logger");
+    /** Options with which the user chose class-data sharing (or none) for the workers themselves. */
+    private static final List<String> USER_CDS_OPTIONS = List.of("-Xshare", "-XX:SharedArchiveFile",
+            "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:AOTCache", "-XX:AOTMode",
+            "-XX:AOTCacheOutput", "-XX:AOTConfiguration");
+    /** Internal, for tests: where archives go instead of the user's cache folder. */
+    static final String CACHE_PROPERTY = "procpool.internal.classDataCache";
+    static final String TRAINING_MAIN = "dev.procpool.internal.worker.ClassDataTraining";
+    private static final long TRAINING_TIMEOUT_S = 60;
+    private static final Duration UNUSED_FOR = Duration.ofDays(30);
+
+    private static final ConcurrentHashMap<Path, CompletableFuture<String>> TRAININGS = new ConcurrentHashMap<>();
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    private ClassDataArchive() {
+    }
+
+    /** Where a worker's archive is and the class path it was made with; or why there is none. */
+    record Plan(Path archive, String classPathPrefix, String whyNot) {
+        static Plan none(String why) {
+            return new Plan(null, null, why);
+        }
+    }
+
+    /** The archive {@code spec}'s workers can start from now, or null. */
+    static Plan ready(WorkerSpec spec) {
+        Plan plan = plan(spec);
+        return plan.archive() != null && Files.isRegularFile(plan.archive()) ? plan : null;
+    }
+
+    /** The options that make a worker start from {@code plan}'s archive. */
+    static List<String> workerOptions(Plan plan) {
+        List<String> options = new ArrayList<>(silenced());
+        options.add("-XX:SharedArchiveFile=" + plan.archive());
+        return options;
+    }
+
+    /** A worker's class path when it starts from {@code plan}'s archive: the archive's jars come first. */
+    static String workerClassPath(Plan plan, String classPath) {
+        return classPath.isEmpty() ? plan.classPathPrefix() : plan.classPathPrefix() + File.pathSeparator + classPath;
+    }
+
+    /**
+     * Makes the archive for {@code spec}'s workers in the background, once per JVM, unless it exists or cannot
+     * be made. Completes with a sentence saying what happened, for a debug log; never exceptionally.
+     */
+    public static CompletableFuture<String> prepare(WorkerSpec spec) {
+        Plan plan = plan(spec);
+        if (plan.archive() == null) {
+            return CompletableFuture.completedFuture("workers start without a class-data archive: " + plan.whyNot());
+        }
+        if (Files.isRegularFile(plan.archive())) {
+            try {
+                Files.setLastModifiedTime(plan.archive(), FileTime.from(Instant.now())); // in use: not to be pruned
+                removeUnused(plan.archive().getParent());
+            } catch (IOException | RuntimeException ignored) {
+                // tidying only
+            }
+            return CompletableFuture.completedFuture("workers start from the class-data archive " + plan.archive());
+        }
+        return TRAININGS.computeIfAbsent(plan.archive(), archive -> {
+            CompletableFuture<String> outcome = new CompletableFuture<>();
+            Thread thread = new Thread(() -> outcome.complete(train(spec, plan)), "procpool-class-data");
+            thread.setDaemon(true);
+            thread.start();
+            return outcome;
+        });
+    }
+
+    /** Waits up to {@code bound} for trainings still running, then ends them: a pool leaves no process behind. */
+    public static void awaitTrainings(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        for (Process process : RUNNING) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static Plan plan(WorkerSpec spec) {
+        if (!spec.classDataSharing()) {
+            return Plan.none("class-data sharing is off");
+        }
+        if (!spec.modulePath().isEmpty()) {
+            return Plan.none("the workers use a module path");
+        }
+        for (String option : spec.jvmOptions()) {
+            for (String cds : USER_CDS_OPTIONS) {
+                if (option.startsWith(cds)) {
+                    return Plan.none("the pool's jvmOptions choose class-data sharing themselves (" + option + ")");
+                }
+            }
+        }
+        Set<Path> jars = new LinkedHashSet<>();
+        for (String name : MARKER_CLASSES) {
+            Path jar = jarOf(name);
+            if (jar == null) {
+                return Plan.none(name + " is not loaded from a jar");
+            }
+            jars.add(jar);
+        }
+        Path cache = cacheFolder();
+        if (cache == null) {
+            return Plan.none("there is no user cache folder to keep it in");
+        }
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            update(digest, spec.javaExecutable().toAbsolutePath().toString());
+            update(digest, System.getProperty("java.vm.version", ""));
+            Path modules = spec.javaExecutable().toAbsolutePath().getParent().resolveSibling("lib").resolve("modules");
+            update(digest, Files.exists(modules) ? Files.getLastModifiedTime(modules).toString() : "-");
+            for (Path jar : jars) {
+                update(digest, jar + "|" + Files.size(jar) + "|" + Files.getLastModifiedTime(jar));
+            }
+            String key = HexFormat.of().formatHex(digest.digest(), 0, 12);
+            List<String> prefix = jars.stream().map(Path::toString).toList();
+            return new Plan(cache.resolve("worker-" + key + ".jsa"), String.join(File.pathSeparator, prefix), null);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return Plan.none("its key could not be computed: " + e);
+        }
+    }
+
+    private static String train(WorkerSpec spec, Plan plan) {
+        Path scratch = null;
+        Path partial = null;
+        try {
+            Files.createDirectories(plan.archive().getParent());
+            removeUnused(plan.archive().getParent());
+            scratch = Files.createTempDirectory("procpool-class-data-");
+            partial = plan.archive().resolveSibling(plan.archive().getFileName() + ".tmp-" + ProcessHandle.current().pid()
+                    + "-" + System.nanoTime());
+            List<String> command = new ArrayList<>();
+            command.add(spec.javaExecutable().toString());
+            command.addAll(Platform.chronicleFlags(spec.javaFeatureVersion()));
+            command.addAll(silenced());
+            command.add("-XX:ArchiveClassesAtExit=" + partial);
+            command.add("-cp");
+            command.add(plan.classPathPrefix());
+            command.add(TRAINING_MAIN);
+            command.add(scratch.toString());
+            long started = System.nanoTime();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            RUNNING.add(process);
+            String output;
+            try (InputStream in = process.getInputStream()) {
+                output = new String(in.readNBytes(16 << 10), StandardCharsets.UTF_8);
+                if (!process.waitFor(TRAINING_TIMEOUT_S, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    return "the class-data training JVM did not finish in " + TRAINING_TIMEOUT_S + " s; workers start without an archive";
+                }
+            } finally {
+                RUNNING.remove(process);
+            }
+            if (process.exitValue() != 0 || !Files.isRegularFile(partial)) {
+                return "the class-data training JVM exited with code " + process.exitValue()
+                        + " and no archive; workers start without one. Its output: " + output.strip();
+            }
+            Files.move(partial, plan.archive(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return "made the class-data archive " + plan.archive() + " in "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms; workers started from now on use it";
+        } catch (IOException | RuntimeException e) {
+            return "could not make a class-data archive for the workers: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while making a class-data archive";
+        } finally {
+            deleteQuietly(partial);
+            if (scratch != null) {
+                dev.procpool.internal.ipc.Queues.deleteTree(scratch);
+            }
+        }
+    }
+
+    /**
+     * Archives no pool has used for {@link #UNUSED_FOR} (their jars or JDK are likely gone), and partial ones a
+     * parent killed during a training left.
+     */
+    private static void removeUnused(Path folder) throws IOException {
+        Instant staleArchive = Instant.now().minus(UNUSED_FOR);
+        Instant stalePartial = Instant.now().minus(Duration.ofHours(1));
+        try (var files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                FileTime modified = Files.getLastModifiedTime(file);
+                boolean partial = name.contains(".jsa.tmp-");
+                if ((!partial && name.endsWith(".jsa") && modified.toInstant().isBefore(staleArchive))
+                        || (partial && (modified.toInstant().isBefore(stalePartial) || !makerAlive(name)))) {
+                    deleteQuietly(file);
+                }
+            }
+        }
+    }
+
+    /** Whether the JVM that named a partial archive {@code <archive>.tmp-<pid>-<n>} still runs. */
+    static boolean makerAlive(String partialName) {
+        try {
+            String afterTmp = partialName.substring(partialName.lastIndexOf(".tmp-") + 5);
+            long pid = Long.parseLong(afterTmp.substring(0, afterTmp.indexOf('-')));
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The JVM's own reports on archives it cannot use would land in the worker's output. */
+    private static List<String> silenced() {
+        return List.of("-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    }
+
+    private static Path cacheFolder() {
+        String override = System.getProperty(CACHE_PROPERTY);
+        if (override != null && !override.isBlank()) {
+            return Path.of(override).toAbsolutePath();
+        }
+        Path base = Platform.cacheDirectory(Platform.current(), System::getenv, System.getProperty("user.home"));
+        return base == null ? null : base.resolve("class-data");
+    }
+
+    private static Path jarOf(String className) {
+        try {
+            Class<?> type = Class.forName(className, false, ClassDataArchive.class.getClassLoader());
+            CodeSource source = type.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null) {
+                return null;
+            }
+            Path path = Path.of(source.getLocation().toURI());
+            return Files.isRegularFile(path) && path.getFileName().toString().endsWith(".jar") ? path : null;
+        } catch (ClassNotFoundException | LinkageError | URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void update(MessageDigest digest, String text) {
+        digest.update(text.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            file.toFile().setWritable(true); // the JVM writes archives read-only, which Windows will not delete
+            Files.deleteIfExists(file);
+        } catch (IOException | SecurityException ignored) {
+            // a later training removes it
+        }
+    }
+}
