@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ColdStart {
     private static final String MARK = "COLD-TRIAL";
+    private static final String NO_CLASS_DATA = "no-class-data";
+    /** False in trials that measure workers starting without a class-data archive. */
+    private static boolean classDataSharing = true;
 
     private ColdStart() {
     }
@@ -38,16 +41,20 @@ final class ColdStart {
     private record Trial(double ms, int distinctPids, int rounds) {
     }
 
-    /** One fresh trial: {@code ColdStart first|both}; prints {@code COLD-TRIAL <ms> <distinct pids>}. */
+    /**
+     * One fresh trial: {@code ColdStart first|both [no-class-data]}; prints {@code COLD-TRIAL <ms> <distinct pids>}.
+     */
     public static void main(String[] args) throws Exception {
         Class.forName(ProcessPoolExecutor.class.getName()); // the counterpart of loky's import before t0
+        classDataSharing = args.length < 2 || !args[1].equals(NO_CLASS_DATA);
         Trial t = trial(args[0].equals("both"));
         System.out.println(MARK + " " + t.ms + " " + t.distinctPids + " " + t.rounds);
     }
 
     private static Trial trial(boolean both) throws Exception {
         long t0 = System.nanoTime();
-        try (ProcessPoolExecutor pool = Pools.create(Params.WORKERS)) {
+        try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(Params.WORKERS)
+                .classDataSharing(classDataSharing).build()) {
             if (!both) {
                 pool.submit(BenchTasks.inc(1)).get(120, TimeUnit.SECONDS);
                 return new Trial((System.nanoTime() - t0) / 1e6, 0, 1);
@@ -77,11 +84,16 @@ final class ColdStart {
 
 
     static void run(Params p, Report report, BenchMain.Progress progress) throws Exception {
+        // discarded: on a machine that has never run procpool with these jars, the first pool makes the
+        // workers' class-data archive (once its workers are up); every trial after it starts from the archive
+        freshJvm("first", true);
         List<Trial> freshFirst = new ArrayList<>();
         List<Trial> freshBoth = new ArrayList<>();
+        List<Trial> freshNoArchive = new ArrayList<>();
         for (int rep = 0; rep < p.coldReps(); rep++) {
-            freshFirst.add(freshJvm("first"));
-            freshBoth.add(freshJvm("both"));
+            freshFirst.add(freshJvm("first", true));
+            freshBoth.add(freshJvm("both", true));
+            freshNoArchive.add(freshJvm("first", false));
             progress.line("cold fresh-JVM rep " + (rep + 1) + "/" + p.coldReps() + " done");
         }
         if (!p.quick()) {
@@ -99,6 +111,8 @@ final class ColdStart {
         String target = "<= 300 ms";
         row(report, "cold.first.fresh", "cold start -> first result, new parent JVM (ms)", freshFirst, target);
         row(report, "cold.up.fresh", "cold start -> both workers up, new parent JVM (ms)", freshBoth, "");
+        row(report, "cold.first.fresh.noarchive", "... first result, new parent JVM, no class-data archive (ms)",
+                freshNoArchive, target);
         row(report, "cold.first.warm", "cold start -> first result, same JVM (ms)", sameFirst, target);
         row(report, "cold.up.warm", "cold start -> both workers up, same JVM (ms)", sameBoth, "");
         report.note("  cold: median (min-max) of " + p.coldReps() + "; 'both up' = both workers run a task at once"
@@ -124,7 +138,7 @@ final class ColdStart {
         return new TreeSet<>(trials.stream().map(Trial::distinctPids).toList()).toString();
     }
 
-    private static Trial freshJvm(String what) throws IOException, InterruptedException {
+    private static Trial freshJvm(String what, boolean classData) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -132,6 +146,9 @@ final class ColdStart {
         command.add(System.getProperty("java.class.path"));
         command.add(ColdStart.class.getName());
         command.add(what);
+        if (!classData) {
+            command.add(NO_CLASS_DATA);
+        }
         Process proc = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!proc.waitFor(120, TimeUnit.SECONDS) || proc.exitValue() != 0) {
