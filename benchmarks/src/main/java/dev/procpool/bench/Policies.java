@@ -25,6 +25,10 @@ final class Policies {
     private static final long WAIT_S = 60;
     private static final Duration LIMIT = Duration.ofMillis(200);
     private static final Duration GRACE = Duration.ofMillis(100);
+    /** Worker kills come at least this far apart, as in the crash section: time to recover, spare included. */
+    private static final long KILL_SPACING_MS = 3_000;
+    /** Round trips per block when comparing two pools; blocks alternate between the pools. */
+    private static final int BLOCK = 500;
 
     private Policies() {
     }
@@ -50,6 +54,7 @@ final class Policies {
         try (ProcessPoolExecutor pool = builder(1).build()) {
             Pools.warm(pool, 1);
             for (int rep = 0; rep < p.crashReps(); rep++) {
+                spaceKills(rep);
                 Path pidFile = dir.resolve("hung-" + rep);
                 Future<Long> hung = pool.submit(BenchTasks.reportPidThenHang(pidFile.toString()),
                         TaskOptions.defaults().timeLimit(LIMIT));
@@ -70,7 +75,7 @@ final class Policies {
             }
         }
         report.note("  policies: hard-limit kill -> replacement, each rep: " + replaceMs.stream().map(Report::format).toList()
-                + " ms (the first before the pool kept a spare)");
+                + " ms (the first before the pool kept a spare; kills " + KILL_SPACING_MS / 1000 + " s apart)");
         row(report, "policies.hard.overshoot", "hard limit: worker gone after soft + grace, late by (ms)", overshootMs, "");
         row(report, "policies.hard.replace", "hard-limit kill -> replacement answers (ms)", replaceMs, "");
         report.note("  policies: hard limit = time limit " + LIMIT.toMillis() + " ms + interrupt grace "
@@ -96,9 +101,9 @@ final class Policies {
         }
         row(report, "policies.retry", "retries(1): worker crash -> retry starts on the other worker (ms)", retryMs, "");
 
-        int n = p.latN();
-        double[] plain = new double[n];
-        double[] retrying = new double[n];
+        int blocks = Math.max(2, p.latN() * p.latBlocks() / BLOCK / 2);
+        double[] plain = new double[blocks * BLOCK];
+        double[] retrying = new double[blocks * BLOCK];
         try (ProcessPoolExecutor none = builder(1).build();
              ProcessPoolExecutor two = builder(1).retries(2).build()) {
             Pools.warm(none, 1);
@@ -107,9 +112,13 @@ final class Policies {
                 none.submit(BenchTasks.inc(i)).get(WAIT_S, TimeUnit.SECONDS);
                 two.submit(BenchTasks.inc(i)).get(WAIT_S, TimeUnit.SECONDS);
             }
-            for (int i = 0; i < n; i++) {
-                plain[i] = roundTripUs(none, i);
-                retrying[i] = roundTripUs(two, i);
+            for (int b = 0; b < blocks; b++) { // whole blocks, so that each pool's worker stays warm through one
+                for (int i = 0; i < BLOCK; i++) {
+                    plain[b * BLOCK + i] = roundTripUs(none, i);
+                }
+                for (int i = 0; i < BLOCK; i++) {
+                    retrying[b * BLOCK + i] = roundTripUs(two, i);
+                }
             }
         }
         double ratio = Stats.median(retrying) / Stats.median(plain);
@@ -138,6 +147,7 @@ final class Policies {
                 }
             }
             for (int rep = 0; rep < p.crashReps(); rep++) {
+                spaceKills(rep);
                 Path hungFile = dir.resolve("hung-cancel-" + rep);
                 Future<Long> hung = pool.submit(BenchTasks.reportPidThenHang(hungFile.toString()));
                 long hungPid = BenchFiles.awaitPid(hungFile);
@@ -154,6 +164,17 @@ final class Policies {
         row(report, "policies.cancel.kill", "cancel(true), interrupt ignored -> replacement answers (ms)", killMs, "");
         report.note("  policies: cancel(true) of a task that ignores the interrupt waits the interrupt grace ("
                 + GRACE.toMillis() + " ms here, 1 s by default) before the worker is killed");
+    }
+
+    /** Before every kill but the first, waits until the previous one is {@link #KILL_SPACING_MS} ago. */
+    private static long lastKillNs;
+
+    private static void spaceKills(int rep) throws InterruptedException {
+        long left = lastKillNs + TimeUnit.MILLISECONDS.toNanos(KILL_SPACING_MS) - System.nanoTime();
+        if (rep > 0 && left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+        lastKillNs = System.nanoTime();
     }
 
     private static ProcessPoolExecutor.Builder builder(int workers) {

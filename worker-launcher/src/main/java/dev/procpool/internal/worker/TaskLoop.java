@@ -67,7 +67,6 @@ final class TaskLoop {
         startDaemon("procpool-parent-watch", this::watchParent);
         Runtime.getRuntime().addShutdownHook(new Thread(this::reportExitFromTask, "procpool-exit-report"));
         Runtime.getRuntime().addShutdownHook(new Thread(TaskLoop::endStartedProcesses, "procpool-end-children"));
-        WarmUp.start();
         synchronized (this) { // the orphan cleanup must not delete the folder while start-up still fills it
             if (orphaned) {
                 throw new IllegalStateException("the parent went away during start-up");
@@ -79,6 +78,9 @@ final class TaskLoop {
             tasks = ChannelReader.open(folder.resolve("tasks"));
             trace("tasks queue open");
         }
+        // Not earlier: opening the queues initialises SLF4J, and a second thread logging during that (Netty
+        // does) makes SLF4J print a warning about replayed calls into the worker's output.
+        WarmUp.start();
         // The first read loads the read path (tens of ms in a fresh JVM): do it before the handshake, not on the
         // first task. The parent sends nothing before the handshake, but whatever is there is kept.
         Message early = tasks.poll();

@@ -7,9 +7,9 @@ import java.io.Serializable;
 import java.util.concurrent.Callable;
 
 /**
- * Runs a task's decode, call and encode once, on a thread of its own while the main thread opens the queues,
- * so that the worker's first real task does not pay for loading and initialising the serialization classes
- * (tens of milliseconds in a fresh JVM). Failures are ignored: the real task would meet them again and report
+ * Runs a task's decode, call and encode once, on a thread of its own while the worker shakes hands and waits for
+ * its first task, so that the first real task does not pay for loading and initialising the serialization
+ * classes (tens of milliseconds in a fresh JVM). Failures are ignored: the real task would meet them again and report
  * them properly.
  */
 final class WarmUp {
