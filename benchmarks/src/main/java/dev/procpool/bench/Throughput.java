@@ -29,9 +29,11 @@ final class Throughput {
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
         try (ProcessPoolExecutor pool = Pools.create(Params.WORKERS)) {
             Pools.warm(pool, Params.WORKERS);
-            List<Integer> warmInputs = inputs(Math.max(500, p.thrN() / 10));
+            // a full-size run of each mode first: the JIT of the parent and of both workers needs more than a
+            // tenth of one (with a tenth, successive 'submit' runs still rose: 57, 94, 148 k/s)
+            List<Integer> warmInputs = inputs(p.thrN());
             for (String mode : modes) {
-                once(pool, mode, warmInputs); // the parent's JIT, not just the workers', has to warm up
+                once(pool, mode, warmInputs);
             }
             List<Integer> inputs = inputs(p.thrN());
             for (int rep = 0; rep < p.thrReps(); rep++) {
