@@ -103,6 +103,10 @@ public final class BenchMain {
         for (String name : o.sections) {
             err.println("[" + name + "]");
             report.heading(name);
+            // each of loky's sections runs in a new process; here each starts at least from a collected heap, so
+            // that one section's garbage (millions of futures in throughput) does not slow the next one's
+            // 100 MB arrays (seen: in-process serialize+deserialize of the array took 285 ms instead of ~40)
+            System.gc();
             Noise n = new Noise();
             try {
                 RUNNERS.get(name).run(p, report, progress);
