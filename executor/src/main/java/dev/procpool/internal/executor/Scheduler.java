@@ -317,6 +317,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             if (done.taskId() == INIT_TASK_ID) {
                 done.result().release();
                 worker.initialized = true;
+                worker.process.busy(!worker.inFlight.isEmpty());
                 becomeReadyIfDone(worker);
                 return;
             }
@@ -554,6 +555,7 @@ public final class Scheduler implements TaskFuture.Canceller {
         if (initializer != null) {
             try {
                 worker.tasks.write(new RunTask(INIT_TASK_ID, initializer));
+                worker.process.busy(true); // an initializer may start processes too
             } catch (IOException | RuntimeException e) {
                 initializerFailed(worker, e);
             }

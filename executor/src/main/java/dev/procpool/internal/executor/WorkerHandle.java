@@ -85,6 +85,7 @@ final class WorkerHandle {
         inFlight.add(task);
         tasksSent++;
         task.worker = this;
+        process.busy(true);
     }
 
     /** After writing to the queue: a worker that announced sleep is woken through its control pipe. */
@@ -103,6 +104,7 @@ final class WorkerHandle {
                 future.worker = null;
                 if (inFlight.isEmpty()) {
                     idleSinceNs = System.nanoTime();
+                    process.busy(false);
                 }
                 return future;
             }

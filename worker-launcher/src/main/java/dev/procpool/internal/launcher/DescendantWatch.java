@@ -15,16 +15,19 @@ import java.util.concurrent.TimeUnit;
  * Remembers which processes each live worker has started, so that they can be ended after the worker died by
  * itself ({@code kill -9}, {@code Runtime.halt}, a native crash): the OS then hands them to another parent and
  * {@link ProcessHandle#descendants()} of the dead worker no longer finds them. One daemon thread per JVM
- * looks every {@link #PERIOD_MS} ms, with one scan of the process table, and only while some worker is
- * alive. A process started less than a period before its worker died is not seen; a {@link ProcessHandle}
- * carries its process's start time, so a pid the OS reuses is never ended by mistake.
+ * looks every {@link #PERIOD_MS} ms while some worker runs a task (and for a second after), and every
+ * {@link #IDLE_PERIOD_MS} ms while all are idle, with one scan of the process table (a few ms on a busy machine: 4 scans a second cost an idle
+ * parent ~1 % of a core). A process started less than a period before its worker died is not seen; a
+ * {@link ProcessHandle} carries its process's start time, so a pid the OS reuses is never ended by mistake.
  */
 final class DescendantWatch {
     static final long PERIOD_MS = 250;
+    static final long IDLE_PERIOD_MS = 2_000;
 
     private static final Set<WorkerProcess> WATCHED = ConcurrentHashMap.newKeySet();
     private static ScheduledExecutorService timer;
     private static ScheduledFuture<?> ticking;
+    private static long lastScanNs;
 
     private DescendantWatch() {
     }
@@ -52,6 +55,12 @@ final class DescendantWatch {
     }
 
     private static void tick() {
+        long now = System.nanoTime();
+        boolean anyBusy = WATCHED.stream().anyMatch(worker -> worker.busyLately(now));
+        if (!anyBusy && now - lastScanNs < TimeUnit.MILLISECONDS.toNanos(IDLE_PERIOD_MS)) {
+            return;
+        }
+        lastScanNs = now;
         try {
             record(WATCHED, ProcessHandle.current().descendants().toList());
         } catch (RuntimeException e) {

@@ -35,6 +35,10 @@ public final class WorkerProcess {
     private final CompletableFuture<Integer> exit;
     /** Processes seen below this worker so far, ended with it: see {@link DescendantWatch}. */
     private final Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
+    /** Whether the parent has sent tasks this worker has not answered yet: it may be starting processes. */
+    private volatile boolean busy;
+    /** When it last stopped being busy: a process its last task started may be younger than a watch period. */
+    private volatile long idleSinceNs = System.nanoTime();
 
     private WorkerProcess(int workerId, Process process, WorkerStreams streams, StderrTail stderrTail, StderrTail stdoutTail) {
         this.workerId = workerId;
@@ -126,6 +130,19 @@ public final class WorkerProcess {
         process.destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
         started.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** The parent says whether this worker has tasks to run; {@link DescendantWatch} looks more often then. */
+    public void busy(boolean busy) {
+        if (this.busy && !busy) {
+            idleSinceNs = System.nanoTime();
+        }
+        this.busy = busy;
+    }
+
+    /** Busy, or was within the last second (longer than {@link DescendantWatch#PERIOD_MS}). */
+    boolean busyLately(long nowNs) {
+        return busy || nowNs - idleSinceNs < TimeUnit.SECONDS.toNanos(1);
     }
 
     /** Called by {@link DescendantWatch} for each process it finds below this worker. */
