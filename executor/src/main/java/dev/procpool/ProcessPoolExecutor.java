@@ -69,8 +69,9 @@ import java.util.function.Function;
  *       exit by themselves when this JVM ends, however it ends.</li>
  *   <li>Processes a task starts (with {@link ProcessBuilder}, say) end when their worker ends, however it ends.
  *       For a worker that dies without a word ({@code kill -9}, {@code Runtime.halt}, a native crash) the pool
- *       ends the processes it has seen below it; it looks four times a second, so one started in the last
- *       quarter second before such a death can outlive it.</li>
+ *       ends the processes it has seen below it; it looks four times a second while tasks run (every two
+ *       seconds when all workers are idle), so one started in the last quarter second before such a death can
+ *       outlive it.</li>
  * </ul>
  *
  * <p>The JVM creating a pool needs three flags for the queue library; {@link Builder#build()} checks them and
