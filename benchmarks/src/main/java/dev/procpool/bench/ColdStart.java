@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Future;
@@ -122,10 +121,7 @@ final class ColdStart {
     }
 
     private static void row(Report report, String id, String what, List<Trial> trials, String target) {
-        List<Double> ms = trials.stream().map(Trial::ms).toList();
-        double median = Stats.median(ms);
-        report.row(id, what, median, String.format(Locale.ROOT, "%s (%s-%s)", Report.format(median),
-                Report.format(Stats.min(ms)), Report.format(Stats.max(ms))), "ms", Report.Better.LOWER, target);
+        report.millis(id, what, trials.stream().map(Trial::ms).toList(), target);
     }
 
     private static String retried(List<Trial> trials) {

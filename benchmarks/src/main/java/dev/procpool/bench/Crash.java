@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -29,7 +28,7 @@ final class Crash {
      * Kills come at least this far apart, time in which the pool recovers (its replacement and spare start),
      * as between the crashes of a real job. Back to back, a kill often meets a spare still starting.
      */
-    private static final long KILL_SPACING_MS = 3_000;
+    static final long KILL_SPACING_MS = 3_000;
 
     private Crash() {
     }
@@ -107,8 +106,8 @@ final class Crash {
         } finally {
             BenchFiles.deleteTree(dir);
         }
-        row(report, "crash.fail", "kill -9 busy worker -> its future fails (ms)", failMs, "<= 20 ms, only that task");
-        row(report, "crash.replace", "kill -9 busy worker -> replacement answers (ms)", replaceMs, "<= 150 ms");
+        report.millis("crash.fail", "kill -9 busy worker -> its future fails (ms)", failMs, "<= 20 ms, only that task");
+        report.millis("crash.replace", "kill -9 busy worker -> replacement answers (ms)", replaceMs, "<= 150 ms");
         report.note("  crash: median (min-max) of " + p.crashReps() + "; loky's figures are its own: submit of a task"
                 + " that SIGKILLs itself -> future raises, and raise -> first result of a new executor (its pool breaks)");
         if (!replaceMs.isEmpty()) {
@@ -122,12 +121,6 @@ final class Crash {
         report.note("  crash: bystander task on the other worker: " + String.join(" | ", bystanders));
     }
 
-    private static void row(Report report, String id, String what, List<Double> ms, String target) {
-        double median = Stats.median(ms);
-        String text = ms.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%s (%s-%s)", Report.format(median),
-                Report.format(Stats.min(ms)), Report.format(Stats.max(ms)));
-        report.row(id, what, median, text, "ms", Report.Better.LOWER, target);
-    }
 
 
 }

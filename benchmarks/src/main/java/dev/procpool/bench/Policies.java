@@ -26,7 +26,7 @@ final class Policies {
     private static final Duration LIMIT = Duration.ofMillis(200);
     private static final Duration GRACE = Duration.ofMillis(100);
     /** Worker kills come at least this far apart, as in the crash section: time to recover, spare included. */
-    private static final long KILL_SPACING_MS = 3_000;
+    private static final long KILL_SPACING_MS = Crash.KILL_SPACING_MS;
     /** Round trips per block when comparing two pools; blocks alternate between the pools. */
     private static final int BLOCK = 500;
 
@@ -76,8 +76,8 @@ final class Policies {
         }
         report.note("  policies: hard-limit kill -> replacement, each rep: " + replaceMs.stream().map(Report::format).toList()
                 + " ms (the first before the pool kept a spare; kills " + KILL_SPACING_MS / 1000 + " s apart)");
-        row(report, "policies.hard.overshoot", "hard limit: worker gone after soft + grace, late by (ms)", overshootMs, "");
-        row(report, "policies.hard.replace", "hard-limit kill -> replacement answers (ms)", replaceMs, "");
+        report.millis("policies.hard.overshoot", "hard limit: worker gone after soft + grace, late by (ms)", overshootMs, "");
+        report.millis("policies.hard.replace", "hard-limit kill -> replacement answers (ms)", replaceMs, "");
         report.note("  policies: hard limit = time limit " + LIMIT.toMillis() + " ms + interrupt grace "
                 + GRACE.toMillis() + " ms on a task that ignores interrupts, 1 worker; 'late by' counts from the"
                 + " moment the harness saw the task start, so it includes the scheduler noticing the start");
@@ -99,7 +99,7 @@ final class Policies {
                 Pools.warm(pool, 2); // the replacement is up before the next crash
             }
         }
-        row(report, "policies.retry", "retries(1): worker crash -> retry starts on the other worker (ms)", retryMs, "");
+        report.millis("policies.retry", "retries(1): worker crash -> retry starts on the other worker (ms)", retryMs, "");
 
         int blocks = Math.max(2, p.latN() * p.latBlocks() / BLOCK / 2);
         double[] plain = new double[blocks * BLOCK];
@@ -160,8 +160,8 @@ final class Policies {
                 }
             }
         }
-        row(report, "policies.cancel.free", "cancel(true), task stops -> its worker answers again (ms)", freeMs, "");
-        row(report, "policies.cancel.kill", "cancel(true), interrupt ignored -> replacement answers (ms)", killMs, "");
+        report.millis("policies.cancel.free", "cancel(true), task stops -> its worker answers again (ms)", freeMs, "");
+        report.millis("policies.cancel.kill", "cancel(true), interrupt ignored -> replacement answers (ms)", killMs, "");
         report.note("  policies: cancel(true) of a task that ignores the interrupt waits the interrupt grace ("
                 + GRACE.toMillis() + " ms here, 1 s by default) before the worker is killed");
     }
@@ -202,11 +202,5 @@ final class Policies {
         }
     }
 
-    private static void row(Report report, String id, String what, List<Double> ms, String target) {
-        double median = Stats.median(ms);
-        String text = ms.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%s (%s-%s)", Report.format(median),
-                Report.format(Stats.min(ms)), Report.format(Stats.max(ms)));
-        report.row(id, what, median, text, "ms", Report.Better.LOWER, target);
-    }
 
 }

@@ -42,6 +42,14 @@ final class Report {
         entries.add(new Entry(null, new Row(id, what, value, procpool, unit, better, target)));
     }
 
+    /** A row of milliseconds, lower is better, printed as "median (min-max)". */
+    void millis(String id, String what, List<Double> ms, String target) {
+        double median = Stats.median(ms);
+        String text = ms.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%s (%s-%s)", format(median),
+                format(Stats.min(ms)), format(Stats.max(ms)));
+        row(id, what, median, text, "ms", Better.LOWER, target);
+    }
+
     void note(String line) {
         notes.add(line);
     }

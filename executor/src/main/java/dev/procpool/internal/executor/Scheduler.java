@@ -646,7 +646,6 @@ public final class Scheduler implements TaskFuture.Canceller {
                 startFailed(CrashReports.startFailure(worker.id, worker.pid(), what, stderr, null));
             }
         } else if (!worker.saidGoodbye && worker.endedBecause == null) {
-            lostAWorker = true;
             long running = RunningTaskFile.read(worker.folder);
             for (Iterator<TaskFuture<?>> it = worker.inFlight.iterator(); it.hasNext(); ) {
                 TaskFuture<?> future = it.next();
@@ -659,9 +658,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             LOG.warn("procpool {} exited with code {}{}; starting a replacement", worker, exitCode,
                     running == 0 ? " while idle" : " while running task " + running);
         }
-        if (worker.killedOverTask) {
-            lostAWorker = true;
-        }
+        lostAWorker |= worker.ready && (worker.killedOverTask || (!worker.saidGoodbye && worker.endedBecause == null));
         workerGone(worker);
     }
 

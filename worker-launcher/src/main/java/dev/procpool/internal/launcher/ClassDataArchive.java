@@ -52,6 +52,7 @@ public final class ClassDataArchive {
 
     private static final ConcurrentHashMap<Path, CompletableFuture<String>> TRAININGS = new ConcurrentHashMap<>();
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final ConcurrentHashMap<List<Path>, Plan> PLANS = new ConcurrentHashMap<>();
 
     private ClassDataArchive() {
     }
@@ -138,6 +139,16 @@ public final class ClassDataArchive {
                 }
             }
         }
+        Path cache = cacheFolder();
+        if (cache == null) {
+            return Plan.none("there is no user cache folder to keep it in");
+        }
+        // once per java and folder: every worker's launch asks, and the jars do not change under a running JVM
+        return PLANS.computeIfAbsent(List.of(spec.javaExecutable().toAbsolutePath(), cache),
+                key -> archivePlan(spec.javaExecutable().toAbsolutePath(), cache));
+    }
+
+    private static Plan archivePlan(Path java, Path cache) {
         Set<Path> jars = new LinkedHashSet<>();
         for (String name : MARKER_CLASSES) {
             Path jar = jarOf(name);
@@ -146,15 +157,11 @@ public final class ClassDataArchive {
             }
             jars.add(jar);
         }
-        Path cache = cacheFolder();
-        if (cache == null) {
-            return Plan.none("there is no user cache folder to keep it in");
-        }
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            update(digest, spec.javaExecutable().toAbsolutePath().toString());
+            update(digest, java.toString());
             update(digest, System.getProperty("java.vm.version", ""));
-            Path modules = spec.javaExecutable().toAbsolutePath().getParent().resolveSibling("lib").resolve("modules");
+            Path modules = java.getParent().resolveSibling("lib").resolve("modules");
             update(digest, Files.exists(modules) ? Files.getLastModifiedTime(modules).toString() : "-");
             for (Path jar : jars) {
                 update(digest, jar + "|" + Files.size(jar) + "|" + Files.getLastModifiedTime(jar));
