@@ -8,7 +8,9 @@ import java.util.List;
  *
  * @param quick        whether this is the smoke run
  * @param coldReps     cold-start trials per variant
- * @param latWarmup    round trips before measuring (the JIT needs more than loky's 300)
+ * @param latWarmup    round trips before measuring. The JIT needs far more than loky's 300: with 2,000, C2
+ *                     compilations (after ~10 k calls) fell into the measured blocks and, on 2 cores, stalled
+ *                     round trips for 1.5-3.5 ms, which made the p99.
  * @param latN         round trips per block
  * @param latBlocks    blocks
  * @param thrN         tasks per throughput run
@@ -29,7 +31,7 @@ record Params(boolean quick, int coldReps, int latWarmup, int latN, int latBlock
     static final double SCALE_TASK_SECONDS = 0.047;
 
     static Params fullRun() {
-        return new Params(false, 11, 2000, 1000, 6, 100_000, 3, List.of(1, 10, 100, 1000, 12_500), 7, 7, 10.0, 5, 40);
+        return new Params(false, 11, 20_000, 1000, 6, 100_000, 3, List.of(1, 10, 100, 1000, 12_500), 7, 7, 10.0, 5, 40);
     }
 
     static Params quickRun() {
