@@ -3,6 +3,7 @@ package dev.procpool.internal.ipc;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 import java.io.IOException;
@@ -14,9 +15,13 @@ import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.io.StreamCorruptedException;
 import java.lang.invoke.SerializedLambda;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,17 +62,19 @@ public final class TaskCodec {
     /** Scratch buffers above this size are handed over instead of copied, and not kept. */
     private static final int KEEP_SCRATCH_BYTES = 64 << 10;
     private static final ThreadLocal<ByteBuf> SCRATCH = ThreadLocal.withInitial(() -> Unpooled.buffer(4096));
-    private static final ConcurrentHashMap<Class<?>, Method> WRITE_REPLACE = new ConcurrentHashMap<>();
-    private static final ConcurrentHashMap<Class<?>, Method> DESERIALIZE_LAMBDA = new ConcurrentHashMap<>();
-    private static final Method NONE;
-
-    static {
-        try {
-            NONE = Object.class.getMethod("hashCode");
-        } catch (NoSuchMethodException e) {
-            throw new ExceptionInInitializerError(e);
+    /** A ClassValue, not a map keyed by class: it does not keep the user's classes (and their loader) alive. */
+    private static final ClassValue<LambdaWriter> LAMBDA_WRITERS = new ClassValue<>() {
+        @Override
+        protected LambdaWriter computeValue(Class<?> type) {
+            return LambdaWriter.of(type);
         }
-    }
+    };
+    /** The strings a lambda is written with: capturing class through instantiated method type. */
+    private static final int LAMBDA_NAMES = 8;
+    private static final int MAX_LAMBDA_SHAPES = 4096;
+    private static final ConcurrentHashMap<LambdaShape.Key, LambdaShape> LAMBDA_SHAPES = new ConcurrentHashMap<>();
+    /** The shape read last: a run of tasks from one call site then needs no lookup (compared in place). */
+    private static volatile LambdaShape lastLambdaShape;
 
     private TaskCodec() {
     }
@@ -146,9 +153,10 @@ public final class TaskCodec {
             return;
         }
         if (value instanceof Serializable && value.getClass().isSynthetic()) {
-            SerializedLambda lambda = serializedLambda(value);
+            LambdaWriter writer = LAMBDA_WRITERS.get(value.getClass());
+            SerializedLambda lambda = writer.serializedLambda(value);
             if (lambda != null) {
-                writeLambda(lambda, out);
+                writeLambda(writer, lambda, out);
                 return;
             }
         }
@@ -207,17 +215,8 @@ public final class TaskCodec {
         return true;
     }
 
-    private static void writeLambda(SerializedLambda lambda, ByteBuf out) throws IOException {
-        out.writeByte(LAMBDA);
-        writeUtf8(lambda.getCapturingClass(), out);
-        writeUtf8(lambda.getFunctionalInterfaceClass(), out);
-        writeUtf8(lambda.getFunctionalInterfaceMethodName(), out);
-        writeUtf8(lambda.getFunctionalInterfaceMethodSignature(), out);
-        writeUtf8(lambda.getImplClass(), out);
-        writeUtf8(lambda.getImplMethodName(), out);
-        writeUtf8(lambda.getImplMethodSignature(), out);
-        writeUtf8(lambda.getInstantiatedMethodType(), out);
-        out.writeInt(lambda.getImplMethodKind());
+    private static void writeLambda(LambdaWriter writer, SerializedLambda lambda, ByteBuf out) throws IOException {
+        out.writeBytes(writer.header(lambda));
         Object[] captured = new Object[lambda.getCapturedArgCount()];
         for (int i = 0; i < captured.length; i++) {
             captured[i] = lambda.getCapturedArg(i);
@@ -244,25 +243,63 @@ public final class TaskCodec {
         }
     }
 
-    /** The lambda's own description, as the JDK would serialize it; null when it cannot be had. */
-    private static SerializedLambda serializedLambda(Object lambda) {
-        Method writeReplace = WRITE_REPLACE.computeIfAbsent(lambda.getClass(), type -> {
+    /**
+     * How one lambda class is written: its {@code writeReplace} (a method handle; through {@code Method.invoke}
+     * a hidden class's method always takes the slow native path) and, once known, the encoded part that all its
+     * instances share (the tag, the eight names and signatures, and the method kind). Only the captured
+     * arguments differ from one instance to the next.
+     */
+    private static final class LambdaWriter {
+        private static final LambdaWriter NONE = new LambdaWriter(null);
+        private final MethodHandle writeReplace;
+        private volatile byte[] header;
+
+        private LambdaWriter(MethodHandle writeReplace) {
+            this.writeReplace = writeReplace;
+        }
+
+        static LambdaWriter of(Class<?> type) {
             try {
                 Method method = type.getDeclaredMethod("writeReplace");
                 method.setAccessible(true);
-                return method;
+                return new LambdaWriter(MethodHandles.lookup().unreflect(method).asType(MethodType.methodType(Object.class, Object.class)));
             } catch (ReflectiveOperationException | RuntimeException e) {
                 return NONE; // e.g. a lambda in a named module that does not open its package
             }
-        });
-        if (writeReplace == NONE) {
-            return null;
         }
-        try {
-            Object replacement = writeReplace.invoke(lambda);
-            return replacement instanceof SerializedLambda serialized ? serialized : null;
-        } catch (ReflectiveOperationException e) {
-            return null;
+
+        /** The lambda's own description, as the JDK would serialize it; null when it cannot be had. */
+        SerializedLambda serializedLambda(Object lambda) {
+            if (writeReplace == null) {
+                return null;
+            }
+            try {
+                Object replacement = writeReplace.invokeExact(lambda);
+                return replacement instanceof SerializedLambda serialized ? serialized : null;
+            } catch (Throwable e) {
+                return null;
+            }
+        }
+
+        byte[] header(SerializedLambda lambda) {
+            byte[] bytes = header;
+            if (bytes == null) { // a race computes the same bytes twice
+                ByteBuf out = Unpooled.buffer(256);
+                out.writeByte(LAMBDA);
+                writeUtf8(lambda.getCapturingClass(), out);
+                writeUtf8(lambda.getFunctionalInterfaceClass(), out);
+                writeUtf8(lambda.getFunctionalInterfaceMethodName(), out);
+                writeUtf8(lambda.getFunctionalInterfaceMethodSignature(), out);
+                writeUtf8(lambda.getImplClass(), out);
+                writeUtf8(lambda.getImplMethodName(), out);
+                writeUtf8(lambda.getImplMethodSignature(), out);
+                writeUtf8(lambda.getInstantiatedMethodType(), out);
+                out.writeInt(lambda.getImplMethodKind());
+                bytes = new byte[out.readableBytes()];
+                out.readBytes(bytes);
+                header = bytes;
+            }
+            return bytes;
         }
     }
 
@@ -327,40 +364,100 @@ public final class TaskCodec {
     }
 
     private static Object readLambda(ByteBuf in, ClassLoader loader) throws IOException, ClassNotFoundException {
-        String capturingClass = readUtf8(in);
-        String functionalInterfaceClass = readUtf8(in);
-        String functionalInterfaceMethodName = readUtf8(in);
-        String functionalInterfaceMethodSignature = readUtf8(in);
-        String implClass = readUtf8(in);
-        String implMethodName = readUtf8(in);
-        String implMethodSignature = readUtf8(in);
-        String instantiatedMethodType = readUtf8(in);
-        int implMethodKind = in.readInt();
+        int start = in.readerIndex();
+        for (int i = 0; i < LAMBDA_NAMES; i++) {
+            in.skipBytes(in.readInt());
+        }
+        in.skipBytes(Integer.BYTES); // the method kind
+        int length = in.readerIndex() - start;
+        LambdaShape shape = lastLambdaShape;
+        if (shape == null || shape.key().loader() != loader || shape.key().header().length != length
+                || !ByteBufUtil.equals(in, start, shape.encoded(), 0, length)) {
+            byte[] header = new byte[length];
+            in.getBytes(start, header);
+            LambdaShape.Key key = new LambdaShape.Key(loader, header);
+            shape = LAMBDA_SHAPES.get(key);
+            if (shape == null) {
+                shape = LambdaShape.decode(key);
+                if (LAMBDA_SHAPES.size() >= MAX_LAMBDA_SHAPES) {
+                    LAMBDA_SHAPES.clear(); // a bound, not an eviction policy: a program has few lambda call sites
+                }
+                LAMBDA_SHAPES.put(key, shape);
+            }
+            lastLambdaShape = shape;
+        }
         Object args = read(in, loader);
         Object[] captured = args instanceof Object[] array ? array : ((List<?>) args).toArray();
-        Class<?> capturing = Class.forName(capturingClass.replace('/', '.'), false, loader);
-        SerializedLambda lambda = new SerializedLambda(capturing, functionalInterfaceClass,
-                functionalInterfaceMethodName, functionalInterfaceMethodSignature, implMethodKind, implClass,
-                implMethodName, implMethodSignature, instantiatedMethodType, captured);
-        Method deserialize = DESERIALIZE_LAMBDA.computeIfAbsent(capturing, type -> {
-            try {
-                Method method = type.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
-                method.setAccessible(true);
-                return method;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return NONE;
+        return shape.rebuild(captured, loader);
+    }
+
+    /**
+     * What all instances of one lambda call site share, decoded once per class loader: the names for its
+     * {@link SerializedLambda}, the capturing class, and that class's {@code $deserializeLambda$} as a method
+     * handle (null when it cannot be had: the JDK then resolves the lambda with the access it has).
+     * {@code encoded} wraps the key's header, read only with absolute indices, to compare messages in place.
+     */
+    private record LambdaShape(Key key, ByteBuf encoded, Class<?> capturing, String functionalInterfaceClass,
+                               String functionalInterfaceMethodName, String functionalInterfaceMethodSignature,
+                               int implMethodKind, String implClass, String implMethodName,
+                               String implMethodSignature, String instantiatedMethodType,
+                               MethodHandle deserialize) {
+
+        /** The encoded names and method kind, and the loader they were resolved with (by identity). */
+        record Key(ClassLoader loader, byte[] header) {
+            @Override
+            public boolean equals(Object other) {
+                return other instanceof Key key && key.loader == loader && Arrays.equals(key.header, header);
             }
-        });
-        if (deserialize == NONE) { // let the JDK resolve it, with the access it has
-            return viaJdk(lambda, loader);
+
+            @Override
+            public int hashCode() {
+                return 31 * System.identityHashCode(loader) + Arrays.hashCode(header);
+            }
         }
-        try {
-            return deserialize.invoke(null, lambda);
-        } catch (ReflectiveOperationException e) {
-            InvalidClassException failure = new InvalidClassException(capturingClass,
-                    "cannot rebuild lambda " + implClass + "." + implMethodName + ": " + e.getCause());
-            failure.initCause(e.getCause());
-            throw failure;
+
+        static LambdaShape decode(Key key) throws ClassNotFoundException {
+            ByteBuf in = Unpooled.wrappedBuffer(key.header);
+            ClassLoader loader = key.loader;
+            String capturingClass = readUtf8(in);
+            String functionalInterfaceClass = readUtf8(in);
+            String functionalInterfaceMethodName = readUtf8(in);
+            String functionalInterfaceMethodSignature = readUtf8(in);
+            String implClass = readUtf8(in);
+            String implMethodName = readUtf8(in);
+            String implMethodSignature = readUtf8(in);
+            String instantiatedMethodType = readUtf8(in);
+            int implMethodKind = in.readInt();
+            Class<?> capturing = Class.forName(capturingClass.replace('/', '.'), false, loader);
+            MethodHandle deserialize;
+            try {
+                Method method = capturing.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
+                method.setAccessible(true);
+                deserialize = MethodHandles.lookup().unreflect(method)
+                        .asType(MethodType.methodType(Object.class, SerializedLambda.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                deserialize = null;
+            }
+            return new LambdaShape(key, Unpooled.wrappedBuffer(key.header), capturing, functionalInterfaceClass, functionalInterfaceMethodName,
+                    functionalInterfaceMethodSignature, implMethodKind, implClass, implMethodName,
+                    implMethodSignature, instantiatedMethodType, deserialize);
+        }
+
+        Object rebuild(Object[] captured, ClassLoader loader) throws IOException, ClassNotFoundException {
+            SerializedLambda lambda = new SerializedLambda(capturing, functionalInterfaceClass,
+                    functionalInterfaceMethodName, functionalInterfaceMethodSignature, implMethodKind, implClass,
+                    implMethodName, implMethodSignature, instantiatedMethodType, captured);
+            if (deserialize == null) {
+                return viaJdk(lambda, loader);
+            }
+            try {
+                return (Object) deserialize.invokeExact(lambda);
+            } catch (Throwable e) { // as Method.invoke's InvocationTargetException was before: any throwable
+                InvalidClassException failure = new InvalidClassException(capturing.getName(),
+                        "cannot rebuild lambda " + implClass + "." + implMethodName + ": " + e);
+                failure.initCause(e);
+                throw failure;
+            }
         }
     }
 

@@ -115,6 +115,31 @@ class TaskCodecTest {
     }
 
     @Test
+    void lambdasFromTwoCallSites_interleaved_eachRebuildsAsItself() throws Exception {
+        // the reader remembers the last call site's names: a different one must not reuse them
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            SerializableCallable<String> first = () -> "first " + n;
+            SerializableCallable<Integer> second = () -> n * 10;
+            assertEquals("first " + i, ((Callable<?>) roundTrip(first)).call());
+            assertEquals(i * 10, ((Callable<?>) roundTrip(second)).call());
+        }
+    }
+
+    @Test
+    void lambda_decodedWithAnotherLoader_resolvesItsClassThroughThatLoader() throws Exception {
+        int base = 1;
+        SerializableCallable<Integer> task = () -> base + 1;
+        Payload payload = TaskCodec.encode(task);
+        assertEquals(2, ((Callable<?>) TaskCodec.decode(payload, getClass().getClassLoader())).call());
+
+        RecordingLoader loader = new RecordingLoader(getClass().getClassLoader());
+        assertEquals(2, ((Callable<?>) TaskCodec.decode(TaskCodec.encode(task), loader)).call());
+        assertTrue(loader.requested.contains(TaskCodecTest.class.getName()),
+                () -> "what was decoded with the first loader must not answer for the second; requested: " + loader.requested);
+    }
+
+    @Test
     void methodReference_roundTrips() throws Exception {
         SerializableFunction<String, Integer> length = String::length;
         @SuppressWarnings("unchecked")
