@@ -39,7 +39,7 @@ final class TaskLoop {
     private static final long STOP_GRACE_NS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long PARENT_CHECK_MS = 500;
     /** The longest an idle worker sleeps without looking at its queue, should a wake-up ever be lost. */
-    private static final long SLEEP_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long SLEEP_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long ORPHAN_CLEANUP_MS = 5_000;
 
     private final int workerId;
