@@ -2,6 +2,7 @@ package dev.procpool.it;
 
 import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.SerializableCallable;
+import dev.procpool.it.fixtures.TempFolderMain;
 import dev.procpool.it.fixtures.WorkingDirectoryMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,5 +75,33 @@ class PoolConfigurationTest {
 
         String printed = Files.readString(output);
         assertTrue(printed.contains("RESULT " + workerDir), printed);
+    }
+
+    @Test
+    void parentAndWorker_leaveNothingInTheirTempFolder_noteventChroniclesBuildFolder() throws Exception {
+        // Chronicle creates <java.io.tmpdir>/target in a JVM whose working directory has no target or build
+        // folder above it, unless told where its build folder is; neither JVM here has one above it
+        Path tmp = Files.createDirectory(temp.resolve("tmp"));
+        Path parentDir = Files.createDirectory(temp.resolve("parent"));
+        Path workerDir = Files.createDirectory(temp.resolve("worker"));
+        List<String> command = FixtureJvm.command(List.of("-Djava.io.tmpdir=" + tmp), System.getProperty("java.class.path"),
+                TempFolderMain.class, workerDir.toString(), tmp.toString());
+        Path output = temp.resolve("parent.out");
+
+        Process parent = new ProcessBuilder(command).directory(parentDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        try {
+            assertTrue(parent.waitFor(WORKER_BOUND.toSeconds(), TimeUnit.SECONDS), "the parent finished");
+        } finally {
+            parent.destroyForcibly();
+        }
+
+        String printed = Files.readString(output);
+        assertTrue(printed.contains("WORKER " + tmp + "\n"), printed);
+        assertTrue(printed.contains("PARENT " + tmp + "\n"), printed);
+        assertTrue(printed.contains("PROPERTY null"), "the setting is taken back once Chronicle has read it: " + printed);
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), "left in the temp folder");
+        }
     }
 }

@@ -1,10 +1,15 @@
 package dev.procpool.internal.ipc;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * Silences Chronicle before any of its classes load: no usage analytics (it phones home by default), no
  * banner, no performance chatter. Also selects Chronicle's no-op POSIX layer: the default one initialises
  * jnr-ffi, which generates code at run time (about 360 classes and 100 ms or more of every JVM's first queue
- * open), and procpool's queues use none of its calls. Called from the static initialisers of the classes
+ * open), and procpool's queues use none of its calls. Keeps Chronicle from creating {@code <tmpdir>/target}
+ * (see {@link #pointBuildFolderAtTemp}). Called from the static initialisers of the classes
  * through which every queue is opened, so it runs first in the parent and in every worker.
  */
 public final class ChronicleSettings {
@@ -17,10 +22,45 @@ public final class ChronicleSettings {
         setDefault("disable.perf.info", "true");
         setDefault("chronicle.disk.monitor.disable", "true");
         setDefault("disable.resource.warning", "true");
+        pointBuildFolderAtTemp();
         try {
             net.openhft.posix.PosixAPI.useNoOpPosixApi();
         } catch (LinkageError e) {
             // an older Chronicle without the switch: it loads its usual POSIX layer
+        }
+    }
+
+    /**
+     * When Chronicle's {@code OS} class loads, it looks for a build folder ({@code target} or {@code build} in
+     * the working directory or above it) unless {@code project.build.directory} names one, and when it finds
+     * none it creates {@code <java.io.tmpdir>/target}: every parent and worker run from a folder without one
+     * left that folder behind. procpool's queues never use it. So Chronicle is pointed at the temp folder,
+     * which exists, while that class initialises, and the property is then taken back so that the user's JVM
+     * does not keep it. Told of a build folder, Chronicle also creates a {@code tmp} folder in it, which
+     * nothing here uses either: removed again if this JVM made it and it is still empty.
+     */
+    private static void pointBuildFolderAtTemp() {
+        String key = "project.build.directory";
+        String temp = System.getProperty("java.io.tmpdir");
+        if (System.getProperty(key) != null || temp == null) {
+            return;
+        }
+        Path chronicleTmp = Path.of(temp, "tmp");
+        boolean existed = Files.exists(chronicleTmp);
+        System.setProperty(key, temp);
+        try {
+            Class.forName("net.openhft.chronicle.core.OS", true, ChronicleSettings.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // without Chronicle there are no queues either: the first queue open reports what is missing
+        } finally {
+            System.clearProperty(key);
+        }
+        if (!existed) {
+            try {
+                Files.deleteIfExists(chronicleTmp);
+            } catch (IOException | RuntimeException e) {
+                // not empty: something else has put files there since, so it is not ours to remove
+            }
         }
     }
 
