@@ -22,12 +22,13 @@ public final class ChronicleSettings {
         setDefault("disable.perf.info", "true");
         setDefault("chronicle.disk.monitor.disable", "true");
         setDefault("disable.resource.warning", "true");
-        pointBuildFolderAtTemp();
         try {
             net.openhft.posix.PosixAPI.useNoOpPosixApi();
         } catch (LinkageError e) {
             // an older Chronicle without the switch: it loads its usual POSIX layer
         }
+        // after the POSIX switch: loading Chronicle's OS class picks a POSIX layer if none is chosen yet
+        pointBuildFolderAtTemp();
     }
 
     /**
