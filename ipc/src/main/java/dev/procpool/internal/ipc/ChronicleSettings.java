@@ -35,32 +35,36 @@ public final class ChronicleSettings {
      * When Chronicle's {@code OS} class loads, it looks for a build folder ({@code target} or {@code build} in
      * the working directory or above it) unless {@code project.build.directory} names one, and when it finds
      * none it creates {@code <java.io.tmpdir>/target}: every parent and worker run from a folder without one
-     * left that folder behind. procpool's queues never use it. So Chronicle is pointed at the temp folder,
-     * which exists, while that class initialises, and the property is then taken back so that the user's JVM
-     * does not keep it. Told of a build folder, Chronicle also creates a {@code tmp} folder in it, which
-     * nothing here uses either: removed again if this JVM made it and it is still empty.
+     * left that folder behind. Told of a build folder, it creates a {@code tmp} folder inside it instead. So
+     * Chronicle is told of a new empty folder of this JVM's own while that class initialises, and the folder
+     * is removed right after, as is the property, so that the user's JVM does not keep it. A folder of its own
+     * per JVM, because JVMs that start together would otherwise race on creating and removing a shared one.
+     * Chronicle uses its build folder only when it dumps generated code for debugging, and only if the folder
+     * exists.
      */
     private static void pointBuildFolderAtTemp() {
         String key = "project.build.directory";
-        String temp = System.getProperty("java.io.tmpdir");
-        if (System.getProperty(key) != null || temp == null) {
+        if (System.getProperty(key) != null) {
             return;
         }
-        Path chronicleTmp = Path.of(temp, "tmp");
-        boolean existed = Files.exists(chronicleTmp);
-        System.setProperty(key, temp);
+        Path folder;
+        try {
+            folder = Files.createTempDirectory("procpool-chronicle-");
+        } catch (IOException | RuntimeException e) {
+            return; // Chronicle looks for a build folder as it always does
+        }
+        System.setProperty(key, folder.toString());
         try {
             Class.forName("net.openhft.chronicle.core.OS", true, ChronicleSettings.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             // without Chronicle there are no queues either: the first queue open reports what is missing
         } finally {
             System.clearProperty(key);
-        }
-        if (!existed) {
             try {
-                Files.deleteIfExists(chronicleTmp);
+                Files.deleteIfExists(folder.resolve("tmp"));
+                Files.deleteIfExists(folder);
             } catch (IOException | RuntimeException e) {
-                // not empty: something else has put files there since, so it is not ours to remove
+                // an empty folder left in the temp directory; nothing depends on it
             }
         }
     }
