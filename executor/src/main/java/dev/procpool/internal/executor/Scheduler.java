@@ -80,6 +80,14 @@ public final class Scheduler implements TaskFuture.Canceller {
     /** Workers with a live process, for the JVM-exit hook (which runs on its own thread). */
     private final java.util.Set<WorkerHandle> launched = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread exitHook = new Thread(this::onJvmExit, "procpool-jvm-exit");
+    /**
+     * Set by the JVM-exit hook before it kills the workers. The scheduler thread keeps running during the hook
+     * and sees those workers die: it must not start replacements, which would outlive the JVM for a while
+     * and put new files in the pool folder while the hook removes it.
+     */
+    private volatile boolean jvmExiting;
+    /** Launches under way on the starter threads; the exit hook lets them finish so that it sees their workers. */
+    private final java.util.concurrent.atomic.AtomicInteger launching = new java.util.concurrent.atomic.AtomicInteger();
     private volatile RunState runState = RunState.RUNNING;
     private volatile WorkerStartException broken;
 
@@ -124,6 +132,11 @@ public final class Scheduler implements TaskFuture.Canceller {
     private void onJvmExit() {
         if (isTerminated()) {
             return;
+        }
+        jvmExiting = true; // no launch starts from here on (see spawnWorker)
+        long launchesDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (launching.get() > 0 && System.nanoTime() - launchesDeadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // a launch takes tens of ms
         }
         List<WorkerHandle> alive = new ArrayList<>(launched);
         alive.forEach(worker -> worker.process.kill());
@@ -538,15 +551,22 @@ public final class Scheduler implements TaskFuture.Canceller {
     }
 
     private void spawnWorker(long now, boolean spare) {
+        if (jvmExiting) {
+            return;
+        }
         WorkerHandle worker = new WorkerHandle(++lastWorkerId, poolFolder.resolve("worker-" + lastWorkerId));
         worker.spare = spare;
         worker.deadlineNs = now + config.startTimeout().toNanos();
         workers.add(worker);
         WorkerSpec spec = workerSpec();
+        launching.incrementAndGet();
         starter.execute(() -> {
             try {
                 worker.launch(spec);
                 launched.add(worker);
+                if (jvmExiting) { // the exit hook gave up waiting for this launch: it cannot have killed it
+                    worker.process.kill();
+                }
                 worker.process.onExit().whenComplete((code, error) -> {
                     launched.remove(worker);
                     post(() -> onExit(worker, code == null ? -1 : code));
@@ -554,6 +574,8 @@ public final class Scheduler implements TaskFuture.Canceller {
                 post(() -> onLaunched(worker));
             } catch (Throwable e) {
                 post(() -> onLaunchFailed(worker, e));
+            } finally {
+                launching.decrementAndGet();
             }
         });
     }
