@@ -49,7 +49,9 @@ public final class ChronicleSettings {
         }
         Path folder;
         try {
-            folder = Files.createTempDirectory("procpool-chronicle-");
+            // named like a pool folder (procpool-<pid>-...): should this JVM die before removing it, the next
+            // pool created on the machine removes it with the other folders of dead JVMs
+            folder = Files.createTempDirectory("procpool-" + ProcessHandle.current().pid() + "-chronicle-");
         } catch (IOException | RuntimeException e) {
             return; // Chronicle looks for a build folder as it always does
         }
