@@ -63,17 +63,7 @@ class PoolConfigurationTest {
                 .map(entry -> parentDir.relativize(Path.of(entry).toAbsolutePath()).toString())
                 .collect(Collectors.joining(File.pathSeparator));
         List<String> command = FixtureJvm.command(List.of(), relativeClassPath, WorkingDirectoryMain.class, workerDir.toString());
-        Path output = temp.resolve("parent.out");
-
-        Process parent = new ProcessBuilder(command).directory(parentDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
-        try {
-            assertTrue(parent.waitFor(WORKER_BOUND.toSeconds(), TimeUnit.SECONDS), "the parent finished");
-        } finally {
-            parent.destroyForcibly();
-        }
-
-        String printed = Files.readString(output);
+        String printed = runParent(command, parentDir);
         assertTrue(printed.contains("RESULT " + workerDir), printed);
     }
 
@@ -86,17 +76,7 @@ class PoolConfigurationTest {
         Path workerDir = Files.createDirectory(temp.resolve("worker"));
         List<String> command = FixtureJvm.command(List.of("-Djava.io.tmpdir=" + tmp), System.getProperty("java.class.path"),
                 TempFolderMain.class, workerDir.toString(), tmp.toString());
-        Path output = temp.resolve("parent.out");
-
-        Process parent = new ProcessBuilder(command).directory(parentDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
-        try {
-            assertTrue(parent.waitFor(WORKER_BOUND.toSeconds(), TimeUnit.SECONDS), "the parent finished");
-        } finally {
-            parent.destroyForcibly();
-        }
-
-        String printed = Files.readString(output);
+        String printed = runParent(command, parentDir);
         // a folder of each JVM's own in its temp folder, removed once Chronicle has read the setting
         assertTrue(printed.lines().anyMatch(line -> line.startsWith("WORKER " + tmp.resolve("procpool-")) && line.contains("-chronicle-")), printed);
         assertTrue(printed.lines().anyMatch(line -> line.startsWith("PARENT " + tmp.resolve("procpool-")) && line.contains("-chronicle-")), printed);
@@ -104,5 +84,18 @@ class PoolConfigurationTest {
         try (var left = Files.list(tmp)) {
             assertEquals(List.of(), left.toList(), "left in the temp folder");
         }
+    }
+
+    /** Runs a fixture parent JVM in {@code directory} until it ends; returns what it printed. */
+    private String runParent(List<String> command, Path directory) throws Exception {
+        Path output = temp.resolve("parent.out");
+        Process parent = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        try {
+            assertTrue(parent.waitFor(WORKER_BOUND.toSeconds(), TimeUnit.SECONDS), "the parent finished");
+        } finally {
+            parent.destroyForcibly();
+        }
+        return Files.readString(output);
     }
 }
