@@ -1,7 +1,8 @@
 package dev.procpool;
 
+import dev.procpool.internal.executor.TaskLimits;
+
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Settings for one task that override the pool's: its time limit and how often it is retried when its worker
@@ -12,12 +13,13 @@ import java.util.Objects;
  * }</pre>
  */
 public final class TaskOptions {
-    private static final TaskOptions DEFAULTS = new TaskOptions(null, -1);
+    private static final TaskOptions DEFAULTS = new TaskOptions(null, null);
 
+    /** Null where the pool's setting applies. */
     private final Duration timeLimit;
-    private final int retries;
+    private final Integer retries;
 
-    private TaskOptions(Duration timeLimit, int retries) {
+    private TaskOptions(Duration timeLimit, Integer retries) {
         this.timeLimit = timeLimit;
         this.retries = retries;
     }
@@ -30,35 +32,25 @@ public final class TaskOptions {
     /**
      * The task's soft time limit: when it has run this long its thread is interrupted and its future fails with
      * {@link TaskTimeoutException}; if it is still running after the pool's
-     * {@link ProcessPoolExecutor.Builder#interruptGrace interrupt grace}, its worker is killed and replaced.
+     * {@link ProcessPoolBuilder#interruptGrace interrupt grace}, its worker is killed and replaced.
      */
     public TaskOptions timeLimit(Duration timeLimit) {
-        Objects.requireNonNull(timeLimit, "timeLimit");
-        if (timeLimit.isNegative() || timeLimit.isZero()) {
-            throw new IllegalArgumentException("timeLimit must be > 0, was " + timeLimit);
-        }
-        return new TaskOptions(timeLimit, retries);
+        return new TaskOptions(Checks.positive(timeLimit, "timeLimit"), retries);
     }
 
     /** How many times the task is run again when its worker dies while running it. */
     public TaskOptions retries(int retries) {
-        if (retries < 0) {
-            throw new IllegalArgumentException("retries must be >= 0, was " + retries);
-        }
-        return new TaskOptions(timeLimit, retries);
+        return new TaskOptions(timeLimit, Checks.notNegative(retries, "retries"));
     }
 
-    Duration timeLimitOrNull() {
-        return timeLimit;
-    }
-
-    /** -1 when the pool's setting applies. */
-    int retriesOrDefault() {
-        return retries;
+    /** These options applied over the pool's limits. */
+    TaskLimits over(TaskLimits pool) {
+        return new TaskLimits(timeLimit == null ? pool.timeLimitNs() : timeLimit.toNanos(),
+                retries == null ? pool.retries() : retries);
     }
 
     @Override
     public String toString() {
-        return "TaskOptions[timeLimit=" + timeLimit + ", retries=" + (retries < 0 ? "pool's" : retries) + "]";
+        return "TaskOptions[timeLimit=" + timeLimit + ", retries=" + (retries == null ? "pool's" : retries) + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.procpool.bench;
 
+import dev.procpool.ProcessPoolBuilder;
 import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.TaskOptions;
 
@@ -177,7 +178,7 @@ final class Policies {
         lastKillNs = System.nanoTime();
     }
 
-    private static ProcessPoolExecutor.Builder builder(int workers) {
+    private static ProcessPoolBuilder builder(int workers) {
         return ProcessPoolExecutor.builder().workers(workers).interruptGrace(GRACE);
     }
 

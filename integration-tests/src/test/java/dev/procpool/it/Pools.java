@@ -1,5 +1,6 @@
 package dev.procpool.it;
 
+import dev.procpool.ProcessPoolBuilder;
 import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.WorkerOutput;
 import dev.procpool.it.fixtures.SleepingTask;
@@ -28,7 +29,7 @@ final class Pools {
     }
 
     /** A pool builder whose workers' output does not clutter the test log (stderr is still kept for crash reports). */
-    static ProcessPoolExecutor.Builder quietPool(int workers) {
+    static ProcessPoolBuilder quietPool(int workers) {
         return ProcessPoolExecutor.builder().workers(workers).workerOutput(WorkerOutput.DISCARD);
     }
 

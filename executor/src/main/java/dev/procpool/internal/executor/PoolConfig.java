@@ -7,45 +7,90 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The immutable settings of one pool, as the user gave them (the defaults procpool adds to each worker's
- * options depend on the pool's current size and are derived when a worker starts), checked by the builder. {@code idleTimeout}, {@code timeLimit} may be
- * null (none); {@code initializer} is the serialized initializer, or null; {@code spareWorkers} may be
- * {@link #SPARE_AFTER_FIRST_LOSS}.
+ * The complete settings of one pool, checked by the builder. Immutable and thread-safe; a resize replaces the
+ * pool's config with {@link #withWorkers}, so the pool's size lives here and nowhere else.
+ *
+ * @param workingDirectory     the workers' working directory, or null for the parent's
+ * @param idleTimeout          how long an idle worker lives, or null for ever
+ * @param timeLimit            every task's soft time limit, or null for none
+ * @param maxTasksPerWorker    tasks after which a worker retires, or 0 for no limit
+ * @param maxMemoryGrowthBytes memory growth after which a worker retires, or 0 for no limit
+ * @param initializer          the serialized initializer, or null for none
  */
 public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, Map<String, String> environment,
                          Path workingDirectory, WorkerOutput output, Duration startTimeout, Duration idleTimeout,
                          int retries, Duration timeLimit, Duration interruptGrace, long maxTasksPerWorker,
-                         long maxMemoryGrowthBytes, byte[] initializer, boolean limitNativeThreads, int spareWorkers,
+                         long maxMemoryGrowthBytes, byte[] initializer, boolean limitNativeThreads, Spares spares,
                          boolean classDataSharing) {
-    /** The default {@code spareWorkers}: none until the pool loses a worker to a crash or a kill, then one. */
-    public static final int SPARE_AFTER_FIRST_LOSS = -1;
+
+    /**
+     * How many spare workers the pool keeps started, before and after it first loses a worker to a crash or a
+     * kill over a task.
+     */
+    public record Spares(int fromStart, int afterFirstLoss) {
+        /** The default: none until the pool loses a worker, then one. */
+        public static final Spares AFTER_FIRST_LOSS = new Spares(0, 1);
+
+        /** Always {@code n}. */
+        public static Spares always(int n) {
+            return new Spares(n, n);
+        }
+
+        int wanted(boolean lostAWorker) {
+            return lostAWorker ? afterFirstLoss : fromStart;
+        }
+    }
 
     public PoolConfig {
         jvmOptions = List.copyOf(jvmOptions);
         environment = Map.copyOf(environment);
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(startTimeout, "startTimeout");
+        Objects.requireNonNull(interruptGrace, "interruptGrace");
+        Objects.requireNonNull(spares, "spares");
+    }
+
+    /** This configuration with another number of workers. */
+    public PoolConfig withWorkers(int n) {
+        return new PoolConfig(n, minWorkers, jvmOptions, environment, workingDirectory, output, startTimeout,
+                idleTimeout, retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes, initializer,
+                limitNativeThreads, spares, classDataSharing);
     }
 
     /** True when the two configurations differ at most in their number of workers. */
     public boolean sameExceptSize(PoolConfig other) {
-        return minWorkers == other.minWorkers && jvmOptions.equals(other.jvmOptions)
-                && environment.equals(other.environment) && java.util.Objects.equals(workingDirectory, other.workingDirectory)
-                && output == other.output && startTimeout.equals(other.startTimeout)
-                && java.util.Objects.equals(idleTimeout, other.idleTimeout) && retries == other.retries
-                && java.util.Objects.equals(timeLimit, other.timeLimit) && interruptGrace.equals(other.interruptGrace)
-                && maxTasksPerWorker == other.maxTasksPerWorker && maxMemoryGrowthBytes == other.maxMemoryGrowthBytes
-                && Arrays.equals(initializer, other.initializer) && limitNativeThreads == other.limitNativeThreads
-                && spareWorkers == other.spareWorkers && classDataSharing == other.classDataSharing;
+        return equals(other.withWorkers(workers));
+    }
+
+    /** The limits a task gets unless its own options say otherwise. */
+    public TaskLimits taskLimits() {
+        return new TaskLimits(timeLimit == null ? 0 : timeLimit.toNanos(), retries);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PoolConfig other && workers == other.workers && sameExceptSize(other);
+        return o instanceof PoolConfig other && workers == other.workers && minWorkers == other.minWorkers
+                && jvmOptions.equals(other.jvmOptions) && environment.equals(other.environment)
+                && Objects.equals(workingDirectory, other.workingDirectory) && output == other.output
+                && startTimeout.equals(other.startTimeout) && Objects.equals(idleTimeout, other.idleTimeout)
+                && retries == other.retries && Objects.equals(timeLimit, other.timeLimit)
+                && interruptGrace.equals(other.interruptGrace) && maxTasksPerWorker == other.maxTasksPerWorker
+                && maxMemoryGrowthBytes == other.maxMemoryGrowthBytes && Arrays.equals(initializer, other.initializer)
+                && limitNativeThreads == other.limitNativeThreads && spares.equals(other.spares)
+                && classDataSharing == other.classDataSharing;
     }
 
     @Override
     public int hashCode() {
         return workers * 31 + jvmOptions.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "PoolConfig[workers=" + workers + ", minWorkers=" + minWorkers + ", jvmOptions=" + jvmOptions
+                + ", idleTimeout=" + idleTimeout + ", retries=" + retries + ", timeLimit=" + timeLimit + "]";
     }
 }

@@ -33,19 +33,16 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
     private volatile Canceller canceller;
     private Payload task; // owned by the scheduler once submitted
 
-    /** The worker running the task; scheduler thread only. */
-    WorkerHandle worker;
+    private final TaskLimits limits;
     /** Asked back from a worker that had not started it, to run on an idle one; scheduler thread only. */
     boolean stealing;
-    /** Soft time limit in ns, 0 for none, -1 for the pool's; set before submission. */
-    long timeLimitNs = -1;
-    /** Retries after worker crashes, -1 for the pool's; set before submission. */
-    int retries = -1;
     /** The crashes this task has suffered so far; scheduler thread only. */
     final java.util.List<dev.procpool.WorkerCrashedException> crashes = new java.util.ArrayList<>(0);
 
-    TaskFuture(Object owner, long id, String description, Payload task, ClassLoader loader, boolean runnable, Object runnableResult) {
+    TaskFuture(Object owner, long id, String description, Payload task, ClassLoader loader, boolean runnable,
+               Object runnableResult, TaskLimits limits) {
         this.owner = owner;
+        this.limits = limits;
         this.id = id;
         this.description = description;
         this.task = task;
@@ -74,10 +71,14 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
         return task;
     }
 
-    /** Applies per-task settings; call before the task is submitted. Negative values mean the pool's. */
-    public void limits(long timeLimitNs, int retries) {
-        this.timeLimitNs = timeLimitNs;
-        this.retries = retries;
+    /** The soft time limit in nanoseconds, 0 for none. */
+    long timeLimitNs() {
+        return limits.timeLimitNs();
+    }
+
+    /** How many times the task runs again after its worker crashed. */
+    int retries() {
+        return limits.retries();
     }
 
     void attach(Canceller canceller) {

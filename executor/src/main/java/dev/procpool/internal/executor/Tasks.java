@@ -18,8 +18,31 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Tasks {
     private final AtomicLong lastId = new AtomicLong();
+    private final TaskLimits defaultLimits;
 
+    /** {@code defaultLimits}: the limits of tasks created without their own. */
+    public Tasks(TaskLimits defaultLimits) {
+        this.defaultLimits = Objects.requireNonNull(defaultLimits, "defaultLimits");
+    }
+
+    /** The limits of tasks created without their own: the pool's. */
+    public TaskLimits defaultLimits() {
+        return defaultLimits;
+    }
+
+    /** A task with the pool's limits; see {@link #create(Object, String, boolean, Object, TaskLimits)}. */
     public <T> TaskFuture<T> create(Object task, String description, boolean runnable, T runnableResult) {
+        return create(task, description, runnable, runnableResult, defaultLimits);
+    }
+
+    /**
+     * Serializes {@code task} into a new future; {@code description} names it in messages (null: its class or
+     * lambda method); a {@code runnable} task's future yields {@code runnableResult}.
+     *
+     * @throws dev.procpool.TaskNotSerializableException if the task cannot be serialized
+     */
+    public <T> TaskFuture<T> create(Object task, String description, boolean runnable, T runnableResult,
+                                    TaskLimits limits) {
         Objects.requireNonNull(task, "task");
         String what = description != null ? description : describe(task);
         if (!(task instanceof Serializable)) {
@@ -41,7 +64,7 @@ public final class Tasks {
             throw new TaskNotSerializableException(what + " cannot be serialized: " + e, e);
         }
         return new TaskFuture<>(this, lastId.incrementAndGet(), what, payload,
-                Thread.currentThread().getContextClassLoader(), runnable, runnableResult);
+                Thread.currentThread().getContextClassLoader(), runnable, runnableResult, limits);
     }
 
     public boolean owns(TaskFuture<?> future) {

@@ -1,9 +1,10 @@
 package dev.procpool.internal.executor;
 
-import dev.procpool.TaskTimeoutException;
+import dev.procpool.internal.executor.WorkerStatus.Leaving;
+import dev.procpool.internal.executor.WorkerStatus.Phase;
 import dev.procpool.internal.ipc.ChannelReader;
-import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.ChannelWriter;
+import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.RunningTaskFile;
 import dev.procpool.internal.launcher.WorkerProcess;
@@ -14,47 +15,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The parent's record of one worker and its state machine: its process, the two queues it shares with it, its
- * running-task slot, and the tasks sent to it and not yet answered, in the order sent. It sends tasks, watches
- * the one running (time limit, interrupt grace), and enforces its start and stop deadlines. {@link #launch}
- * runs on a starter thread; everything else on the scheduler thread, which sees the launched fields through
- * the scheduler's inbox.
+ * The parent's end of one worker: its process, the two queues it shares with it, its running-task slot, its
+ * {@link WorkerStatus}, and the tasks sent to it and not yet answered, in the order sent. This class alone owns
+ * those tasks: a task is in exactly one handle's {@link #inFlight} or in the dispatcher's line.
+ * {@link #launch} runs on a starter thread; everything else on the scheduler thread, which sees the launched
+ * fields through the scheduler's inbox.
  */
 final class WorkerHandle {
-    enum State { LAUNCHING, STARTING, READY, STOPPING, EXITED }
-
     final int id;
     final Path folder;
-    State state = State.LAUNCHING;
     WorkerProcess process;
     ChannelWriter tasks;
     ChannelReader results;
     RunningTaskFile slot;
-    final ArrayDeque<TaskFuture<?>> inFlight = new ArrayDeque<>();
+    private WorkerStatus status = WorkerStatus.NEW;
+    private final ArrayDeque<TaskFuture<?>> inFlight = new ArrayDeque<>();
+    /** What the time-limit supervision knows of the task this worker runs. */
+    final TaskWatch watch = new TaskWatch();
 
-    /** Kept warm, given no tasks, until a worker is lost and it takes that worker's place. */
+    /**
+     * A spare is kept started but given no tasks, until a worker is lost and it takes that worker's place. A
+     * role, not a phase: a spare starts, becomes ready and leaves like any worker.
+     */
     boolean spare;
-    boolean handshook;
-    boolean initialized;
-    boolean ready;
-    boolean saidGoodbye;
-    boolean startFailureReported;
-    /** Killed because a task did not stop when interrupted (time limit, cancellation). */
-    boolean killedOverTask;
-    /** Why the pool killed or retired this worker, or null; such a worker did not crash. */
-    String endedBecause;
-    /** Launch or stop deadline, by state. */
+    /** The start deadline while starting; the stop deadline while leaving. */
     long deadlineNs;
-
-    /** The task the slot showed last, and since when (parent's clock). */
-    long observedTask;
-    long observedSinceNs;
-    /** A task that was interrupted (time limit, cancel) and the time by which it must have ended. */
-    long interruptedTask;
-    long killAtNs;
     /** Tasks handed to this worker so far. */
     long tasksSent;
     /** When the worker last had nothing to do. */
@@ -65,7 +52,7 @@ final class WorkerHandle {
         this.folder = folder;
     }
 
-    /** Starts the JVM, then opens the parent's ends of the queues while the JVM boots. */
+    /** Starts the JVM, then opens the parent's ends of the queues while the JVM boots. Starter thread. */
     void launch(WorkerSpec spec) throws IOException {
         Files.createDirectory(folder);
         process = WorkerProcess.start(spec, id, folder);
@@ -73,19 +60,41 @@ final class WorkerHandle {
         results = ChannelReader.open(folder.resolve("results"));
     }
 
+    WorkerStatus status() {
+        return status;
+    }
+
+    void advance(Phase next) {
+        status = status.advance(next);
+    }
+
+    /** Records why the worker leaves (see {@link WorkerStatus#leave}). */
+    void leave(Leaving why, String because) {
+        status = status.leave(why, because);
+    }
+
     /** Called on the handshake: the worker has created its slot by then. */
     void openSlot() throws IOException {
         slot = RunningTaskFile.openForReading(folder);
+    }
+
+    /** The id of the task the worker runs now, 0 for none. */
+    long runningTask() {
+        return slot == null ? 0 : slot.get();
     }
 
     /** Hands a task to the worker; it then belongs to this worker until answered, requeued or failed. */
     void send(TaskFuture<?> task) throws IOException {
         tasks.write(new Message.RunTask(task.id(), task.task()));
         wakeIfSleeping();
+        track(task);
+        process.busy(true);
+    }
+
+    /** Records a task as sent to this worker. */
+    void track(TaskFuture<?> task) {
         inFlight.add(task);
         tasksSent++;
-        task.worker = this;
-        process.busy(true);
     }
 
     /** After writing to the queue: a worker that announced sleep is woken through its control pipe. */
@@ -95,13 +104,34 @@ final class WorkerHandle {
         }
     }
 
+    int load() {
+        return inFlight.size();
+    }
+
+    boolean isIdle() {
+        return inFlight.isEmpty();
+    }
+
+    boolean holds(TaskFuture<?> future) {
+        return inFlight.contains(future);
+    }
+
+    /** The tasks in flight, oldest first; the caller must not keep it. */
+    Iterable<TaskFuture<?>> inFlight() {
+        return inFlight;
+    }
+
+    /** The oldest task in flight: the one running or next to run, or null. */
+    TaskFuture<?> oldest() {
+        return inFlight.peekFirst();
+    }
+
     /** Removes the answered task (its bytes are kept); null when it is no longer tracked. */
     TaskFuture<?> answered(long taskId) {
         for (Iterator<TaskFuture<?>> it = inFlight.iterator(); it.hasNext(); ) {
             TaskFuture<?> future = it.next();
             if (future.id() == taskId) {
                 it.remove();
-                future.worker = null;
                 if (inFlight.isEmpty()) {
                     idleSinceNs = System.nanoTime();
                     process.busy(false);
@@ -112,13 +142,30 @@ final class WorkerHandle {
         return null;
     }
 
+    /** Removes and returns the task with this id if it is in flight here (a crashed worker's running task). */
+    TaskFuture<?> remove(long taskId) {
+        for (Iterator<TaskFuture<?>> it = inFlight.iterator(); it.hasNext(); ) {
+            TaskFuture<?> future = it.next();
+            if (future.id() == taskId) {
+                it.remove();
+                return future;
+            }
+        }
+        return null;
+    }
+
+    /** Removes the newest task in flight, or null: a gone worker's tasks go back in line newest first. */
+    TaskFuture<?> removeNewest() {
+        return inFlight.pollLast();
+    }
+
     /**
      * Work stealing: asks for the last task sent ahead and not started back, with a cancel that never
-     * interrupts; the worker answers TaskCancelled and the scheduler requeues it. False if there is none to ask.
+     * interrupts; the worker answers TaskCancelled and the dispatcher requeues it. False if there is none to ask.
      */
     boolean askBackLastUnstarted() {
         TaskFuture<?> last = inFlight.peekLast();
-        if (inFlight.size() < 2 || state != State.READY || last.stealing || last.isDone()) {
+        if (inFlight.size() < 2 || !status.isServing() || last.stealing || last.isDone()) {
             return false;
         }
         last.stealing = true;
@@ -126,84 +173,22 @@ final class WorkerHandle {
         return true;
     }
 
-    /** One supervision step: note when a task starts, enforce its time limit and the interrupt grace, deadlines. */
-    void supervise(long now, PoolConfig config) {
-        if (slot != null && (state == State.READY || state == State.STOPPING)) {
-            long running = slot.get();
-            if (running != observedTask) {
-                observedTask = running;
-                observedSinceNs = now;
-            }
-            if (running > 0) {
-                enforceTimeLimit(running, now, config.interruptGrace().toNanos());
-            }
-            if (interruptedTask != 0 && interruptedTask == running && now - killAtNs >= 0) {
-                killedOverTask = true;
-                kill("task " + running + " did not stop within " + config.interruptGrace().toMillis()
-                        + " ms of being interrupted");
-                interruptedTask = 0;
-            }
-        }
-        checkDeadline(now, config);
-    }
-
-    private void enforceTimeLimit(long running, long now, long graceNs) {
-        TaskFuture<?> future = inFlight.peekFirst();
-        if (future == null || future.id() != running || future.timeLimitNs <= 0 || interruptedTask == running
-                || now - observedSinceNs < future.timeLimitNs) {
-            return;
-        }
-        future.fail(new TaskTimeoutException(future + " exceeded its time limit of "
-                + TimeUnit.NANOSECONDS.toMillis(future.timeLimitNs) + " ms on " + this + "; its thread was interrupted,"
-                + " and the worker is replaced if the task does not stop within "
-                + TimeUnit.NANOSECONDS.toMillis(graceNs) + " ms"));
-        interrupt(future, graceNs);
-    }
-
-    /** Interrupts a running task; if it still runs after the grace, {@link #supervise} kills the worker. */
-    private void interrupt(TaskFuture<?> future, long graceNs) {
-        process.send(new Message.CancelTask(future.id(), true));
-        if (observedTask == future.id()) {
-            interruptedTask = future.id();
-            killAtNs = System.nanoTime() + graceNs;
-        }
-    }
-
-    /** A user cancelled a task sent to this worker: skip it if not started, else interrupt it if asked to. */
-    void cancel(TaskFuture<?> future, boolean mayInterruptIfRunning, long graceNs) {
-        boolean started = slot != null && slot.get() == future.id();
-        if (!started) {
-            process.send(new Message.CancelTask(future.id(), mayInterruptIfRunning)); // the worker skips it
-        } else if (mayInterruptIfRunning) {
-            observedTask = future.id();
-            interrupt(future, graceNs);
-        }
-    }
-
-    private void checkDeadline(long now, PoolConfig config) {
-        if (process == null || now - deadlineNs < 0) {
-            return;
-        }
-        if (state == State.STARTING) {
-            kill("it did not complete its handshake within " + config.startTimeout().toMillis() + " ms");
-        } else if (state == State.STOPPING) {
-            kill("it did not stop within its grace period");
-        } else {
-            return;
-        }
-        deadlineNs = now + config.interruptGrace().toNanos();
-    }
-
     /** Asks the worker to finish what it was sent and exit cleanly; it is killed if not gone by the grace. */
     void retire(String reason, long graceNs) {
         try {
             tasks.write(new Message.Shutdown());
             wakeIfSleeping();
-            state = State.STOPPING;
-            endedBecause = reason;
+            leave(Leaving.RETIRED, reason);
             deadlineNs = System.nanoTime() + graceNs;
         } catch (IOException | RuntimeException e) {
-            kill(reason + "; it could not be told to stop: " + e);
+            kill(Leaving.KILLED, reason + "; it could not be told to stop: " + e);
+        }
+    }
+
+    void kill(Leaving why, String reason) {
+        leave(why, reason);
+        if (process != null) {
+            process.kill();
         }
     }
 
@@ -211,26 +196,14 @@ final class WorkerHandle {
         return process == null ? -1 : process.pid();
     }
 
+    /** Ready, not leaving and not a spare: may be given tasks. */
     boolean accepting() {
-        return state == State.READY && endedBecause == null && !spare;
-    }
-
-    /** Starting or serving, and not on its way out. */
-    boolean alive() {
-        return state != State.STOPPING && state != State.EXITED && endedBecause == null;
-    }
-
-    void kill(String reason) {
-        if (endedBecause == null) {
-            endedBecause = reason;
-        }
-        if (process != null) {
-            process.kill();
-        }
+        return status.isServing() && !spare;
     }
 
     /** Closes the parent's queues and deletes the folder; call once the process has exited. */
     void discard() {
+        status = status.advance(Phase.EXITED);
         if (tasks != null) {
             tasks.close();
         }
@@ -245,5 +218,15 @@ final class WorkerHandle {
     @Override
     public String toString() {
         return "worker " + id + (process == null ? "" : " (pid " + process.pid() + ")");
+    }
+
+    /** The time-limit supervision's record of one worker's running task; see {@link TimeLimits}. */
+    static final class TaskWatch {
+        /** The task the slot showed last, and since when (parent's clock). */
+        long observedTask;
+        long observedSinceNs;
+        /** A task that was interrupted (time limit, cancel) and the time by which it must have ended. */
+        long interruptedTask;
+        long killAtNs;
     }
 }

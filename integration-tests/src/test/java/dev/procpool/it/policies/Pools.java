@@ -1,5 +1,6 @@
 package dev.procpool.it.policies;
 
+import dev.procpool.ProcessPoolBuilder;
 import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.WorkerOutput;
 
@@ -10,7 +11,7 @@ final class Pools {
     private Pools() {
     }
 
-    static ProcessPoolExecutor.Builder small(int workers) {
+    static ProcessPoolBuilder small(int workers) {
         return ProcessPoolExecutor.builder()
                 .workers(workers)
                 .jvmOptions(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))

@@ -1,0 +1,265 @@
+package dev.procpool;
+
+import dev.procpool.internal.executor.PoolConfig;
+import dev.procpool.internal.executor.PoolFolders;
+import dev.procpool.internal.executor.PoolLoop;
+import dev.procpool.internal.executor.Tasks;
+import dev.procpool.internal.ipc.ChronicleAccess;
+import dev.procpool.internal.ipc.TaskCodec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Configures a {@link ProcessPoolExecutor}. Every setter checks its value at once and throws
+ * {@link IllegalArgumentException} or {@link NullPointerException} with the exact problem. Not thread-safe.
+ */
+public final class ProcessPoolBuilder {
+    /** The idle timeout of {@link ProcessPoolExecutor#shared(ProcessPoolBuilder)} unless the builder sets one. */
+    private static final Duration SHARED_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+    private int workers = Runtime.getRuntime().availableProcessors();
+    private List<String> jvmOptions = List.of();
+    private Map<String, String> environment = Map.of();
+    private Path workingDirectory;
+    private WorkerOutput workerOutput = WorkerOutput.PARENT_STREAMS;
+    private Duration startTimeout = Duration.ofSeconds(60);
+    private int minWorkers;
+    /** Null for the default: none for a plain pool, 5 minutes for the shared one. */
+    private Duration idleTimeout;
+    private int retries;
+    private Duration timeLimit;
+    private Duration interruptGrace = Duration.ofSeconds(1);
+    private long maxTasksPerWorker;
+    private long maxMemoryGrowthBytes;
+    private byte[] initializer;
+    private boolean limitNativeThreads = true;
+    private boolean classDataSharing = true;
+    private PoolConfig.Spares spares = PoolConfig.Spares.AFTER_FIRST_LOSS;
+
+    ProcessPoolBuilder() {
+    }
+
+    /**
+     * Workers kept running when {@link #idleTimeout idle workers exit}. Default 0. Must not exceed
+     * {@link #workers}.
+     */
+    public ProcessPoolBuilder minWorkers(int minWorkers) {
+        this.minWorkers = Checks.notNegative(minWorkers, "minWorkers");
+        return this;
+    }
+
+    /**
+     * Workers idle this long exit; the pool starts workers again when tasks arrive, keeping
+     * {@link #minWorkers} warm. Default: never for a plain pool, 5 minutes for {@link ProcessPoolExecutor#shared(ProcessPoolBuilder)}.
+     */
+    public ProcessPoolBuilder idleTimeout(Duration idleTimeout) {
+        this.idleTimeout = Checks.positive(idleTimeout, "idleTimeout");
+        return this;
+    }
+
+    /**
+     * How many times a task whose worker died while running it is run again on another worker. Default 0:
+     * at most once, as {@code ExecutorService} users expect. A task that crashes every worker it touches
+     * fails after {@code retries + 1} crashes, with each crash listed; tasks that merely shared a worker
+     * with it are never blamed. Per task: {@link TaskOptions#retries}.
+     */
+    public ProcessPoolBuilder retries(int retries) {
+        this.retries = Checks.notNegative(retries, "retries");
+        return this;
+    }
+
+    /**
+     * Every task's soft time limit (default: none): past it, the task's thread is interrupted and its future
+     * fails with {@link TaskTimeoutException}; a task still running {@link #interruptGrace} later has its
+     * worker killed and replaced. Works the same on every OS (no signals). Per task: {@link TaskOptions#timeLimit}.
+     */
+    public ProcessPoolBuilder timeLimit(Duration timeLimit) {
+        this.timeLimit = Checks.positive(timeLimit, "timeLimit");
+        return this;
+    }
+
+    /**
+     * How long an interrupted task (time limit, {@code cancel(true)}, {@code shutdownNow}) may take to stop
+     * before its worker is killed and replaced. Default 1 second.
+     */
+    public ProcessPoolBuilder interruptGrace(Duration interruptGrace) {
+        this.interruptGrace = Checks.notNegative(interruptGrace, "interruptGrace");
+        return this;
+    }
+
+    /** A worker retires gracefully (and is replaced) after running this many tasks. Default: unlimited. */
+    public ProcessPoolBuilder maxTasksPerWorker(long maxTasksPerWorker) {
+        this.maxTasksPerWorker = Checks.positive(maxTasksPerWorker, "maxTasksPerWorker");
+        return this;
+    }
+
+    /**
+     * A worker whose memory (heap used after a full GC, or resident set size where the OS reports it) has
+     * grown by more than this many bytes since its first task retires gracefully after its current task and
+     * is replaced; checked at most once a second. No task is lost or failed. Default: off (loky uses 300 MB).
+     */
+    public ProcessPoolBuilder maxMemoryGrowth(long bytes) {
+        this.maxMemoryGrowthBytes = Checks.positive(bytes, "maxMemoryGrowth");
+        return this;
+    }
+
+    /**
+     * An action run once in each worker before its first task. If it throws, the worker is discarded and
+     * counted as a start failure: tasks get {@link WorkerStartException} with the initializer's exception as
+     * the cause once three starts in a row have failed.
+     *
+     * @throws TaskNotSerializableException if the action cannot be serialized
+     */
+    public ProcessPoolBuilder initializer(SerializableRunnable initializer) {
+        Objects.requireNonNull(initializer, "initializer");
+        try {
+            this.initializer = TaskCodec.encodeToArray(initializer);
+        } catch (IOException e) {
+            throw new TaskNotSerializableException("the initializer " + Tasks.describe(initializer)
+                    + " cannot be serialized: " + e, e);
+        }
+        return this;
+    }
+
+    /**
+     * Extra workers kept started but given no tasks: when a worker dies or retires, a spare takes its place
+     * at once instead of the new worker's start-up time (most of a second), and a new spare starts in the
+     * background. Each costs one idle JVM. By default a pool keeps none until it loses a worker to a crash or
+     * to a kill over a task (time limit, cancellation), and from then on keeps one, so that a pool whose
+     * tasks crash workers recovers from the next crash at once. Set 0 never to keep one, or n to keep n
+     * from the start.
+     */
+    public ProcessPoolBuilder spareWorkers(int spareWorkers) {
+        this.spares = PoolConfig.Spares.always(Checks.notNegative(spareWorkers, "spareWorkers"));
+        return this;
+    }
+
+    /**
+     * Whether workers start from a class-data-sharing archive of the classes every worker loads at start
+     * (Chronicle's, Netty's, procpool's), which brings a worker to its first task a few hundred
+     * milliseconds sooner. Default true. The first pool on a given JDK and set of jars makes the archive
+     * in the background, once its workers are up, with a short extra JVM (1-2 s of CPU); later workers and
+     * pools, also in other JVMs, start from it. It is kept in the user's cache folder
+     * ({@code $XDG_CACHE_HOME/procpool} or {@code ~/.cache/procpool} on Linux,
+     * {@code ~/Library/Caches/procpool} on macOS, {@code %LOCALAPPDATA%\procpool\cache} on Windows),
+     * about 10 MB per JDK and set of jars, and archives unused for 30 days are removed. Nothing happens when
+     * procpool's classes are not in jars, when workers use a module path, or when {@link #jvmOptions}
+     * choose class-data sharing themselves ({@code -Xshare}, {@code -XX:SharedArchiveFile}, ...). A JVM
+     * that finds the archive unusable starts without it.
+     */
+    public ProcessPoolBuilder classDataSharing(boolean classDataSharing) {
+        this.classDataSharing = classDataSharing;
+        return this;
+    }
+
+    /**
+     * Whether each worker is told it has max(1, CPUs / workers) processors: {@code -XX:ActiveProcessorCount}
+     * and {@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS}, {@code MKL_NUM_THREADS},
+     * {@code VECLIB_MAXIMUM_THREADS}, {@code NUMEXPR_NUM_THREADS}, each unless already set by
+     * {@link #jvmOptions}, {@link #environment} or this JVM's environment. Default true, so that N workers
+     * do not start N x CPUs threads.
+     */
+    public ProcessPoolBuilder limitNativeThreads(boolean limitNativeThreads) {
+        this.limitNativeThreads = limitNativeThreads;
+        return this;
+    }
+
+    /** How many worker JVMs run at once. Default: {@link Runtime#availableProcessors()}. */
+    public ProcessPoolBuilder workers(int workers) {
+        this.workers = Checks.positive(workers, "workers");
+        return this;
+    }
+
+    /**
+     * Options for each worker JVM, such as {@code -Xmx512m}, placed after procpool's own (so they win).
+     * procpool adds the flags its queues need and {@code -XX:+ExitOnOutOfMemoryError}. Default: none.
+     */
+    public ProcessPoolBuilder jvmOptions(List<String> jvmOptions) {
+        Objects.requireNonNull(jvmOptions, "jvmOptions");
+        for (String option : jvmOptions) {
+            Objects.requireNonNull(option, "jvmOptions must not contain null");
+            if (option.isBlank()) {
+                throw new IllegalArgumentException("jvmOptions must not contain a blank option, was " + jvmOptions);
+            }
+        }
+        this.jvmOptions = List.copyOf(jvmOptions);
+        return this;
+    }
+
+    /** Variables added to (or replacing in) the environment each worker inherits. Default: none. */
+    public ProcessPoolBuilder environment(Map<String, String> environment) {
+        Objects.requireNonNull(environment, "environment");
+        environment.forEach((name, value) -> {
+            Objects.requireNonNull(name, "environment must not contain a null name");
+            Objects.requireNonNull(value, "environment must not contain a null value (for " + name + ")");
+            if (name.isEmpty() || name.indexOf('=') >= 0) {
+                throw new IllegalArgumentException("environment variable names must be non-empty and without '=', was '" + name + "'");
+            }
+        });
+        this.environment = Map.copyOf(environment);
+        return this;
+    }
+
+    /** The workers' working directory, which must exist. Default: this JVM's. */
+    public ProcessPoolBuilder workingDirectory(Path workingDirectory) {
+        Objects.requireNonNull(workingDirectory, "workingDirectory");
+        if (!Files.isDirectory(workingDirectory)) {
+            throw new IllegalArgumentException("workingDirectory must be an existing directory, was " + workingDirectory);
+        }
+        this.workingDirectory = workingDirectory;
+        return this;
+    }
+
+    /** Where the workers' stdout and stderr lines go. Default: {@link WorkerOutput#PARENT_STREAMS}. */
+    public ProcessPoolBuilder workerOutput(WorkerOutput workerOutput) {
+        this.workerOutput = Objects.requireNonNull(workerOutput, "workerOutput");
+        return this;
+    }
+
+    /**
+     * How long a new worker may take from launch to its handshake before it is killed and counted as a start
+     * failure. Default: 60 seconds.
+     */
+    public ProcessPoolBuilder startTimeout(Duration startTimeout) {
+        this.startTimeout = Checks.positive(startTimeout, "startTimeout");
+        return this;
+    }
+
+    /**
+     * Creates the pool and starts its workers in the background; returns without waiting for them (tasks
+     * submitted meanwhile wait for the first worker).
+     *
+     * @throws IllegalStateException if this JVM lacks the flags the queues need; the message lists them and
+     *                               where to put them
+     */
+    public ProcessPoolExecutor build() {
+        return build(config(false));
+    }
+
+    PoolConfig config(boolean sharedPool) {
+        if (minWorkers > workers) {
+            throw new IllegalArgumentException("minWorkers must be <= workers, was " + minWorkers + " > " + workers);
+        }
+        Duration idle = idleTimeout != null ? idleTimeout : sharedPool ? SHARED_IDLE_TIMEOUT : null;
+        return new PoolConfig(workers, minWorkers, jvmOptions, environment, workingDirectory, workerOutput,
+                startTimeout, idle, retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes,
+                initializer, limitNativeThreads, spares, classDataSharing);
+    }
+
+    ProcessPoolExecutor build(PoolConfig config) {
+        List<String> missing = ChronicleAccess.missingFlags();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(MissingFlags.message(missing));
+        }
+        Path folder = PoolFolders.create();
+        PoolLoop loop = new PoolLoop(config, folder);
+        loop.start();
+        return new ProcessPoolExecutor(loop);
+    }
+}

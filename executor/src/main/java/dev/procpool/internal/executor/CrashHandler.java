@@ -1,0 +1,103 @@
+package dev.procpool.internal.executor;
+
+import dev.procpool.WorkerCrashedException;
+import dev.procpool.internal.executor.WorkerStatus.Leaving;
+import dev.procpool.internal.executor.WorkerStatus.Phase;
+import dev.procpool.internal.ipc.RunningTaskFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * What a worker's exit means, top to bottom: read what it wrote before it died, decide whether the exit was a
+ * failed start, a crash or expected ({@link #verdict}), blame a crash on the one task its slot shows running,
+ * run that task again while it has retries left or fail it, put every other task it held back in line, and
+ * let the worker go. Scheduler thread.
+ */
+final class CrashHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(CrashHandler.class);
+
+    /** What a worker's exit was. */
+    enum Verdict {
+        /** It never became ready: a start failure, unless already reported or nobody needs the worker. */
+        START_FAILURE,
+        /** It was serving and nobody meant it to end: the task it was running is blamed. */
+        CRASH,
+        /** The pool or the worker itself ended it on purpose. */
+        EXPECTED
+    }
+
+    private final WorkerLifecycle lifecycle;
+    private final Dispatcher dispatcher;
+
+    CrashHandler(WorkerLifecycle lifecycle, Dispatcher dispatcher) {
+        this.lifecycle = lifecycle;
+        this.dispatcher = dispatcher;
+    }
+
+    /** The verdict on an exit, from the status the worker had when its process ended. */
+    static Verdict verdict(WorkerStatus status) {
+        if (!status.is(Phase.READY)) {
+            return Verdict.START_FAILURE;
+        }
+        return status.exitExpected() ? Verdict.EXPECTED : Verdict.CRASH;
+    }
+
+    /**
+     * The pool lost a serving worker, by a crash or by killing it over a task: from then on it keeps a spare
+     * (see {@link PoolConfig.Spares}). A retirement, a goodbye or a stop is no loss.
+     */
+    static boolean lostAWorker(WorkerStatus status) {
+        return status.is(Phase.READY)
+                && (status.leaving() == Leaving.NO || status.leaving() == Leaving.KILLED_OVER_TASK);
+    }
+
+    /** The worker's process has exited with {@code exitCode}. {@code poolNeedsWorkers}: running, or tasks wait. */
+    void onExit(WorkerHandle worker, int exitCode, ResultRouter router, boolean poolNeedsWorkers) {
+        if (worker.status().is(Phase.EXITED)) {
+            return;
+        }
+        router.drain(worker); // whatever it wrote before it died still counts
+        WorkerStatus status = worker.status();
+        List<String> stderr = worker.process.lastStderrLines();
+        switch (verdict(status)) {
+            case START_FAILURE -> {
+                if (status.leaving() != Leaving.START_FAILED && (poolNeedsWorkers || !dispatcher.isEmpty())) {
+                    String what = status.isLeaving() && status.reason() != null ? status.reason()
+                            : "it exited with code " + exitCode + " before its handshake";
+                    lifecycle.startFailed(CrashReports.startFailure(worker.id, worker.pid(), what, stderr, null));
+                }
+            }
+            case CRASH -> {
+                long running = RunningTaskFile.read(worker.folder);
+                TaskFuture<?> blamed = running == 0 ? null : worker.remove(running);
+                if (blamed != null) {
+                    crashed(blamed, CrashReports.crash(worker.id, worker.pid(), exitCode, stderr,
+                            worker.process.lastStdoutLines(), blamed.toString()));
+                }
+                LOG.warn("procpool {} exited with code {}{}; starting a replacement", worker, exitCode,
+                        running == 0 ? " while idle" : " while running task " + running);
+            }
+            case EXPECTED -> {
+            }
+        }
+        if (lostAWorker(status)) {
+            lifecycle.lostAWorker();
+        }
+        lifecycle.gone(worker);
+    }
+
+    /** A crash is blamed on the task that was running; it runs again while it has retries left. */
+    private void crashed(TaskFuture<?> future, WorkerCrashedException crash) {
+        future.crashes.add(crash);
+        if (future.isDone()) {
+            future.releaseTask();
+        } else if (future.crashes.size() <= future.retries()) {
+            dispatcher.requeue(future);
+        } else {
+            future.releaseTask();
+            future.fail(CrashReports.finalCrash(future.toString(), future.crashes));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.procpool.internal.executor;
+
+import dev.procpool.internal.ipc.Queues;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The JVM is exiting without the pool having been closed: kill the workers (and what they started), give them a
+ * moment to go, and remove the pool's folder, so that nothing is left behind. {@link #run} runs on the hook's
+ * own thread; the starter threads report launches through {@link #launching}, {@link #launched} and
+ * {@link #exited}; the scheduler thread asks {@link #exiting} before it starts a worker.
+ */
+final class JvmExitHook {
+    private static final long LAUNCH_WAIT_NS = TimeUnit.SECONDS.toNanos(2);
+
+    private final Path poolFolder;
+    private final BooleanSupplier poolTerminated;
+    private final Thread thread = new Thread(this::run, "procpool-jvm-exit");
+    /** Workers with a live process. */
+    private final Set<WorkerHandle> live = ConcurrentHashMap.newKeySet();
+    /** Launches under way on the starter threads; the hook lets them finish so that it sees their workers. */
+    private final AtomicInteger launching = new AtomicInteger();
+    /**
+     * Set before the hook kills the workers. The scheduler thread keeps running during the hook and sees those
+     * workers die: it must not start replacements, which would outlive the JVM for a while and put new files
+     * in the pool folder while the hook removes it.
+     */
+    private volatile boolean exiting;
+
+    JvmExitHook(Path poolFolder, BooleanSupplier poolTerminated) {
+        this.poolFolder = poolFolder;
+        this.poolTerminated = poolTerminated;
+    }
+
+    void install() {
+        Runtime.getRuntime().addShutdownHook(thread);
+    }
+
+    /** The pool is closed: the hook has nothing left to do. */
+    void uninstall() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(thread);
+        } catch (IllegalStateException alreadyExiting) {
+            // the hook runs, finds the pool terminated, and does nothing
+        }
+    }
+
+    boolean exiting() {
+        return exiting;
+    }
+
+    void launching() {
+        launching.incrementAndGet();
+    }
+
+    /** {@code worker}'s process has started. Starter thread. */
+    void started(WorkerHandle worker) {
+        live.add(worker);
+        if (exiting) { // the hook gave up waiting for this launch: it cannot have killed it
+            worker.process.kill();
+        }
+    }
+
+    /** A launch has ended, well or not. Starter thread. */
+    void launchEnded() {
+        launching.decrementAndGet();
+    }
+
+    void exited(WorkerHandle worker) {
+        live.remove(worker);
+    }
+
+    private void run() {
+        if (poolTerminated.getAsBoolean()) {
+            return;
+        }
+        exiting = true;
+        long launchesDeadline = System.nanoTime() + LAUNCH_WAIT_NS;
+        while (launching.get() > 0 && System.nanoTime() - launchesDeadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // a launch takes tens of ms
+        }
+        List<WorkerHandle> alive = new ArrayList<>(live);
+        alive.forEach(worker -> worker.process.kill());
+        for (WorkerHandle worker : alive) {
+            try {
+                worker.process.onExit().get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // gone or not, the folder goes: on Unix a file can be deleted while mapped
+            }
+        }
+        Queues.deleteTree(poolFolder);
+    }
+}

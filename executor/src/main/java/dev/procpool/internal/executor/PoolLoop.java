@@ -1,0 +1,276 @@
+package dev.procpool.internal.executor;
+
+import dev.procpool.WorkerStartException;
+import dev.procpool.internal.ipc.BackoffIdler;
+import dev.procpool.internal.ipc.Queues;
+import dev.procpool.internal.launcher.ClassDataArchive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The pool's one thread of control. It owns the run state and composes the parts that do the work, each with one
+ * job and all called on this thread (Agrona {@code Agent} style: each part's {@code doWork} says how much it
+ * did, which paces the idle strategy): {@link ResultRouter} reads the workers' events, {@link TimeLimits}
+ * watches deadlines, {@link WorkerLifecycle} starts and stops workers, {@link Dispatcher} hands out tasks, and
+ * {@link CrashHandler} deals with exits. Other threads only put work in the inbox and wake the thread
+ * ({@link #submit}, {@link #cancelled}, {@link #resize}, {@link #shutdown}, {@link #shutdownNow} and the
+ * process-exit callbacks), so no scheduling state needs a lock.
+ */
+public final class PoolLoop implements TaskFuture.Canceller {
+    private static final Logger LOG = LoggerFactory.getLogger(PoolLoop.class);
+    /** How long a closing pool lets a class-data training finish (it takes 1-2 s) before ending it. */
+    private static final Duration CLASS_DATA_WAIT = Duration.ofSeconds(10);
+    /**
+     * The longest an idle loop parks. Every event that matters then (a submit, a cancel, a worker's exit)
+     * unparks it; the bound paces the timed checks, and an idle timeout or a start back-off due sooner
+     * shortens it.
+     */
+    private static final long IDLE_PARK_MAX_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private enum RunState { RUNNING, SHUTDOWN, STOP, TERMINATED }
+
+    private final Path poolFolder;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<TaskFuture<?>> submitted = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final Object submitLock = new Object();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final JvmExitHook exitHook;
+    private final TimeLimits timeLimits;
+    private final Dispatcher dispatcher;
+    private final WorkerLifecycle lifecycle;
+    private final ResultRouter router;
+    private final CrashHandler crashes;
+    /** Replaced (only its size changes) on a resize; read by any thread. */
+    private volatile PoolConfig config;
+    private volatile RunState runState = RunState.RUNNING;
+    private volatile WorkerStartException broken;
+    /**
+     * {@link #runState} as read at the start of the current iteration, before the inbox was drained: once the
+     * pool is seen shut down, every task it accepted is already in {@link #submitted}, so after the drain the
+     * dispatcher holds them all and "nothing waits" is true. Reading it later let a task accepted just before
+     * shutdown() sit in {@code submitted} while the idle workers were retired, and then start new workers for it.
+     * Loop thread only.
+     */
+    private RunState seenState = RunState.RUNNING;
+
+    public PoolLoop(PoolConfig config, Path poolFolder) {
+        this.config = config;
+        this.poolFolder = poolFolder;
+        this.exitHook = new JvmExitHook(poolFolder, this::isTerminated);
+        this.timeLimits = new TimeLimits(this::config);
+        this.dispatcher = new Dispatcher(timeLimits);
+        this.lifecycle = new WorkerLifecycle(this, dispatcher, new WorkerFactory(this, exitHook, poolFolder, config), config);
+        this.router = new ResultRouter(lifecycle, dispatcher);
+        this.crashes = new CrashHandler(lifecycle, dispatcher);
+        this.thread = new Thread(this::run, "procpool-scheduler");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        exitHook.install();
+        thread.start();
+    }
+
+    public PoolConfig config() {
+        return config;
+    }
+
+    // ---------------------------------------------------------------- called from any thread
+
+    /** Queues a task; throws {@link RejectedExecutionException} once the pool is shut down or broken. */
+    public void submit(TaskFuture<?> future) {
+        synchronized (submitLock) {
+            if (runState != RunState.RUNNING) {
+                future.releaseTask();
+                WorkerStartException cause = broken;
+                if (cause != null) {
+                    throw new RejectedExecutionException("the pool is broken: its workers could not start ("
+                            + cause.getMessage().lines().findFirst().orElse("") + ")", cause);
+                }
+                throw new RejectedExecutionException("the pool is shut down; " + future + " was not accepted");
+            }
+            future.attach(this);
+            submitted.add(future);
+        }
+        LockSupport.unpark(thread);
+    }
+
+    @Override
+    public void cancelled(TaskFuture<?> future, boolean mayInterruptIfRunning) {
+        post(() -> dispatcher.cancelled(future, mayInterruptIfRunning, lifecycle.workers()));
+    }
+
+    /** Changes the number of workers in place: healthy workers are kept, running tasks are not disturbed. */
+    public void resize(int workers) {
+        synchronized (submitLock) {
+            config = config.withWorkers(workers);
+        }
+        LockSupport.unpark(thread);
+    }
+
+    public void shutdown() {
+        synchronized (submitLock) {
+            if (runState == RunState.RUNNING) {
+                runState = RunState.SHUTDOWN;
+            }
+        }
+        LockSupport.unpark(thread);
+    }
+
+    public List<Runnable> shutdownNow() {
+        synchronized (submitLock) {
+            if (runState == RunState.TERMINATED) {
+                return List.of();
+            }
+            runState = RunState.STOP;
+        }
+        CompletableFuture<List<Runnable>> notStarted = new CompletableFuture<>();
+        post(() -> notStarted.complete(stopNow()));
+        while (true) {
+            try {
+                return notStarted.get(50, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (terminated.getCount() == 0) {
+                    return notStarted.getNow(List.of());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return notStarted.getNow(List.of());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    public boolean isShutdown() {
+        return runState != RunState.RUNNING;
+    }
+
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /** Runs {@code action} on the loop thread. Any thread. */
+    void post(Runnable action) {
+        inbox.add(action);
+        LockSupport.unpark(thread);
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    private void run() {
+        BackoffIdler idler = BackoffIdler.standard();
+        while (true) {
+            int work = 0;
+            try {
+                seenState = runState;
+                work += drainInbox();
+                work += router.doWork(lifecycle.workers());
+                long now = System.nanoTime();
+                timeLimits.doWork(lifecycle.workers(), now);
+                boolean windingDown = seenState == RunState.STOP || (seenState == RunState.SHUTDOWN && dispatcher.isEmpty());
+                lifecycle.doWork(now, seenState == RunState.RUNNING, windingDown);
+                work += dispatcher.doWork(lifecycle.workers(), config.maxTasksPerWorker());
+                if (seenState != RunState.RUNNING) {
+                    if (dispatcher.isEmpty()) {
+                        lifecycle.stopIdle();
+                    }
+                    if (lifecycle.workers().isEmpty() && dispatcher.isEmpty() && submitted.isEmpty() && inbox.isEmpty()) {
+                        terminate();
+                        return;
+                    }
+                }
+            } catch (Throwable unexpected) {
+                LOG.error("procpool scheduler: unexpected failure; the pool carries on", unexpected);
+            }
+            if (work > 0) {
+                idler.reset();
+            } else if (idler.isParking() && nothingToWatch()) {
+                LockSupport.parkNanos(this, lifecycle.parkNs(System.nanoTime(), IDLE_PARK_MAX_NS));
+            } else {
+                idler.idle();
+            }
+        }
+    }
+
+    /** True when no worker is starting, stopping or running anything, and nothing waits. */
+    private boolean nothingToWatch() {
+        return dispatcher.isEmpty() && submitted.isEmpty() && inbox.isEmpty() && runState == RunState.RUNNING
+                && lifecycle.allIdle();
+    }
+
+    private int drainInbox() {
+        int drained = 0;
+        Runnable action;
+        while ((action = inbox.poll()) != null) {
+            action.run();
+            drained++;
+        }
+        TaskFuture<?> future;
+        while ((future = submitted.poll()) != null) {
+            dispatcher.add(future);
+            drained++;
+        }
+        return drained;
+    }
+
+    /** A worker's process has exited: see {@link CrashHandler}. */
+    void workerExited(WorkerHandle worker, int exitCode) {
+        crashes.onExit(worker, exitCode, router, runState == RunState.RUNNING);
+    }
+
+    /**
+     * Workers cannot start: the pool refuses new tasks from now on and fails every waiting one with
+     * {@code failure}.
+     */
+    void breakPool(WorkerStartException failure) {
+        synchronized (submitLock) {
+            broken = failure;
+            if (runState == RunState.RUNNING) {
+                runState = RunState.SHUTDOWN;
+            }
+        }
+        drainInbox();
+        dispatcher.failAll(failure);
+    }
+
+    private List<Runnable> stopNow() {
+        drainInbox();
+        List<Runnable> notStarted = new ArrayList<>(dispatcher.waiting());
+        dispatcher.cancelAll(notStarted);
+        lifecycle.stopNow(notStarted);
+        return notStarted;
+    }
+
+    private void terminate() {
+        lifecycle.close();
+        ClassDataArchive.awaitTrainings(CLASS_DATA_WAIT);
+        exitHook.uninstall();
+        Queues.releaseClosedQueues();
+        if (!Queues.deleteTree(poolFolder)) {
+            LOG.warn("procpool: could not delete {}", poolFolder);
+        }
+        synchronized (submitLock) {
+            runState = RunState.TERMINATED;
+        }
+        terminated.countDown();
+    }
+}

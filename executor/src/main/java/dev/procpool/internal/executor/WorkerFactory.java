@@ -1,0 +1,108 @@
+package dev.procpool.internal.executor;
+
+import dev.procpool.internal.launcher.ClassDataArchive;
+import dev.procpool.internal.launcher.WorkerSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Makes workers: derives each new worker's JVM options and environment from the pool's settings, launches its
+ * JVM and opens its queues on a starter thread, and reports the outcome to the scheduler thread. Also makes
+ * sure the class-data archive later workers start from exists. {@link #create} is called on the scheduler
+ * thread; the launch runs on a starter thread; the callbacks go through the scheduler's inbox.
+ */
+final class WorkerFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerFactory.class);
+
+    private final PoolLoop loop;
+    private final JvmExitHook exitHook;
+    private final Path poolFolder;
+    private final WorkerSpec.OutputSink output;
+    private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "procpool-starter");
+        t.setDaemon(true);
+        return t;
+    });
+    private int lastWorkerId;
+    private boolean classDataRequested;
+
+    WorkerFactory(PoolLoop loop, JvmExitHook exitHook, Path poolFolder, PoolConfig config) {
+        this.loop = loop;
+        this.exitHook = exitHook;
+        this.poolFolder = poolFolder;
+        this.output = OutputSinks.of(config.output());
+    }
+
+    /**
+     * A new worker, launching in the background; null when the JVM is exiting. Once launched, {@code launched}
+     * runs on the scheduler thread, or {@code failed} if the launch failed; its exit reaches
+     * {@link PoolLoop#workerExited}.
+     */
+    WorkerHandle create(long now, Consumer<WorkerHandle> launched, BiConsumer<WorkerHandle, Throwable> failed) {
+        if (exitHook.exiting()) {
+            return null;
+        }
+        WorkerHandle worker = new WorkerHandle(++lastWorkerId, poolFolder.resolve("worker-" + lastWorkerId));
+        worker.deadlineNs = now + loop.config().startTimeout().toNanos();
+        WorkerSpec spec = spec();
+        exitHook.launching();
+        starter.execute(() -> {
+            try {
+                worker.launch(spec);
+                exitHook.started(worker);
+                worker.process.onExit().whenComplete((code, error) -> {
+                    exitHook.exited(worker);
+                    loop.post(() -> loop.workerExited(worker, code == null ? -1 : code));
+                });
+                loop.post(() -> launched.accept(worker));
+            } catch (Throwable e) {
+                loop.post(() -> failed.accept(worker, e));
+            } finally {
+                exitHook.launchEnded();
+            }
+        });
+        return worker;
+    }
+
+    /** procpool's defaults for a new worker depend on the pool's size now (threads per worker). */
+    private WorkerSpec spec() {
+        PoolConfig config = loop.config();
+        int perWorker = WorkerDefaults.processorsPerWorker(Runtime.getRuntime().availableProcessors(), config.workers());
+        boolean limit = config.limitNativeThreads();
+        return WorkerSpec.ofCurrentJvm(
+                WorkerDefaults.jvmOptions(config.jvmOptions(), limit, perWorker, config.maxTasksPerWorker(),
+                        config.maxMemoryGrowthBytes()),
+                WorkerDefaults.environment(config.environment(), limit, perWorker, System::getenv),
+                config.workingDirectory(), output).withClassDataSharing(config.classDataSharing());
+    }
+
+    /**
+     * Makes sure the class-data archive that later workers start from exists, once per pool; call once every
+     * worker is up, so that it does not slow their start. The first pool of a JDK and set of jars makes it, in
+     * the background.
+     */
+    void prepareClassData() {
+        if (classDataRequested) {
+            return;
+        }
+        classDataRequested = true;
+        ClassDataArchive.prepare(spec()).thenAccept(outcome -> {
+            if (outcome.startsWith("made")) {
+                LOG.info("procpool: {}", outcome);
+            } else {
+                LOG.debug("procpool: {}", outcome);
+            }
+        });
+    }
+
+    /** No more launches. */
+    void close() {
+        starter.shutdown();
+    }
+}

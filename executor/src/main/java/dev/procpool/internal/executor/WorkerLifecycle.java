@@ -1,0 +1,315 @@
+package dev.procpool.internal.executor;
+
+import dev.procpool.WorkerStartException;
+import dev.procpool.internal.executor.WorkerStatus.Leaving;
+import dev.procpool.internal.executor.WorkerStatus.Phase;
+import dev.procpool.internal.ipc.Message;
+import dev.procpool.internal.ipc.Message.RunTask;
+import dev.procpool.internal.ipc.Message.WorkerReady;
+import dev.procpool.internal.ipc.Payload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pool's workers from launch to exit: starts them (on starter threads) as the pool's size, its waiting
+ * tasks and its spare policy ask, runs the handshake and the initializer, promotes spares, retires surplus and
+ * idle workers, and stops them when the pool stops. Owns the list of workers. Scheduler thread, except the
+ * launch itself.
+ */
+final class WorkerLifecycle {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerLifecycle.class);
+    /** The task id of the initializer, which travels as a task. */
+    static final long INIT_TASK_ID = -1;
+    /** How long a worker asked to stop (retired, or saying goodbye) has to exit before it is killed. */
+    static final long SHUTDOWN_GRACE_NS = TimeUnit.SECONDS.toNanos(10);
+
+    private final PoolLoop loop;
+    private final Dispatcher dispatcher;
+    private final WorkerFactory factory;
+    private final Payload initializer;
+    private final List<WorkerHandle> workers = new ArrayList<>();
+    private final StartFailures startFailures = new StartFailures(System.nanoTime());
+    /** A worker crashed or was killed over a task: from then on the pool keeps its spares-after-a-loss. */
+    private boolean lostAWorker;
+
+    WorkerLifecycle(PoolLoop loop, Dispatcher dispatcher, WorkerFactory factory, PoolConfig config) {
+        this.loop = loop;
+        this.dispatcher = dispatcher;
+        this.factory = factory;
+        this.initializer = config.initializer() == null ? null : Payload.of(io.netty.buffer.Unpooled.wrappedBuffer(config.initializer()));
+    }
+
+    List<WorkerHandle> workers() {
+        return workers;
+    }
+
+    /** Starts workers for waiting tasks (or to keep the pool's size), and retires idle or surplus ones. */
+    void doWork(long now, boolean running, boolean windingDown) {
+        PoolConfig config = loop.config();
+        int active = 0;
+        int idle = 0;
+        int spares = 0;
+        int starting = 0;
+        for (WorkerHandle worker : workers) {
+            if (worker.status().isAlive()) {
+                if (worker.spare) {
+                    spares++;
+                    continue;
+                }
+                active++;
+                boolean ready = worker.status().is(Phase.READY);
+                if (!ready || worker.isIdle()) {
+                    idle++;
+                }
+                if (!ready) {
+                    starting++;
+                }
+            }
+        }
+        int wanted = WorkerCount.wanted(windingDown, config.idleTimeout() != null, config.workers(),
+                config.minWorkers(), active, active - idle, dispatcher.waiting());
+        active = promoteSpares(active, wanted, now);
+        for (int i = active; i < wanted && startFailures.mayStart(now); i++) {
+            spawn(now, false);
+            starting++;
+        }
+        // spares start once the working ones are up: started alongside, they would slow them down
+        int wantedSpares = !running || starting > 0 ? 0 : config.spares().wanted(lostAWorker);
+        for (int i = countSpares(); i < wantedSpares && startFailures.mayStart(now); i++) {
+            spawn(now, true);
+        }
+        int surplus = active - wanted;
+        for (WorkerHandle worker : workers) {
+            if (surplus > 0 && !worker.spare && worker.status().isServing() && worker.isIdle()) {
+                worker.retire(running ? "the pool was resized" : "the pool shut down", SHUTDOWN_GRACE_NS);
+                surplus--;
+            }
+        }
+        if (config.idleTimeout() != null) {
+            retireIdle(now, active, config);
+        }
+    }
+
+    /** A warm spare replaces a lost worker at once, ready ones first; returns the new count of active workers. */
+    private int promoteSpares(int active, int wanted, long now) {
+        for (int pass = 0; pass < 2 && active < wanted; pass++) {
+            for (WorkerHandle worker : workers) {
+                if (active < wanted && worker.spare && worker.status().isAlive()
+                        && (pass == 1 || worker.status().is(Phase.READY))) {
+                    worker.spare = false;
+                    worker.idleSinceNs = now;
+                    active++;
+                }
+            }
+        }
+        return active;
+    }
+
+    private int countSpares() {
+        int spares = 0;
+        for (WorkerHandle worker : workers) {
+            if (worker.spare && worker.status().isAlive()) {
+                spares++;
+            }
+        }
+        return spares;
+    }
+
+    private void retireIdle(long now, int active, PoolConfig config) {
+        long timeout = config.idleTimeout().toNanos();
+        for (WorkerHandle worker : workers) {
+            if (active > config.minWorkers() && !worker.spare && worker.status().isServing() && worker.isIdle()
+                    && now - worker.idleSinceNs > timeout) {
+                worker.retire("it was idle for " + config.idleTimeout().toSeconds() + " s", SHUTDOWN_GRACE_NS);
+                active--;
+            }
+        }
+    }
+
+    private void spawn(long now, boolean spare) {
+        WorkerHandle worker = factory.create(now, this::launched, this::launchFailed);
+        if (worker != null) {
+            worker.spare = spare;
+            workers.add(worker);
+        }
+    }
+
+    private void launched(WorkerHandle worker) {
+        if (!worker.status().is(Phase.LAUNCHING)) {
+            return;
+        }
+        worker.advance(Phase.STARTING);
+        if (initializer != null) {
+            try {
+                worker.tasks.write(new RunTask(INIT_TASK_ID, initializer));
+                worker.process.busy(true); // an initializer may start processes too
+            } catch (IOException | RuntimeException e) {
+                initializerFailed(worker, e);
+            }
+        }
+    }
+
+    private void launchFailed(WorkerHandle worker, Throwable error) {
+        if (worker.process != null) {
+            worker.kill(Leaving.KILLED, "its queues could not be opened");
+        }
+        List<String> stderr = worker.process == null ? List.of() : worker.process.lastStderrLines();
+        worker.leave(Leaving.START_FAILED, "launching it failed: " + error);
+        startFailed(CrashReports.startFailure(worker.id, worker.pid(), "launching it failed: " + error, stderr, error));
+        gone(worker);
+    }
+
+    void handshake(WorkerHandle worker, WorkerReady ready) {
+        if (ready.protocolVersion() != Message.PROTOCOL_VERSION) {
+            worker.kill(Leaving.KILLED, "it speaks protocol " + ready.protocolVersion() + ", not "
+                    + Message.PROTOCOL_VERSION + " (mixed procpool versions on the class path?)");
+            return;
+        }
+        try {
+            worker.openSlot();
+        } catch (IOException e) {
+            worker.kill(Leaving.KILLED, "its running-task slot could not be opened: " + e);
+            return;
+        }
+        worker.wakeIfSleeping(); // the initializer may have been queued before the slot was known
+        if (!worker.status().isLeaving()) {
+            if (initializer != null) {
+                worker.advance(Phase.INITIALIZING);
+            } else {
+                becomeReady(worker);
+            }
+        }
+    }
+
+    void initializerCompleted(WorkerHandle worker) {
+        worker.process.busy(!worker.isIdle());
+        if (worker.status().is(Phase.INITIALIZING) && !worker.status().isLeaving()) {
+            becomeReady(worker);
+        }
+    }
+
+    void initializerFailed(WorkerHandle worker, Throwable cause) {
+        worker.kill(Leaving.START_FAILED, "its initializer failed: " + cause);
+        startFailed(CrashReports.startFailure(worker.id, worker.pid(), "the pool's initializer threw " + cause,
+                worker.process.lastStderrLines(), cause));
+    }
+
+    private void becomeReady(WorkerHandle worker) {
+        worker.advance(Phase.READY);
+        worker.idleSinceNs = System.nanoTime();
+        startFailures.succeeded();
+        LOG.debug("{} ready", worker);
+        prepareClassDataOnceAllReady();
+    }
+
+    /** The worker retires by itself (recycling): no more tasks for it. */
+    void saidGoodbye(WorkerHandle worker, String reason) {
+        if (worker.status().isServing()) {
+            worker.deadlineNs = System.nanoTime() + SHUTDOWN_GRACE_NS;
+            LOG.debug("{} is retiring: {}", worker, reason);
+        }
+        worker.leave(Leaving.SAID_GOODBYE, reason);
+    }
+
+    /** Once every worker is up (so that it does not slow their start), see {@link WorkerFactory#prepareClassData}. */
+    private void prepareClassDataOnceAllReady() {
+        for (WorkerHandle worker : workers) {
+            if (worker.status().isAlive() && !worker.status().is(Phase.READY)) {
+                return;
+            }
+        }
+        factory.prepareClassData();
+    }
+
+    /** Counts a failed start; after too many in a row the pool is broken and fails what waits. */
+    void startFailed(WorkerStartException failure) {
+        LOG.warn("procpool: {}", failure.getMessage());
+        if (startFailures.failed(System.nanoTime())) {
+            loop.breakPool(failure);
+        }
+    }
+
+    void lostAWorker() {
+        lostAWorker = true;
+    }
+
+    /** The worker's process has exited and its exit has been dealt with: its tasks go back in line. */
+    void gone(WorkerHandle worker) {
+        workers.remove(worker);
+        dispatcher.requeueAll(worker);
+        worker.discard();
+    }
+
+    /** The pool is shut down and nothing waits: idle workers retire, starting ones are no longer needed. */
+    void stopIdle() {
+        for (WorkerHandle worker : workers) {
+            if (worker.status().isServing() && worker.isIdle()) {
+                worker.retire("the pool shut down", SHUTDOWN_GRACE_NS);
+            } else if (worker.status().isStarting() && !worker.status().isLeaving()) {
+                worker.kill(Leaving.STOPPED, "the pool shut down before it was needed");
+                worker.deadlineNs = System.nanoTime() + loop.config().interruptGrace().toNanos();
+            }
+        }
+    }
+
+    /** {@code shutdownNow}: every worker stops at once; adds the tasks sent ahead and not started to {@code notStarted}. */
+    void stopNow(List<Runnable> notStarted) {
+        long graceNs = loop.config().interruptGrace().toNanos();
+        for (WorkerHandle worker : workers) {
+            long running = worker.runningTask();
+            for (TaskFuture<?> sent : worker.inFlight()) {
+                if (sent.cancelQuietly() && sent.id() != running) {
+                    notStarted.add(sent); // sent ahead, not started
+                }
+            }
+            if (worker.status().is(Phase.READY)) {
+                worker.process.send(new Message.StopNow());
+            } else if (worker.status().isStarting()) {
+                worker.kill(Leaving.STOPPED, "the pool was stopped before it was needed");
+            }
+            worker.leave(Leaving.STOPPED, "the pool was stopped");
+            worker.deadlineNs = System.nanoTime() + graceNs;
+        }
+    }
+
+    /** How long an idle pool may park: until the next idle timeout or start back-off is due, at most {@code maxNs}. */
+    long parkNs(long now, long maxNs) {
+        long park = maxNs;
+        if (!startFailures.mayStart(now)) {
+            park = Math.min(park, startFailures.nextStartNs() - now);
+        }
+        if (loop.config().idleTimeout() != null) {
+            long timeout = loop.config().idleTimeout().toNanos();
+            for (WorkerHandle worker : workers) {
+                if (!worker.spare && worker.isIdle()) {
+                    // just past the deadline: retireIdle wants "idle for longer than the timeout"
+                    park = Math.min(park, worker.idleSinceNs + timeout - now + TimeUnit.MILLISECONDS.toNanos(1));
+                }
+            }
+        }
+        return Math.max(park, TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    /** True when every worker is ready and idle. */
+    boolean allIdle() {
+        for (WorkerHandle worker : workers) {
+            if (!worker.status().isServing() || !worker.isIdle()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The pool has terminated: no more launches, and the initializer's bytes are freed. */
+    void close() {
+        factory.close();
+        if (initializer != null) {
+            initializer.release();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.procpool.internal.executor;
+
+import dev.procpool.WorkerOutput;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PoolConfigTest {
+    private static PoolConfig config(int workers, byte[] initializer, PoolConfig.Spares spares) {
+        return new PoolConfig(workers, 0, List.of("-Xmx64m"), Map.of(), null, WorkerOutput.DISCARD,
+                Duration.ofSeconds(60), null, 1, Duration.ofSeconds(2), Duration.ofSeconds(1), 0, 0, initializer,
+                true, spares, true);
+    }
+
+    @Test
+    void withWorkers_changesOnlyTheSize() {
+        PoolConfig four = config(4, new byte[] {1, 2}, PoolConfig.Spares.AFTER_FIRST_LOSS);
+        PoolConfig two = four.withWorkers(2);
+        assertEquals(2, two.workers());
+        assertTrue(two.sameExceptSize(four));
+        assertNotEquals(two, four);
+        assertEquals(four, two.withWorkers(4));
+    }
+
+    @Test
+    void equalInitializerBytes_areTheSameConfig_otherBytesAreNot() {
+        PoolConfig a = config(2, new byte[] {1, 2}, PoolConfig.Spares.AFTER_FIRST_LOSS);
+        assertEquals(a, config(2, new byte[] {1, 2}, PoolConfig.Spares.AFTER_FIRST_LOSS));
+        assertFalse(a.sameExceptSize(config(2, new byte[] {1, 3}, PoolConfig.Spares.AFTER_FIRST_LOSS)));
+        assertFalse(a.sameExceptSize(config(2, new byte[] {1, 2}, PoolConfig.Spares.always(0))));
+    }
+
+    @Test
+    void spares_noneUntilTheFirstLossByDefault_orAFixedNumber() {
+        assertEquals(0, PoolConfig.Spares.AFTER_FIRST_LOSS.wanted(false));
+        assertEquals(1, PoolConfig.Spares.AFTER_FIRST_LOSS.wanted(true));
+        assertEquals(2, PoolConfig.Spares.always(2).wanted(false));
+        assertEquals(0, PoolConfig.Spares.always(0).wanted(true));
+    }
+
+    @Test
+    void taskLimits_comeFromTheTimeLimitAndRetries() {
+        assertEquals(new TaskLimits(Duration.ofSeconds(2).toNanos(), 1),
+                config(1, null, PoolConfig.Spares.AFTER_FIRST_LOSS).taskLimits());
+    }
+}
