@@ -4,10 +4,10 @@ import dev.procpool.WorkerCrashedException;
 import dev.procpool.internal.executor.WorkerStatus.Leaving;
 import dev.procpool.internal.executor.WorkerStatus.Phase;
 import dev.procpool.internal.ipc.RunningTaskFile;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
+
+import static dev.procpool.internal.executor.PoolLog.LOG;
 
 /**
  * What a worker's exit means, top to bottom: read what it wrote before it died, decide whether the exit was a
@@ -16,7 +16,6 @@ import java.util.List;
  * let the worker go. Scheduler thread.
  */
 final class CrashHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(CrashHandler.class);
 
     /** What a worker's exit was. */
     enum Verdict {

@@ -4,8 +4,6 @@ import dev.procpool.WorkerStartException;
 import dev.procpool.internal.ipc.BackoffIdler;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.launcher.ClassDataArchive;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
+import static dev.procpool.internal.executor.PoolLog.LOG;
+
 /**
  * The pool's one thread of control. It owns the run state and composes the parts that do the work, each with one
  * job and all called on this thread (Agrona {@code Agent} style: each part's {@code doWork} says how much it
@@ -30,7 +30,6 @@ import java.util.concurrent.locks.LockSupport;
  * process-exit callbacks), so no scheduling state needs a lock.
  */
 public final class PoolLoop implements TaskFuture.Canceller {
-    private static final Logger LOG = LoggerFactory.getLogger(PoolLoop.class);
     /** How long a closing pool lets a class-data training finish (it takes 1-2 s) before ending it. */
     private static final Duration CLASS_DATA_WAIT = Duration.ofSeconds(10);
     /**

@@ -2,14 +2,14 @@ package dev.procpool.internal.executor;
 
 import dev.procpool.internal.launcher.ClassDataArchive;
 import dev.procpool.internal.launcher.WorkerSpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+
+import static dev.procpool.internal.executor.PoolLog.LOG;
 
 /**
  * Makes workers: derives each new worker's JVM options and environment from the pool's settings, launches its
@@ -18,7 +18,6 @@ import java.util.function.Consumer;
  * thread; the launch runs on a starter thread; the callbacks go through the scheduler's inbox.
  */
 final class WorkerFactory {
-    private static final Logger LOG = LoggerFactory.getLogger(WorkerFactory.class);
 
     private final PoolLoop loop;
     private final JvmExitHook exitHook;

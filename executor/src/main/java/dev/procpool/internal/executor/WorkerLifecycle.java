@@ -7,13 +7,13 @@ import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.RunTask;
 import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Payload;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import static dev.procpool.internal.executor.PoolLog.LOG;
 
 /**
  * The pool's workers from launch to exit: starts them (on starter threads) as the pool's size, its waiting
@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
  * launch itself.
  */
 final class WorkerLifecycle {
-    private static final Logger LOG = LoggerFactory.getLogger(WorkerLifecycle.class);
     /** The task id of the initializer, which travels as a task. */
     static final long INIT_TASK_ID = -1;
     /** How long a worker asked to stop (retired, or saying goodbye) has to exit before it is killed. */
