@@ -19,10 +19,23 @@ import java.util.function.BooleanSupplier;
  * {@link #exited}; the scheduler thread asks {@link #exiting} before it starts a worker.
  */
 final class JvmExitHook {
-    private static final long LAUNCH_WAIT_NS = TimeUnit.SECONDS.toNanos(2);
+    /** A launch opens the parent's queues, which takes seconds on a busy machine the first time in a JVM. */
+    private static final long LAUNCH_WAIT_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final long LOOP_PAUSE_WAIT_NS = TimeUnit.SECONDS.toNanos(2);
+    private static final int DELETE_ATTEMPTS = 3;
+
+    /** What the hook asks of the pool's loop. */
+    interface Loop {
+        /** Stops the loop from touching the queues; true once it has, false if it did not within the bound. */
+        boolean pause(long timeoutNs);
+
+        /** The hook has removed everything: the pool counts as terminated, so that close() calls return. */
+        void cleanedUp();
+    }
 
     private final Path poolFolder;
     private final BooleanSupplier poolTerminated;
+    private Loop loop;
     private final Thread thread = new Thread(this::run, "procpool-jvm-exit");
     /** Workers with a live process. */
     private final Set<WorkerHandle> live = ConcurrentHashMap.newKeySet();
@@ -40,7 +53,8 @@ final class JvmExitHook {
         this.poolTerminated = poolTerminated;
     }
 
-    void install() {
+    void install(Loop loop) {
+        this.loop = loop;
         Runtime.getRuntime().addShutdownHook(thread);
     }
 
@@ -83,6 +97,9 @@ final class JvmExitHook {
             return;
         }
         exiting = true;
+        // The loop would otherwise go on reading the dying workers' queues and dealing with their exits, and
+        // could put files back into the folder while it is removed below.
+        loop.pause(LOOP_PAUSE_WAIT_NS);
         long launchesDeadline = System.nanoTime() + LAUNCH_WAIT_NS;
         while (launching.get() > 0 && System.nanoTime() - launchesDeadline < 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // a launch takes tens of ms
@@ -96,6 +113,9 @@ final class JvmExitHook {
                 // gone or not, the folder goes: on Unix a file can be deleted while mapped
             }
         }
-        Queues.deleteTree(poolFolder);
+        for (int attempt = 1; attempt <= DELETE_ATTEMPTS && !Queues.deleteTree(poolFolder); attempt++) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // a file still being closed: try again
+        }
+        loop.cleanedUp();
     }
 }

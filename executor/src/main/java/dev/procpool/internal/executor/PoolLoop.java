@@ -47,6 +47,8 @@ public final class PoolLoop implements TaskFuture.Canceller {
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final Object submitLock = new Object();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final CountDownLatch paused = new CountDownLatch(1);
+    private volatile boolean pauseRequested;
     private final JvmExitHook exitHook;
     private final TimeLimits timeLimits;
     private final Dispatcher dispatcher;
@@ -80,8 +82,36 @@ public final class PoolLoop implements TaskFuture.Canceller {
     }
 
     public void start() {
-        exitHook.install();
+        exitHook.install(new JvmExitHook.Loop() {
+            @Override
+            public boolean pause(long timeoutNs) {
+                return PoolLoop.this.pause(timeoutNs);
+            }
+
+            @Override
+            public void cleanedUp() {
+                synchronized (submitLock) {
+                    runState = RunState.TERMINATED;
+                }
+                terminated.countDown();
+            }
+        });
         thread.start();
+    }
+
+    /**
+     * Stops the loop for good where it stands (the JVM is exiting; see {@link JvmExitHook}); true once it has
+     * stopped, false if it did not within {@code timeoutNs} (busy reading a large result, say). Any thread.
+     */
+    private boolean pause(long timeoutNs) {
+        pauseRequested = true;
+        LockSupport.unpark(thread);
+        try {
+            return paused.await(timeoutNs, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     public PoolConfig config() {
@@ -177,7 +207,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
 
     private void run() {
         BackoffIdler idler = BackoffIdler.standard();
-        while (true) {
+        while (!pauseRequested) {
             int work = 0;
             try {
                 seenState = runState;
@@ -208,6 +238,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
                 idler.idle();
             }
         }
+        paused.countDown(); // the JVM is exiting: the thread ends, the exit hook cleans up
     }
 
     /** True when no worker is starting, stopping or running anything, and nothing waits. */
