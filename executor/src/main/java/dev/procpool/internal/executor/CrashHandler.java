@@ -4,6 +4,7 @@ import dev.procpool.WorkerCrashedException;
 import dev.procpool.internal.executor.WorkerStatus.Leaving;
 import dev.procpool.internal.executor.WorkerStatus.Phase;
 import dev.procpool.internal.ipc.RunningTaskFile;
+import dev.procpool.internal.launcher.Platform;
 
 import java.util.List;
 
@@ -62,7 +63,10 @@ final class CrashHandler {
         List<String> stderr = worker.process.lastStderrLines();
         switch (verdict(status)) {
             case START_FAILURE -> {
-                if (status.leaving() != Leaving.START_FAILED && (poolNeedsWorkers || !dispatcher.isEmpty())) {
+                String signal = Platform.describeExitCode(Platform.current(), exitCode);
+                if (!status.isLeaving() && CrashReports.killedFromOutside(signal)) {
+                    lifecycle.killedWhileStarting(worker, exitCode, signal);
+                } else if (status.leaving() != Leaving.START_FAILED && (poolNeedsWorkers || !dispatcher.isEmpty())) {
                     String what = status.isLeaving() && status.reason() != null ? status.reason()
                             : "it exited with code " + exitCode + " before its handshake";
                     lifecycle.startFailed(CrashReports.startFailure(worker.id, worker.pid(), what, stderr, null));

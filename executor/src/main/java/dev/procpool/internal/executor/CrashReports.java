@@ -47,6 +47,17 @@ final class CrashReports {
         return result;
     }
 
+    /**
+     * Whether a worker that exited with this signal was ended from outside (kill, the OOM killer, a terminal's
+     * hang-up or interrupt) rather than by anything in its own start: crashes like SIGSEGV or SIGABRT are its own.
+     */
+    static boolean killedFromOutside(String signal) {
+        return signal != null && switch (signal) {
+            case "SIGKILL", "SIGTERM", "SIGINT", "SIGHUP", "STATUS_CONTROL_C_EXIT" -> true;
+            default -> false;
+        };
+    }
+
     static WorkerStartException startFailure(int workerId, long pid, String what, List<String> stderr, Throwable cause) {
         String message = "worker " + workerId + (pid > 0 ? " (pid " + pid + ")" : "") + " could not start: " + what
                 + ". Check the pool's jvmOptions, environment and working directory, and that procpool's jars are "

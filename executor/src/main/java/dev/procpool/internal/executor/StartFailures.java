@@ -5,14 +5,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * Counts consecutive failed worker starts and spaces the next attempts: the second start after a failure waits
  * 250 ms, the third 1 s, and after {@link #MAX_CONSECUTIVE} failures in a row the pool gives up (a configuration
- * that failed three times in a row will not start the fourth time). A worker that becomes ready resets the
- * count. Scheduler thread.
+ * that failed three times in a row will not start the fourth time). A start ended by a signal from outside (the
+ * OOM killer on a loaded host, a kill by hand) is not the configuration's fault: it never counts toward giving
+ * up, but the next start waits too, longer each time in a row, at most 5 s. A worker that becomes ready resets
+ * both counts. Scheduler thread.
  */
 final class StartFailures {
     static final int MAX_CONSECUTIVE = 3;
     private static final long[] BACKOFF_NS = {0, TimeUnit.MILLISECONDS.toNanos(250), TimeUnit.SECONDS.toNanos(1)};
+    private static final long[] OUTSIDE_KILL_BACKOFF_NS = {0, TimeUnit.MILLISECONDS.toNanos(250),
+            TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(5)};
 
     private int consecutive;
+    private int outsideKills;
     private long nextStartNs;
 
     StartFailures(long nowNs) {
@@ -29,8 +34,17 @@ final class StartFailures {
         return false;
     }
 
+    /** Counts a start ended by a signal from outside; returns how long the next start waits, in ns. */
+    long killedFromOutside(long nowNs) {
+        long waitNs = OUTSIDE_KILL_BACKOFF_NS[Math.min(outsideKills, OUTSIDE_KILL_BACKOFF_NS.length - 1)];
+        outsideKills++;
+        nextStartNs = Math.max(nextStartNs, nowNs + waitNs);
+        return waitNs;
+    }
+
     void succeeded() {
         consecutive = 0;
+        outsideKills = 0;
     }
 
     boolean mayStart(long nowNs) {

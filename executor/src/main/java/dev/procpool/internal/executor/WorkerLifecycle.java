@@ -233,6 +233,14 @@ final class WorkerLifecycle {
         }
     }
 
+    /** A starting worker was ended by a signal from outside: not a start failure; see {@link StartFailures}. */
+    void killedWhileStarting(WorkerHandle worker, int exitCode, String signal) {
+        long waitNs = startFailures.killedFromOutside(System.nanoTime());
+        LOG.warn("procpool: {} was ended by {} (exit code {}) from outside while it started, not by anything in its"
+                + " start (the OS may have killed it for memory); starting another in {} ms", worker, signal, exitCode,
+                TimeUnit.NANOSECONDS.toMillis(waitNs));
+    }
+
     void lostAWorker() {
         lostAWorker = true;
     }

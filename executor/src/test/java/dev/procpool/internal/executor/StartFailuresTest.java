@@ -38,4 +38,20 @@ class StartFailuresTest {
         assertFalse(failures.failed(0));
         assertTrue(failures.failed(0));
     }
+
+    @Test
+    void killsFromOutside_neverGiveUp_butBackOffLongerEachTime_atMost5s() {
+        StartFailures failures = new StartFailures(0);
+        assertEquals(0, failures.killedFromOutside(0), "the first replacement starts at once");
+        assertEquals(250 * MS, failures.killedFromOutside(0));
+        assertEquals(1_000 * MS, failures.killedFromOutside(0));
+        for (int i = 0; i < 20; i++) {
+            assertEquals(5_000 * MS, failures.killedFromOutside(0));
+        }
+        assertFalse(failures.mayStart(4_999 * MS));
+        assertTrue(failures.mayStart(5_000 * MS));
+        assertFalse(failures.failed(0), "kills from outside do not count toward giving up");
+        failures.succeeded();
+        assertEquals(0, failures.killedFromOutside(0), "a worker that became ready resets the back-off");
+    }
 }
