@@ -41,6 +41,10 @@ public final class ProcessPoolBuilder {
     private boolean limitNativeThreads = true;
     private boolean classDataSharing = true;
     private PoolConfig.Spares spares = PoolConfig.Spares.AFTER_FIRST_LOSS;
+    private String name;
+    private PoolListener listener;
+
+    private static final java.util.concurrent.atomic.AtomicInteger POOL_NUMBERS = new java.util.concurrent.atomic.AtomicInteger();
 
     ProcessPoolBuilder() {
     }
@@ -170,6 +174,35 @@ public final class ProcessPoolBuilder {
         return this;
     }
 
+    /**
+     * The pool's name, which its JMX MXBean ({@code dev.procpool:type=ProcessPool,name=<name>}) carries. Default:
+     * {@code pool-1}, {@code pool-2}, ... in build order ({@code shared} for the shared pool).
+     *
+     * @param name a non-blank name
+     * @return this builder
+     */
+    public ProcessPoolBuilder name(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank, was '" + name + "'");
+        }
+        this.name = name;
+        return this;
+    }
+
+    /**
+     * Told what happens in the pool: workers starting, ready and exiting, tasks submitted, started, completed,
+     * failed and retried. Called on a thread of the pool's own, in order; a slow or throwing listener never holds
+     * up the pool (see {@link PoolListener}). Default: none.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public ProcessPoolBuilder listener(PoolListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
     /** How many worker JVMs run at once. Default: {@link Runtime#availableProcessors()}. */
     public ProcessPoolBuilder workers(int workers) {
         this.workers = Checks.positive(workers, "workers");
@@ -247,7 +280,8 @@ public final class ProcessPoolBuilder {
             throw new IllegalArgumentException("minWorkers must be <= workers, was " + minWorkers + " > " + workers);
         }
         Duration idle = idleTimeout != null ? idleTimeout : sharedPool ? SHARED_IDLE_TIMEOUT : null;
-        return new PoolConfig(workers, minWorkers, jvmOptions, environment, workingDirectory, workerOutput,
+        String poolName = name != null ? name : sharedPool ? "shared" : "pool-" + POOL_NUMBERS.incrementAndGet();
+        return new PoolConfig(poolName, listener, workers, minWorkers, jvmOptions, environment, workingDirectory, workerOutput,
                 startTimeout, idle, retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes,
                 initializer, limitNativeThreads, spares, classDataSharing);
     }

@@ -105,6 +105,16 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         return loop.config().workers();
     }
 
+    /**
+     * A snapshot of the pool's workers, tasks and counters; the same figures its JMX MXBean shows. Cheap; any
+     * thread.
+     *
+     * @return the figures now
+     */
+    public PoolStats stats() {
+        return loop.stats();
+    }
+
     PoolConfig config() {
         return loop.config();
     }

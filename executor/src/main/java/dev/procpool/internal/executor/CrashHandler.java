@@ -1,5 +1,7 @@
 package dev.procpool.internal.executor;
 
+import dev.procpool.PoolListener.WorkerExit;
+import dev.procpool.PoolListener.WorkerExit.Kind;
 import dev.procpool.WorkerCrashedException;
 import dev.procpool.internal.executor.WorkerStatus.Leaving;
 import dev.procpool.internal.executor.WorkerStatus.Phase;
@@ -7,6 +9,7 @@ import dev.procpool.internal.ipc.RunningTaskFile;
 import dev.procpool.internal.launcher.Platform;
 
 import java.util.List;
+import java.util.Optional;
 
 import static dev.procpool.internal.executor.PoolLog.LOG;
 
@@ -30,10 +33,12 @@ final class CrashHandler {
 
     private final WorkerLifecycle lifecycle;
     private final Dispatcher dispatcher;
+    private final PoolEvents events;
 
-    CrashHandler(WorkerLifecycle lifecycle, Dispatcher dispatcher) {
+    CrashHandler(WorkerLifecycle lifecycle, Dispatcher dispatcher, PoolEvents events) {
         this.lifecycle = lifecycle;
         this.dispatcher = dispatcher;
+        this.events = events;
     }
 
     /** The verdict on an exit, from the status the worker had when its process ended. */
@@ -61,24 +66,32 @@ final class CrashHandler {
         router.drain(worker); // whatever it wrote before it died still counts
         WorkerStatus status = worker.status();
         List<String> stderr = worker.process.lastStderrLines();
+        WorkerExit exit = switch (verdict(status)) {
+            case START_FAILURE -> new WorkerExit(retired(status) ? Kind.RETIRED : Kind.START_FAILED, exitCode,
+                    reason(status, exitCode), Optional.empty());
+            case EXPECTED -> new WorkerExit(killed(status) ? Kind.KILLED : Kind.RETIRED, exitCode, status.reason(),
+                    Optional.empty());
+            case CRASH -> null; // below, with the crash's facts
+        };
         switch (verdict(status)) {
             case START_FAILURE -> {
                 String signal = Platform.describeExitCode(Platform.current(), exitCode);
                 if (!status.isLeaving() && CrashReports.killedFromOutside(signal)) {
                     lifecycle.killedWhileStarting(worker, exitCode, signal);
                 } else if (status.leaving() != Leaving.START_FAILED && (poolNeedsWorkers || !dispatcher.isEmpty())) {
-                    String what = status.isLeaving() && status.reason() != null ? status.reason()
-                            : "it exited with code " + exitCode + " before its handshake";
-                    lifecycle.startFailed(CrashReports.startFailure(worker.id, worker.pid(), what, stderr, null));
+                    lifecycle.startFailed(CrashReports.startFailure(worker.id, worker.pid(), reason(status, exitCode),
+                            stderr, null));
                 }
             }
             case CRASH -> {
                 long running = RunningTaskFile.read(worker.folder);
                 TaskFuture<?> blamed = running == 0 ? null : worker.remove(running);
+                WorkerCrashedException crash = CrashReports.crash(worker.id, worker.pid(), exitCode, stderr,
+                        worker.process.lastStdoutLines(), blamed == null ? "no task" : blamed.toString());
                 if (blamed != null) {
-                    crashed(blamed, CrashReports.crash(worker.id, worker.pid(), exitCode, stderr,
-                            worker.process.lastStdoutLines(), blamed.toString()));
+                    crashed(blamed, crash);
                 }
+                exit = new WorkerExit(Kind.CRASHED, exitCode, crash.getMessage(), Optional.of(crash));
                 LOG.warn("procpool {} exited with code {}{}; starting a replacement", worker, exitCode,
                         running == 0 ? " while idle" : " while running task " + running);
             }
@@ -88,7 +101,23 @@ final class CrashHandler {
         if (lostAWorker(status)) {
             lifecycle.lostAWorker();
         }
+        events.workerExited(worker, exit);
         lifecycle.gone(worker);
+    }
+
+    private static String reason(WorkerStatus status, int exitCode) {
+        return status.isLeaving() && status.reason() != null ? status.reason()
+                : "it exited with code " + exitCode + " before its handshake";
+    }
+
+    /** Stopped on purpose before it was needed (the pool shut down or shrank while it started): no failure. */
+    private static boolean retired(WorkerStatus status) {
+        return status.leaving() == Leaving.RETIRED || status.leaving() == Leaving.SAID_GOODBYE
+                || status.leaving() == Leaving.STOPPED;
+    }
+
+    private static boolean killed(WorkerStatus status) {
+        return status.leaving() == Leaving.KILLED || status.leaving() == Leaving.KILLED_OVER_TASK;
     }
 
     /** A crash is blamed on the task that was running; it runs again while it has retries left. */
@@ -97,6 +126,8 @@ final class CrashHandler {
         if (future.isDone()) {
             future.releaseTask();
         } else if (future.crashes.size() <= future.retries()) {
+            future.endJfr("crashed, retried");
+            events.taskRetried(future, crash);
             dispatcher.requeue(future);
         } else {
             future.releaseTask();

@@ -21,9 +21,11 @@ final class Dispatcher {
 
     private final ArrayDeque<TaskFuture<?>> pending = new ArrayDeque<>();
     private final TimeLimits timeLimits;
+    private final PoolEvents events;
 
-    Dispatcher(TimeLimits timeLimits) {
+    Dispatcher(TimeLimits timeLimits, PoolEvents events) {
         this.timeLimits = timeLimits;
+        this.events = events;
     }
 
     void add(TaskFuture<?> future) {
@@ -71,6 +73,8 @@ final class Dispatcher {
             pending.poll();
             try {
                 worker.send(next);
+                next.jfr = JfrEvents.taskSent(next, worker);
+                events.taskStarted(next, worker);
                 sent++;
             } catch (IOException | RuntimeException e) {
                 next.releaseTask();

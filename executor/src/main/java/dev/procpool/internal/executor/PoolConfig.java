@@ -1,5 +1,6 @@
 package dev.procpool.internal.executor;
 
+import dev.procpool.PoolListener;
 import dev.procpool.WorkerOutput;
 
 import java.nio.file.Path;
@@ -19,8 +20,10 @@ import java.util.Objects;
  * @param maxTasksPerWorker    tasks after which a worker retires, or 0 for no limit
  * @param maxMemoryGrowthBytes memory growth after which a worker retires, or 0 for no limit
  * @param initializer          the serialized initializer, or null for none
+ * @param name                 the pool's name (JMX, thread and log names)
+ * @param listener             told what happens in the pool, or null for none
  */
-public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, Map<String, String> environment,
+public record PoolConfig(String name, PoolListener listener, int workers, int minWorkers, List<String> jvmOptions, Map<String, String> environment,
                          Path workingDirectory, WorkerOutput output, Duration startTimeout, Duration idleTimeout,
                          int retries, Duration timeLimit, Duration interruptGrace, long maxTasksPerWorker,
                          long maxMemoryGrowthBytes, byte[] initializer, boolean limitNativeThreads, Spares spares,
@@ -51,11 +54,12 @@ public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, M
         Objects.requireNonNull(startTimeout, "startTimeout");
         Objects.requireNonNull(interruptGrace, "interruptGrace");
         Objects.requireNonNull(spares, "spares");
+        Objects.requireNonNull(name, "name");
     }
 
     /** This configuration with another number of workers. */
     public PoolConfig withWorkers(int n) {
-        return new PoolConfig(n, minWorkers, jvmOptions, environment, workingDirectory, output, startTimeout,
+        return new PoolConfig(name, listener, n, minWorkers, jvmOptions, environment, workingDirectory, output, startTimeout,
                 idleTimeout, retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes, initializer,
                 limitNativeThreads, spares, classDataSharing);
     }
@@ -72,7 +76,8 @@ public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, M
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PoolConfig other && workers == other.workers && minWorkers == other.minWorkers
+        return o instanceof PoolConfig other && name.equals(other.name) && listener == other.listener
+                && workers == other.workers && minWorkers == other.minWorkers
                 && jvmOptions.equals(other.jvmOptions) && environment.equals(other.environment)
                 && Objects.equals(workingDirectory, other.workingDirectory) && output == other.output
                 && startTimeout.equals(other.startTimeout) && Objects.equals(idleTimeout, other.idleTimeout)
@@ -90,7 +95,7 @@ public record PoolConfig(int workers, int minWorkers, List<String> jvmOptions, M
 
     @Override
     public String toString() {
-        return "PoolConfig[workers=" + workers + ", minWorkers=" + minWorkers + ", jvmOptions=" + jvmOptions
+        return "PoolConfig[name=" + name + ", workers=" + workers + ", minWorkers=" + minWorkers + ", jvmOptions=" + jvmOptions
                 + ", idleTimeout=" + idleTimeout + ", retries=" + retries + ", timeLimit=" + timeLimit + "]";
     }
 }

@@ -55,6 +55,8 @@ public final class PoolLoop implements TaskFuture.Canceller {
     private final WorkerLifecycle lifecycle;
     private final ResultRouter router;
     private final CrashHandler crashes;
+    private final PoolEvents events;
+    private final PoolMBean mbean;
     /** Replaced (only its size changes) on a resize; read by any thread. */
     private volatile PoolConfig config;
     private volatile RunState runState = RunState.RUNNING;
@@ -73,15 +75,19 @@ public final class PoolLoop implements TaskFuture.Canceller {
         this.poolFolder = poolFolder;
         this.exitHook = new JvmExitHook(poolFolder, this::isTerminated);
         this.timeLimits = new TimeLimits(this::config);
-        this.dispatcher = new Dispatcher(timeLimits);
-        this.lifecycle = new WorkerLifecycle(this, dispatcher, new WorkerFactory(this, exitHook, poolFolder, config), config);
+        this.events = new PoolEvents(config.listener());
+        this.dispatcher = new Dispatcher(timeLimits, events);
+        this.lifecycle = new WorkerLifecycle(this, dispatcher, new WorkerFactory(this, exitHook, poolFolder, config),
+                events, config);
         this.router = new ResultRouter(lifecycle, dispatcher);
-        this.crashes = new CrashHandler(lifecycle, dispatcher);
+        this.crashes = new CrashHandler(lifecycle, dispatcher, events);
+        this.mbean = new PoolMBean(config.name(), this::stats);
         this.thread = new Thread(this::run, "procpool-scheduler");
         this.thread.setDaemon(true);
     }
 
     public void start() {
+        mbean.register();
         exitHook.install(new JvmExitHook.Loop() {
             @Override
             public boolean pause(long timeoutNs) {
@@ -90,6 +96,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
 
             @Override
             public void cleanedUp() {
+                events.close();
                 synchronized (submitLock) {
                     runState = RunState.TERMINATED;
                 }
@@ -132,9 +139,10 @@ public final class PoolLoop implements TaskFuture.Canceller {
                 }
                 throw new RejectedExecutionException("the pool is shut down; " + future + " was not accepted");
             }
-            future.attach(this);
+            future.attach(this, events);
             submitted.add(future);
         }
+        events.taskSubmitted(future);
         LockSupport.unpark(thread);
     }
 
@@ -185,6 +193,11 @@ public final class PoolLoop implements TaskFuture.Canceller {
         }
     }
 
+    /** A snapshot of the pool's figures. Any thread. */
+    public dev.procpool.PoolStats stats() {
+        return events.stats(config.workers());
+    }
+
     public boolean isShutdown() {
         return runState != RunState.RUNNING;
     }
@@ -227,6 +240,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
                         return;
                     }
                 }
+                events.publish(lifecycle.workers(), dispatcher.waiting());
             } catch (Throwable unexpected) {
                 LOG.error("procpool scheduler: unexpected failure; the pool carries on", unexpected);
             }
@@ -292,6 +306,9 @@ public final class PoolLoop implements TaskFuture.Canceller {
 
     private void terminate() {
         lifecycle.close();
+        mbean.unregister();
+        events.publish(List.of(), 0);
+        events.close();
         ClassDataArchive.awaitTrainings(CLASS_DATA_WAIT);
         exitHook.uninstall();
         Queues.releaseClosedQueues();

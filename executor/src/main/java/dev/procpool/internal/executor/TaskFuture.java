@@ -31,6 +31,9 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
     private final Object runnableResult;
     private final CompletableFuture<Object> outcome = new CompletableFuture<>();
     private volatile Canceller canceller;
+    private volatile PoolEvents events;
+    /** This attempt's flight-recorder event, or null; scheduler thread only. */
+    JfrEvents.TaskExecution jfr;
     private Payload task; // owned by the scheduler once submitted
 
     private final TaskLimits limits;
@@ -81,8 +84,9 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
         return limits.retries();
     }
 
-    void attach(Canceller canceller) {
+    void attach(Canceller canceller, PoolEvents events) {
         this.canceller = canceller;
+        this.events = events;
     }
 
     /** Frees the task's bytes once no worker will need them again. Scheduler thread. */
@@ -94,16 +98,53 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
     }
 
     boolean complete(Object result) {
-        return outcome.complete(runnable ? runnableResult : result);
+        boolean completed = outcome.complete(runnable ? runnableResult : result);
+        if (completed) {
+            endJfr("completed");
+            PoolEvents e = events;
+            if (e != null) {
+                e.taskCompleted(this);
+            }
+        }
+        return completed;
     }
 
     boolean fail(Throwable error) {
-        return outcome.completeExceptionally(error);
+        boolean failed = outcome.completeExceptionally(error);
+        if (failed) {
+            endJfr(error instanceof dev.procpool.WorkerCrashedException ? "crashed"
+                    : error instanceof dev.procpool.TaskTimeoutException ? "timed out" : "failed");
+            PoolEvents e = events;
+            if (e != null) {
+                e.taskFailed(this, error);
+            }
+        }
+        return failed;
+    }
+
+    /** Ends this attempt's flight-recorder event, if a recording began one. Scheduler thread. */
+    void endJfr(String how) {
+        JfrEvents.TaskExecution event = jfr;
+        if (event != null) {
+            jfr = null;
+            event.end(how);
+        }
     }
 
     /** Cancels without telling the scheduler; used by the scheduler itself. */
     boolean cancelQuietly() {
-        return outcome.cancel(false);
+        boolean cancelled = outcome.cancel(false);
+        if (cancelled) {
+            countCancel();
+        }
+        return cancelled;
+    }
+
+    private void countCancel() {
+        PoolEvents e = events;
+        if (e != null) {
+            e.taskCancelled(this);
+        }
     }
 
     public void whenDone(Consumer<TaskFuture<V>> action) {
@@ -113,6 +154,9 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = outcome.cancel(false);
+        if (cancelled) {
+            countCancel();
+        }
         Canceller c = canceller;
         if (cancelled && c != null) {
             c.cancelled(this, mayInterruptIfRunning);

@@ -46,10 +46,27 @@ final class WorkerHandle {
     long tasksSent;
     /** When the worker last had nothing to do. */
     long idleSinceNs;
+    /** Its start, step by step (parent's clock): handle made, process and queues up, handshake. */
+    final long createdNs = System.nanoTime();
+    long launchedNs;
+    long handshakeNs;
+    private final JfrEvents.WorkerStart startEvent;
 
     WorkerHandle(int id, Path folder) {
         this.id = id;
         this.folder = folder;
+        this.startEvent = JfrEvents.workerLaunching(id);
+    }
+
+    /** Commits the flight-recorder event of this worker's start, if a recording began one. */
+    void readyEvent(long readyNs) {
+        if (startEvent != null) {
+            startEvent.workerPid = pid();
+            startEvent.spawnNs = launchedNs - createdNs;
+            startEvent.handshakeNs = handshakeNs - launchedNs;
+            startEvent.readyNs = readyNs - handshakeNs;
+            startEvent.commit();
+        }
     }
 
     /** Starts the JVM, then opens the parent's ends of the queues while the JVM boots. Starter thread. */

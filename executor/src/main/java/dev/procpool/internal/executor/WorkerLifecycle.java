@@ -36,10 +36,13 @@ final class WorkerLifecycle {
     /** A worker crashed or was killed over a task: from then on the pool keeps its spares-after-a-loss. */
     private boolean lostAWorker;
 
-    WorkerLifecycle(PoolLoop loop, Dispatcher dispatcher, WorkerFactory factory, PoolConfig config) {
+    private final PoolEvents events;
+
+    WorkerLifecycle(PoolLoop loop, Dispatcher dispatcher, WorkerFactory factory, PoolEvents events, PoolConfig config) {
         this.loop = loop;
         this.dispatcher = dispatcher;
         this.factory = factory;
+        this.events = events;
         this.initializer = config.initializer() == null ? null : Payload.of(io.netty.buffer.Unpooled.wrappedBuffer(config.initializer()));
     }
 
@@ -143,6 +146,8 @@ final class WorkerLifecycle {
             return;
         }
         worker.advance(Phase.STARTING);
+        worker.launchedNs = System.nanoTime();
+        events.workerStarted(worker);
         if (initializer != null) {
             try {
                 worker.tasks.write(new RunTask(INIT_TASK_ID, initializer));
@@ -176,6 +181,7 @@ final class WorkerLifecycle {
             return;
         }
         worker.wakeIfSleeping(); // the initializer may have been queued before the slot was known
+        worker.handshakeNs = System.nanoTime();
         if (!worker.status().isLeaving()) {
             if (initializer != null) {
                 worker.advance(Phase.INITIALIZING);
@@ -200,7 +206,10 @@ final class WorkerLifecycle {
 
     private void becomeReady(WorkerHandle worker) {
         worker.advance(Phase.READY);
-        worker.idleSinceNs = System.nanoTime();
+        long now = System.nanoTime();
+        worker.idleSinceNs = now;
+        worker.readyEvent(now);
+        events.workerReady(worker, java.time.Duration.ofNanos(now - worker.createdNs));
         startFailures.succeeded();
         LOG.debug("{} ready", worker);
         prepareClassDataOnceAllReady();

@@ -1,0 +1,208 @@
+package dev.procpool.internal.executor;
+
+import dev.procpool.PoolListener;
+import dev.procpool.PoolListener.Task;
+import dev.procpool.PoolListener.Worker;
+import dev.procpool.PoolListener.WorkerExit;
+import dev.procpool.PoolStats;
+import dev.procpool.WorkerCrashedException;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import static dev.procpool.internal.executor.PoolLog.LOG;
+
+/**
+ * What the pool tells the outside: the counters and worker figures behind {@code stats()} and JMX, and the
+ * user's {@link PoolListener}, called in order on a thread of its own ({@code procpool-events}) through a
+ * bounded queue, so that a slow or failing listener never holds up the pool. The task methods are called on
+ * whichever thread ends a task (the scheduler's, or a canceller's); the rest on the scheduler thread.
+ */
+final class PoolEvents {
+    /** Events a listener may fall behind by before further ones are dropped. */
+    static final int MAX_PENDING_EVENTS = 10_000;
+
+    private final PoolListener listener;
+    private final BlockingQueue<Runnable> pending;
+    private final long createdNs = System.nanoTime();
+    private final Set<String> failedMethods = ConcurrentHashMap.newKeySet();
+    private volatile boolean dropReported;
+    private volatile boolean closed;
+
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder cancelled = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    // written by the scheduler thread only
+    private volatile long crashes;
+    private volatile long workersStarted;
+    private volatile long restarts;
+    private volatile boolean aWorkerExited;
+    private volatile int starting;
+    private volatile int idle;
+    private volatile int busy;
+    private volatile int spares;
+    private volatile int leaving;
+    private volatile int queued;
+    private volatile int running;
+
+    /** {@code listener}: the user's, or null for none. */
+    PoolEvents(PoolListener listener) {
+        this.listener = listener;
+        this.pending = listener == null ? null : new ArrayBlockingQueue<>(MAX_PENDING_EVENTS);
+        if (listener != null) {
+            Thread thread = new Thread(this::deliver, "procpool-events");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    void taskSubmitted(TaskFuture<?> task) {
+        tell("taskSubmitted", l -> l.taskSubmitted(info(task)));
+    }
+
+    void taskStarted(TaskFuture<?> task, WorkerHandle worker) {
+        tell("taskStarted", l -> l.taskStarted(info(task), info(worker)));
+    }
+
+    void taskCompleted(TaskFuture<?> task) {
+        completed.increment();
+        tell("taskCompleted", l -> l.taskCompleted(info(task)));
+    }
+
+    void taskFailed(TaskFuture<?> task, Throwable failure) {
+        failed.increment();
+        tell("taskFailed", l -> l.taskFailed(info(task), failure));
+    }
+
+    void taskCancelled(TaskFuture<?> task) {
+        cancelled.increment();
+    }
+
+    void taskRetried(TaskFuture<?> task, WorkerCrashedException crash) {
+        tell("taskRetried", l -> l.taskRetried(info(task), crash));
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    void workerStarted(WorkerHandle worker) {
+        workersStarted++;
+        if (aWorkerExited) {
+            restarts++;
+        }
+        tell("workerStarted", l -> l.workerStarted(info(worker)));
+    }
+
+    void workerReady(WorkerHandle worker, Duration startTime) {
+        tell("workerReady", l -> l.workerReady(info(worker), startTime));
+    }
+
+    void workerExited(WorkerHandle worker, WorkerExit exit) {
+        aWorkerExited = true;
+        if (exit.kind() == WorkerExit.Kind.CRASHED) {
+            crashes++;
+        }
+        JfrEvents.workerExited(worker, exit.exitCode(), exit.kind().name(), exit.reason());
+        tell("workerExited", l -> l.workerExited(info(worker), exit));
+    }
+
+    /** The scheduler's figures after one pass: workers by state, tasks waiting and in flight. */
+    void publish(Iterable<WorkerHandle> workers, int waiting) {
+        int s = 0;
+        int i = 0;
+        int b = 0;
+        int sp = 0;
+        int l = 0;
+        int r = 0;
+        for (WorkerHandle worker : workers) {
+            WorkerStatus status = worker.status();
+            r += worker.load();
+            if (status.isLeaving()) {
+                l++;
+            } else if (!status.is(WorkerStatus.Phase.READY)) {
+                s++;
+            } else if (worker.spare) {
+                sp++;
+            } else if (worker.isIdle()) {
+                i++;
+            } else {
+                b++;
+            }
+        }
+        starting = s;
+        idle = i;
+        busy = b;
+        spares = sp;
+        leaving = l;
+        running = r;
+        queued = waiting;
+    }
+
+    PoolStats stats(int workers) {
+        return new PoolStats(workers, starting, idle, busy, spares, leaving, queued, running, completed.sum(),
+                failed.sum(), cancelled.sum(), crashes, workersStarted, restarts, dropped.sum(),
+                Duration.ofNanos(System.nanoTime() - createdNs));
+    }
+
+    // ---------------------------------------------------------------- delivery
+
+    private void tell(String method, Consumer<PoolListener> call) {
+        if (listener == null) {
+            return;
+        }
+        if (!pending.offer(() -> call(method, call))) {
+            dropped.increment();
+            if (!dropReported) {
+                dropReported = true;
+                LOG.warn("procpool: the pool's listener ({}) fell {} events behind; events are dropped until it"
+                        + " catches up (PoolStats.droppedEvents counts them)", listener, MAX_PENDING_EVENTS);
+            }
+        }
+    }
+
+    private void call(String method, Consumer<PoolListener> call) {
+        try {
+            call.accept(listener);
+        } catch (RuntimeException | Error e) {
+            if (failedMethods.add(method)) {
+                LOG.warn("procpool: the pool's listener ({}) threw from {}; the pool carries on (logged once per"
+                        + " method)", listener, method, e);
+            }
+        }
+    }
+
+    /** The pool has terminated: the events thread ends once it has delivered what is queued. */
+    void close() {
+        closed = true;
+    }
+
+    private void deliver() {
+        while (true) {
+            try {
+                Runnable next = pending.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    next.run();
+                } else if (closed) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static Task info(TaskFuture<?> task) {
+        return new Task(task.id(), task.description());
+    }
+
+    private static Worker info(WorkerHandle worker) {
+        return new Worker(worker.id, worker.pid());
+    }
+}
