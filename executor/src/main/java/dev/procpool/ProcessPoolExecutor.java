@@ -1,6 +1,6 @@
 package dev.procpool;
 
-import dev.procpool.internal.ipc.MapBatch;
+import dev.procpool.internal.ipc.codec.FunctionOverList;
 import dev.procpool.internal.executor.PoolConfig;
 import dev.procpool.internal.executor.PoolFolders;
 import dev.procpool.internal.executor.Scheduler;
@@ -276,7 +276,7 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
                         + (c * chunkSize + slice.size() - 1) + ", " + Tasks.describe(function);
                 @SuppressWarnings("unchecked")
                 Function<Object, Object> untyped = (Function<Object, Object>) (Function<?, ?>) function;
-                TaskFuture<List<R>> future = tasks.create(new MapBatch(untyped, slice), description, false, null);
+                TaskFuture<List<R>> future = tasks.create(new FunctionOverList(untyped, slice), description, false, null);
                 futures.add(future);
                 scheduler.submit(future);
             }
@@ -543,7 +543,7 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         public Builder initializer(SerializableRunnable initializer) {
             Objects.requireNonNull(initializer, "initializer");
             try {
-                this.initializer = dev.procpool.internal.ipc.TaskCodec.encodeToArray(initializer);
+                this.initializer = dev.procpool.internal.ipc.codec.TaskCodec.encodeToArray(initializer);
             } catch (java.io.IOException e) {
                 throw new TaskNotSerializableException("the initializer " + Tasks.describe(initializer)
                         + " cannot be serialized: " + e, e);
@@ -569,7 +569,7 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
 
         /**
          * Whether workers start from a class-data-sharing archive of the classes every worker loads at start
-         * (Chronicle's, Netty's, procpool's), which brings a worker to its first task a few hundred
+         * (Chronicle's and procpool's), which brings a worker to its first task a few hundred
          * milliseconds sooner. Default true. The first pool on a given JDK and set of jars makes the archive
          * in the background, once its workers are up, with a short extra JVM (1-2 s of CPU); later workers and
          * pools, also in other JVMs, start from it. It is kept in the user's cache folder

@@ -12,12 +12,11 @@ import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerStopping;
-import dev.procpool.internal.ipc.Payload;
+import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.RunningTaskFile;
 import dev.procpool.internal.launcher.ClassDataArchive;
 import dev.procpool.internal.launcher.WorkerSpec;
-import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +109,7 @@ public final class Scheduler implements TaskFuture.Canceller {
         this.output = OutputSinks.of(config.output());
         this.poolFolder = poolFolder;
         this.maxWorkers = config.workers();
-        this.initializer = config.initializer() == null ? null : Payload.of(Unpooled.wrappedBuffer(config.initializer()));
+        this.initializer = config.initializer() == null ? null : Payload.of(config.initializer());
         this.starter = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "procpool-starter");
             t.setDaemon(true);
