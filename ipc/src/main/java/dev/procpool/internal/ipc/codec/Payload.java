@@ -30,7 +30,7 @@ public final class Payload {
     private static final byte[] NO_HEAD = new byte[0];
 
     private final byte[] head;
-    private byte[] body; // null once released
+    private volatile byte[] body; // null once released; volatile, as release() may come from another thread
     private final int bodyOffset;
     private final int bodyLength;
     private final Path file;

@@ -33,7 +33,7 @@ import java.util.function.Function;
  *                          instantiatedMethodType   (each length:4 | UTF-8 bytes, the fields of SerializedLambda)
  *                          | implMethodKind:4 | captured arguments: a LIST of simple values, or one JAVA value
  *                          holding the Object[] when any is not simple
- *   JAVA=10                a JDK serialization stream of the value, to the end of the payload
+ *   JAVA=10                a JDK serialization stream of the value
  *   FUNCTION_OVER_LIST=11  function as a tagged value | inputs as a tagged value (a FunctionOverList)
  * </pre>
  * Simple values are NULL through BYTES. Values inside a LIST or LAMBDA are simple, or the whole list or argument
