@@ -71,14 +71,18 @@ final class ByteArrayBuffer {
 
     /** Makes room for {@code length} more bytes in one growth (doubling, or to the exact need if more). */
     void ensureWritable(int length) {
-        int needed = writerIndex + length;
-        if (needed < 0 || needed > MAX_CAPACITY) {
-            throw new OutOfMemoryError("a buffer of " + ((long) writerIndex + length) + " bytes is over the array limit");
+        if (length > array.length - writerIndex) { // no overflow: both sides are within int range
+            grow(length);
         }
-        if (needed > array.length) {
-            int doubled = array.length <= MAX_CAPACITY / 2 ? array.length * 2 : MAX_CAPACITY;
-            array = Arrays.copyOf(array, Math.max(Math.max(doubled, needed), 64));
+    }
+
+    private void grow(int length) {
+        long needed = (long) writerIndex + length;
+        if (length < 0 || needed > MAX_CAPACITY) {
+            throw new OutOfMemoryError("a buffer of " + needed + " bytes is over the array limit");
         }
+        int doubled = array.length <= MAX_CAPACITY / 2 ? array.length * 2 : MAX_CAPACITY;
+        array = Arrays.copyOf(array, Math.max(Math.max(doubled, (int) needed), 64));
     }
 
     ByteArrayBuffer writeByte(int value) {

@@ -6,7 +6,6 @@ import java.io.Serializable;
 import java.io.StreamCorruptedException;
 import java.lang.invoke.SerializedLambda;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -126,10 +125,17 @@ final class ValueFormat {
 
     /** A LIST of simple values. */
     private static void writeList(List<?> values, ByteArrayBuffer out) {
-        int size = values.size();
-        out.writeByte(LIST).writeInt(size);
-        for (int i = 0; i < size; i++) {
-            writeSimple(values.get(i), out);
+        out.writeByte(LIST).writeInt(values.size());
+        for (Object value : values) {
+            writeSimple(value, out);
+        }
+    }
+
+    /** A LIST of simple values, from an array. */
+    private static void writeList(Object[] values, ByteArrayBuffer out) {
+        out.writeByte(LIST).writeInt(values.length);
+        for (Object value : values) {
+            writeSimple(value, out);
         }
     }
 
@@ -142,7 +148,7 @@ final class ValueFormat {
             simple &= isSimple(captured[i]);
         }
         if (simple) {
-            writeList(Arrays.asList(captured), out);
+            writeList(captured, out);
         } else {
             writeJava(captured, out);
         }
