@@ -3,7 +3,7 @@ package dev.procpool;
 import dev.procpool.internal.executor.PoolLoop;
 import dev.procpool.internal.executor.TaskFuture;
 import dev.procpool.internal.executor.Tasks;
-import dev.procpool.internal.ipc.MapBatch;
+import dev.procpool.internal.ipc.codec.FunctionOverList;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,7 +45,7 @@ final class ChunkedMap {
                 ArrayList<Object> slice = new ArrayList<>(all.subList(from, Math.min(all.size(), from + chunkSize)));
                 String description = "map chunk " + (c + 1) + " of " + chunks + ", inputs " + from + ".."
                         + (from + slice.size() - 1) + ", " + Tasks.describe(function);
-                TaskFuture<List<R>> future = tasks.create(new MapBatch(untyped, slice), description, false, null);
+                TaskFuture<List<R>> future = tasks.create(new FunctionOverList(untyped, slice), description, false, null);
                 futures.add(future);
                 loop.submit(future);
             }

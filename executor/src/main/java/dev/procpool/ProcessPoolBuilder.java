@@ -5,7 +5,7 @@ import dev.procpool.internal.executor.PoolFolders;
 import dev.procpool.internal.executor.PoolLoop;
 import dev.procpool.internal.executor.Tasks;
 import dev.procpool.internal.ipc.ChronicleAccess;
-import dev.procpool.internal.ipc.TaskCodec;
+import dev.procpool.internal.ipc.codec.TaskCodec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -146,7 +146,7 @@ public final class ProcessPoolBuilder {
 
     /**
      * Whether workers start from a class-data-sharing archive of the classes every worker loads at start
-     * (Chronicle's, Netty's, procpool's), which brings a worker to its first task a few hundred
+     * (Chronicle's and procpool's), which brings a worker to its first task a few hundred
      * milliseconds sooner. Default true. The first pool on a given JDK and set of jars makes the archive
      * in the background, once its workers are up, with a short extra JVM (1-2 s of CPU); later workers and
      * pools, also in other JVMs, start from it. It is kept in the user's cache folder

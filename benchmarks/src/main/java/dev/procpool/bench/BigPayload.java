@@ -1,8 +1,8 @@
 package dev.procpool.bench;
 
 import dev.procpool.ProcessPoolExecutor;
-import dev.procpool.internal.ipc.TaskCodec;
-import dev.procpool.internal.ipc.Payload;
+import dev.procpool.internal.ipc.codec.TaskCodec;
+import dev.procpool.internal.ipc.codec.Payload;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,9 +2,9 @@ package dev.procpool.bench.jmh;
 
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
-import dev.procpool.internal.ipc.TaskCodec;
+import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.Message;
-import dev.procpool.internal.ipc.Payload;
+import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.Queues;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,8 +1,8 @@
 package dev.procpool.bench.jmh;
 
 import dev.procpool.SerializableCallable;
-import dev.procpool.internal.ipc.TaskCodec;
-import dev.procpool.internal.ipc.Payload;
+import dev.procpool.internal.ipc.codec.TaskCodec;
+import dev.procpool.internal.ipc.codec.Payload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,6 +1,8 @@
 package dev.procpool.internal.ipc;
 
 import dev.procpool.SerializableCallable;
+import dev.procpool.internal.ipc.codec.Payload;
+import dev.procpool.internal.ipc.codec.TaskCodec;
 import net.openhft.chronicle.bytes.Bytes;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,8 +1,8 @@
 package dev.procpool.internal.executor;
 
 import dev.procpool.TaskSerializationException;
-import dev.procpool.internal.ipc.TaskCodec;
-import dev.procpool.internal.ipc.Payload;
+import dev.procpool.internal.ipc.codec.TaskCodec;
+import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.RemoteFailure;
 
 /** Reads a worker's answer into a task's future. Scheduler thread; releases the payload. */

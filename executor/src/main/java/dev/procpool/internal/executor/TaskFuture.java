@@ -1,6 +1,6 @@
 package dev.procpool.internal.executor;
 
-import dev.procpool.internal.ipc.Payload;
+import dev.procpool.internal.ipc.codec.Payload;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;

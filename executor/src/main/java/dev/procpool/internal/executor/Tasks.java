@@ -3,8 +3,8 @@ package dev.procpool.internal.executor;
 import dev.procpool.SerializableCallable;
 import dev.procpool.SerializableRunnable;
 import dev.procpool.TaskNotSerializableException;
-import dev.procpool.internal.ipc.TaskCodec;
-import dev.procpool.internal.ipc.Payload;
+import dev.procpool.internal.ipc.codec.TaskCodec;
+import dev.procpool.internal.ipc.codec.Payload;
 
 import java.io.IOException;
 import java.io.NotSerializableException;

@@ -6,7 +6,7 @@ import dev.procpool.internal.executor.WorkerStatus.Phase;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.RunTask;
 import dev.procpool.internal.ipc.Message.WorkerReady;
-import dev.procpool.internal.ipc.Payload;
+import dev.procpool.internal.ipc.codec.Payload;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ final class WorkerLifecycle {
         this.dispatcher = dispatcher;
         this.factory = factory;
         this.events = events;
-        this.initializer = config.initializer() == null ? null : Payload.of(io.netty.buffer.Unpooled.wrappedBuffer(config.initializer()));
+        this.initializer = config.initializer() == null ? null : Payload.of(config.initializer());
     }
 
     List<WorkerHandle> workers() {

@@ -1,12 +1,13 @@
 package dev.procpool.internal.ipc;
 
-import io.netty.buffer.ByteBuf;
+import dev.procpool.internal.ipc.codec.Payload;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,16 +68,15 @@ public final class ChannelWriter implements AutoCloseable {
 
     private Payload spill(Payload payload) throws IOException {
         Path file = folder.resolve("payload-" + (++spilled) + ".bin");
-        ByteBuf buffer = payload.buffer();
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try (channel) {
-            long length = buffer.readableBytes();
-            int start = buffer.readerIndex();
-            int index = start;
-            while (index < buffer.writerIndex()) {
-                index += buffer.getBytes(index, channel, index - start, buffer.writerIndex() - index);
-            }
-            return Payload.inFile(file, length);
+            payload.writeTo((bytes, offset, length) -> {
+                ByteBuffer part = ByteBuffer.wrap(bytes, offset, length);
+                while (part.hasRemaining()) {
+                    channel.write(part);
+                }
+            });
+            return Payload.inFile(file, payload.length());
         } catch (IOException | RuntimeException | Error e) {
             // a partial file (a full disk, a released buffer) would stay until the worker's folder is removed
             Files.deleteIfExists(file);

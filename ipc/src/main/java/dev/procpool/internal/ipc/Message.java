@@ -1,5 +1,7 @@
 package dev.procpool.internal.ipc;
 
+import dev.procpool.internal.ipc.codec.Payload;
+
 /**
  * Everything that crosses the process boundary. Parent-to-worker messages are {@link Command}s, worker-to-parent
  * messages are {@link Event}s; {@link MessageCodec} lays them out in bytes.

@@ -9,8 +9,7 @@ import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerStopping;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import dev.procpool.internal.ipc.codec.Payload;
 import net.openhft.chronicle.bytes.Bytes;
 
 import java.nio.file.Path;
@@ -111,17 +110,9 @@ final class MessageCodec {
             out.writeUtf8(payload.file().getFileName().toString());
             return;
         }
-        ByteBuf buffer = payload.buffer();
-        int length = buffer.readableBytes();
         out.writeByte(INLINE);
-        out.writeLong(length);
-        if (buffer.hasArray()) {
-            out.write(buffer.array(), buffer.arrayOffset() + buffer.readerIndex(), length);
-        } else {
-            byte[] copy = new byte[length];
-            buffer.getBytes(buffer.readerIndex(), copy);
-            out.write(copy);
-        }
+        out.writeLong(payload.length());
+        payload.writeTo(out::write);
     }
 
     private static Payload readPayload(Bytes<?> in, Path folder) {
@@ -130,10 +121,10 @@ final class MessageCodec {
         if (where == IN_FILE) {
             return Payload.inFile(folder.resolve(in.readUtf8()), length);
         }
-        // A plain array: payloads are freed on another thread than the one that reads them, which defeats a
-        // pool's thread caches; the young generation frees small arrays for less.
+        // A plain array: payloads are freed on another thread than the one that reads them, which would defeat
+        // a pool's thread caches; the young generation frees small arrays for less.
         byte[] bytes = new byte[Math.toIntExact(length)];
         in.read(bytes);
-        return Payload.of(Unpooled.wrappedBuffer(bytes));
+        return Payload.of(bytes);
     }
 }

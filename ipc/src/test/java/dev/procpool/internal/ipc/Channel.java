@@ -1,6 +1,6 @@
 package dev.procpool.internal.ipc;
 
-import io.netty.buffer.Unpooled;
+import dev.procpool.internal.ipc.codec.Payload;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +38,7 @@ final class Channel implements AutoCloseable {
     }
 
     static Payload payloadOf(byte[] bytes) {
-        return Payload.of(Unpooled.wrappedBuffer(bytes));
+        return Payload.of(bytes);
     }
 
     @Override

@@ -3,8 +3,7 @@ package dev.procpool.internal.ipc;
 import dev.procpool.internal.ipc.Message.RunTask;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import dev.procpool.internal.ipc.codec.Payload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,12 +110,10 @@ class OutOfBandPayloadTest {
     }
 
     @Test
-    void largePayloadWithReaderIndex_spillsOnlyReadableBytes() throws IOException {
+    void largePayloadOfArraySlice_spillsOnlyTheSlice() throws IOException {
         byte[] bytes = randomBytes(2 * MB, 5);
         try (Channel channel = Channel.open(folder)) {
-            ByteBuf buffer = Unpooled.wrappedBuffer(bytes);
-            buffer.readerIndex(1000);
-            Payload sent = Payload.of(buffer);
+            Payload sent = Payload.of(bytes, 1000, bytes.length - 1000);
             channel.writer.write(new TaskCompleted(6, sent));
             sent.release();
 

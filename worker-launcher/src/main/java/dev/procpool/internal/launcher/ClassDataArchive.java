@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A class-data-sharing archive of the classes every worker loads while it starts (Chronicle's, Netty's,
+ * A class-data-sharing archive of the classes every worker loads while it starts (Chronicle's and
  * procpool's), made once per JDK and set of jars and kept in the user's cache folder: a worker that maps it
  * instead of loading and verifying those classes from the jars reaches its handshake a few hundred ms sooner.
  * A short training JVM ({@code ClassDataTraining}) makes it with {@code -XX:ArchiveClassesAtExit}. Its class
@@ -39,7 +39,7 @@ public final class ClassDataArchive {
             "net.openhft.chronicle.queue.ChronicleQueue", "net.openhft.chronicle.core.Jvm",
             "net.openhft.chronicle.bytes.Bytes", "net.openhft.chronicle.wire.Wire",
             "net.openhft.chronicle.threads.Pauser", "net.openhft.posix.PosixAPI",
-            "io.netty.buffer.ByteBuf", "io.netty.util.ReferenceCounted", "org.slf4j.Logger");
+            "org.slf4j.Logger");
     /** Options with which the user chose class-data sharing (or none) for the workers themselves. */
     private static final List<String> USER_CDS_OPTIONS = List.of("-Xshare", "-XX:SharedArchiveFile",
             "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:AOTCache", "-XX:AOTMode",

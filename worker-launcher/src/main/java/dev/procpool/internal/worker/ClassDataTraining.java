@@ -6,7 +6,7 @@ import dev.procpool.internal.ipc.ChronicleSettings;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.RunningTaskFile;
-import dev.procpool.internal.ipc.TaskCodec;
+import dev.procpool.internal.ipc.codec.TaskCodec;
 
 import java.io.Serializable;
 import java.nio.file.Path;

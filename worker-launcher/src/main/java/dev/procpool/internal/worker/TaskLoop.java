@@ -4,7 +4,7 @@ import dev.procpool.internal.ipc.BackoffIdler;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.ControlCodec;
-import dev.procpool.internal.ipc.TaskCodec;
+import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.CancelTask;
 import dev.procpool.internal.ipc.Message.RunTask;
@@ -79,7 +79,7 @@ final class TaskLoop {
             trace("tasks queue open");
         }
         // Not earlier: opening the queues initialises SLF4J, and a second thread logging during that (Netty
-        // does) makes SLF4J print a warning about replayed calls into the worker's output.
+        // did, when procpool used it) makes SLF4J print a warning about replayed calls into the worker's output.
         WarmUp.start();
         // The first read loads the read path (tens of ms in a fresh JVM): do it before the handshake, not on the
         // first task. The parent sends nothing before the handshake, but whatever is there is kept.

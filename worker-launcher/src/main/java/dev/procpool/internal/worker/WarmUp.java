@@ -1,7 +1,7 @@
 package dev.procpool.internal.worker;
 
-import dev.procpool.internal.ipc.Payload;
-import dev.procpool.internal.ipc.TaskCodec;
+import dev.procpool.internal.ipc.codec.Payload;
+import dev.procpool.internal.ipc.codec.TaskCodec;
 
 import java.io.Serializable;
 import java.util.concurrent.Callable;

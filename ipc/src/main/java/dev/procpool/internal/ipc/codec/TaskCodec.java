@@ -1,0 +1,86 @@
+package dev.procpool.internal.ipc.codec;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * How tasks, results and exceptions become {@link Payload}s and back, in the tagged format of
+ * {@link ValueFormat}. This class only manages buffers: a per-thread scratch buffer for encoding, an array of
+ * the exact size per payload, and the shortcuts for large byte arrays and out-of-band files. Thread-safe.
+ */
+public final class TaskCodec {
+    /** Scratch buffers above this size are handed over instead of copied, and not kept. */
+    private static final int KEEP_SCRATCH_BYTES = 64 << 10;
+    private static final int OUT_OF_BAND_READ_BUFFER = 64 << 10;
+    private static final ThreadLocal<ByteArrayBuffer> SCRATCH = ThreadLocal.withInitial(() -> new ByteArrayBuffer(4096));
+
+    private TaskCodec() {
+    }
+
+    /**
+     * Encodes {@code value}. The payload owns an exact-size heap array (garbage-collected, so no thread needs to
+     * release it to a pool); a large {@code byte[]} is not copied, the payload refers to it.
+     *
+     * @throws java.io.NotSerializableException and other IOExceptions when the value cannot be serialized
+     */
+    public static Payload encode(Object value) throws IOException {
+        if (value instanceof byte[] bytes && bytes.length > KEEP_SCRATCH_BYTES) {
+            byte[] header = new ByteArrayBuffer(ValueFormat.BYTES_HEADER_LENGTH)
+                    .writeByte(ValueFormat.BYTES).writeInt(bytes.length).toByteArray();
+            return Payload.of(header, bytes);
+        }
+        ByteArrayBuffer scratch = SCRATCH.get();
+        scratch.clear();
+        try {
+            ValueFormat.write(value, scratch);
+        } catch (IOException | RuntimeException | Error e) {
+            dropLargeScratch(scratch);
+            throw e;
+        }
+        if (scratch.readableBytes() > KEEP_SCRATCH_BYTES) {
+            SCRATCH.remove();
+            return Payload.of(scratch.array(), 0, scratch.readableBytes());
+        }
+        return Payload.of(scratch.toByteArray());
+    }
+
+    /** {@link #encode}, as a plain array. */
+    public static byte[] encodeToArray(Object value) throws IOException {
+        return encode(value).toByteArray();
+    }
+
+    private static void dropLargeScratch(ByteArrayBuffer scratch) {
+        if (scratch.capacity() > KEEP_SCRATCH_BYTES) {
+            SCRATCH.remove();
+        }
+    }
+
+    /** Decodes one value, resolving classes through {@code loader}. Does not release the payload. */
+    public static Object decode(Payload payload, ClassLoader loader) throws IOException, ClassNotFoundException {
+        if (!payload.isInFile()) {
+            ByteArrayBuffer in = payload.readableOrNull();
+            if (in != null) {
+                return ValueFormat.read(in, loader);
+            }
+            byte[] head = payload.head();
+            if (head.length == ValueFormat.BYTES_HEADER_LENGTH && head[0] == ValueFormat.BYTES) {
+                return payload.copyOfBody(); // a large byte[] as encode made it
+            }
+            byte[] whole = payload.toByteArray();
+            return ValueFormat.read(ByteArrayBuffer.wrap(whole, 0, whole.length), loader);
+        }
+        int tag = payload.firstByteOfFile();
+        if (tag == ValueFormat.BYTES && payload.length() > ValueFormat.BYTES_HEADER_LENGTH) {
+            return payload.readFileFrom(ValueFormat.BYTES_HEADER_LENGTH); // straight into the array
+        }
+        if (tag == ValueFormat.JAVA) { // streamed from the file: the heap holds the objects, not their bytes too
+            try (InputStream in = new BufferedInputStream(payload.openStream(), OUT_OF_BAND_READ_BUFFER)) {
+                in.skipNBytes(1);
+                return LoaderObjectInputStream.readObject(in, loader);
+            }
+        }
+        byte[] whole = payload.readFileFrom(0);
+        return ValueFormat.read(ByteArrayBuffer.wrap(whole, 0, whole.length), loader);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.procpool.internal.ipc.codec;
+
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.StreamCorruptedException;
+import java.lang.invoke.SerializedLambda;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The tagged value format: how tasks, results and exceptions become bytes. JDK serialization writes every class
+ * descriptor in full on every call (a trivial lambda costs about 600 bytes and most of a submit's time), so the
+ * common shapes get a compact tagged form, and everything else is JDK-serialized. All integers are big-endian.
+ * <pre>
+ *   0       1
+ *   +-------+---------------------------------------------------------------+
+ *   | tag:1 | body                                                          |
+ *   +-------+---------------------------------------------------------------+
+ *
+ *   tag                    body
+ *   NULL=0, TRUE=1, FALSE=2  empty
+ *   INT=3                  value:4
+ *   LONG=4                 value:8
+ *   DOUBLE=5               raw IEEE 754 bits:8
+ *   STRING=6               length:4 | UTF-8 bytes
+ *   BYTES=7                length:4 | bytes
+ *   LIST=8                 size:4 | size tagged values (an ArrayList of simple values only, or captured arguments)
+ *   LAMBDA=9               capturingClass | functionalInterfaceClass | functionalInterfaceMethodName |
+ *                          functionalInterfaceMethodSignature | implClass | implMethodName | implMethodSignature |
+ *                          instantiatedMethodType   (each length:4 | UTF-8 bytes, the fields of SerializedLambda)
+ *                          | implMethodKind:4 | captured arguments: a LIST of simple values, or one JAVA value
+ *                          holding the Object[] when any is not simple
+ *   JAVA=10                a JDK serialization stream of the value
+ *   FUNCTION_OVER_LIST=11  function as a tagged value | inputs as a tagged value (a FunctionOverList)
+ * </pre>
+ * Simple values are NULL through BYTES. Values inside a LIST or LAMBDA are simple, or the whole list or argument
+ * array goes through one JDK stream, which keeps object identity among them. A lambda is rebuilt the way the JDK
+ * rebuilds it ({@link LambdaReader}), so only lambdas the JDK could deserialize come back. Stateless.
+ */
+final class ValueFormat {
+    static final byte NULL = 0;
+    static final byte TRUE = 1;
+    static final byte FALSE = 2;
+    static final byte INT = 3;
+    static final byte LONG = 4;
+    static final byte DOUBLE = 5;
+    static final byte STRING = 6;
+    static final byte BYTES = 7;
+    static final byte LIST = 8;
+    static final byte LAMBDA = 9;
+    static final byte JAVA = 10;
+    static final byte FUNCTION_OVER_LIST = 11;
+
+    /** The tag and length that precede the bytes of a BYTES value. */
+    static final int BYTES_HEADER_LENGTH = 1 + Integer.BYTES;
+
+    private ValueFormat() {
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    static void write(Object value, ByteArrayBuffer out) throws IOException {
+        if (writeSimple(value, out)) {
+            return;
+        }
+        if (value instanceof Serializable && value.getClass().isSynthetic()) {
+            LambdaWriter writer = LambdaWriter.forClass(value.getClass());
+            SerializedLambda lambda = writer.serializedLambda(value);
+            if (lambda != null) {
+                writeLambda(writer, lambda, out);
+                return;
+            }
+        }
+        if (value instanceof FunctionOverList batch) {
+            out.writeByte(FUNCTION_OVER_LIST);
+            write(batch.function(), out);
+            write(batch.inputs(), out);
+            return;
+        }
+        if (value instanceof ArrayList<?> list && allSimple(list)) {
+            writeList(list, out);
+            return;
+        }
+        writeJava(value, out);
+    }
+
+    /** Writes values of the simple kinds; false for anything else. */
+    private static boolean writeSimple(Object value, ByteArrayBuffer out) {
+        if (value == null) {
+            out.writeByte(NULL);
+        } else if (value instanceof Integer i) {
+            out.writeByte(INT).writeInt(i);
+        } else if (value instanceof Long l) {
+            out.writeByte(LONG).writeLong(l);
+        } else if (value instanceof Double d) {
+            out.writeByte(DOUBLE).writeDouble(d);
+        } else if (value instanceof Boolean b) {
+            out.writeByte(b ? TRUE : FALSE);
+        } else if (value instanceof String s) {
+            out.writeByte(STRING).writeUtf8(s);
+        } else if (value instanceof byte[] bytes) {
+            out.ensureWritable(bytes.length + BYTES_HEADER_LENGTH); // one growth, not a doubling per step
+            out.writeByte(BYTES).writeInt(bytes.length).writeBytes(bytes);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean isSimple(Object value) {
+        return value == null || value instanceof Integer || value instanceof Long || value instanceof Double
+                || value instanceof Boolean || value instanceof String || value instanceof byte[];
+    }
+
+    private static boolean allSimple(List<?> values) {
+        for (Object value : values) {
+            if (!isSimple(value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A LIST of simple values. */
+    private static void writeList(List<?> values, ByteArrayBuffer out) {
+        out.writeByte(LIST).writeInt(values.size());
+        for (Object value : values) {
+            writeSimple(value, out);
+        }
+    }
+
+    /** A LIST of simple values, from an array. */
+    private static void writeList(Object[] values, ByteArrayBuffer out) {
+        out.writeByte(LIST).writeInt(values.length);
+        for (Object value : values) {
+            writeSimple(value, out);
+        }
+    }
+
+    private static void writeLambda(LambdaWriter writer, SerializedLambda lambda, ByteArrayBuffer out) throws IOException {
+        out.writeBytes(writer.header(lambda));
+        Object[] captured = new Object[lambda.getCapturedArgCount()];
+        boolean simple = true;
+        for (int i = 0; i < captured.length; i++) {
+            captured[i] = lambda.getCapturedArg(i);
+            simple &= isSimple(captured[i]);
+        }
+        if (simple) {
+            writeList(captured, out);
+        } else {
+            writeJava(captured, out);
+        }
+    }
+
+    static void writeJava(Object value, ByteArrayBuffer out) throws IOException {
+        out.writeByte(JAVA);
+        try (ObjectOutputStream objects = new ObjectOutputStream(out.asOutputStream())) {
+            objects.writeObject(value);
+        }
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    static Object read(ByteArrayBuffer in, ClassLoader loader) throws IOException, ClassNotFoundException {
+        byte tag = in.readByte();
+        switch (tag) {
+            case LAMBDA:
+                return LambdaReader.read(in, loader);
+            case LIST: {
+                int size = in.readInt();
+                if (size < 0 || size > in.readableBytes()) { // each element takes at least its tag
+                    throw new StreamCorruptedException("list of " + size + " values in " + in.readableBytes() + " bytes");
+                }
+                ArrayList<Object> list = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    list.add(read(in, loader));
+                }
+                return list;
+            }
+            case JAVA:
+                return LoaderObjectInputStream.readObject(in.asInputStream(), loader);
+            case FUNCTION_OVER_LIST: {
+                @SuppressWarnings("unchecked")
+                Function<Object, Object> function = (Function<Object, Object>) read(in, loader);
+                @SuppressWarnings("unchecked")
+                ArrayList<Object> inputs = (ArrayList<Object>) read(in, loader);
+                return new FunctionOverList(function, inputs);
+            }
+            default:
+                return readSimple(tag, in);
+        }
+    }
+
+    private static Object readSimple(byte tag, ByteArrayBuffer in) throws IOException {
+        switch (tag) {
+            case NULL:
+                return null;
+            case TRUE:
+                return Boolean.TRUE;
+            case FALSE:
+                return Boolean.FALSE;
+            case INT:
+                return in.readInt();
+            case LONG:
+                return in.readLong();
+            case DOUBLE:
+                return in.readDouble();
+            case STRING:
+                return in.readUtf8();
+            case BYTES: {
+                int length = in.readInt();
+                if (length < 0 || length > in.readableBytes()) {
+                    throw new StreamCorruptedException(length + " bytes announced, " + in.readableBytes() + " left");
+                }
+                byte[] bytes = new byte[length];
+                in.readBytes(bytes);
+                return bytes;
+            }
+            default:
+                throw new StreamCorruptedException("unknown value tag " + tag);
+        }
+    }
+}
