@@ -14,7 +14,7 @@ import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerStopping;
 import dev.procpool.internal.ipc.Payload;
 import dev.procpool.internal.ipc.Queues;
-import dev.procpool.internal.ipc.RunningTaskFile;
+import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.launcher.ClassDataArchive;
 import dev.procpool.internal.launcher.WorkerSpec;
 import io.netty.buffer.Unpooled;
@@ -625,13 +625,13 @@ public final class Scheduler implements TaskFuture.Canceller {
             return;
         }
         try {
-            worker.openSlot();
+            worker.openActivityFile();
         } catch (IOException e) {
-            worker.kill("its running-task slot could not be opened: " + e);
+            worker.kill("its activity file could not be opened: " + e);
             return;
         }
         worker.handshook = true;
-        worker.wakeIfSleeping(); // the initializer may have been queued before the slot was known
+        worker.wakeIfSleeping(); // the initializer may have been queued before the activity file was open
         becomeReadyIfDone(worker);
     }
 
@@ -690,7 +690,7 @@ public final class Scheduler implements TaskFuture.Canceller {
                 startFailed(CrashReports.startFailure(worker.id, worker.pid(), what, stderr, null));
             }
         } else if (!worker.saidGoodbye && worker.endedBecause == null) {
-            long running = RunningTaskFile.read(worker.folder);
+            long running = WorkerActivityFile.readRunningTask(worker.folder);
             for (Iterator<TaskFuture<?>> it = worker.inFlight.iterator(); it.hasNext(); ) {
                 TaskFuture<?> future = it.next();
                 if (future.id() == running) {
@@ -790,7 +790,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             future.releaseTask();
         }
         for (WorkerHandle worker : workers) {
-            long running = worker.slot == null ? 0 : worker.slot.get();
+            long running = worker.activity == null ? 0 : worker.activity.runningTask();
             for (TaskFuture<?> sent : worker.inFlight) {
                 if (sent.cancelQuietly() && sent.id() != running) {
                     notStarted.add(sent); // sent ahead, not started

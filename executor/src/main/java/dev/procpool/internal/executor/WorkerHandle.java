@@ -5,7 +5,7 @@ import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.Queues;
-import dev.procpool.internal.ipc.RunningTaskFile;
+import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.launcher.WorkerProcess;
 import dev.procpool.internal.launcher.WorkerSpec;
 
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The parent's record of one worker and its state machine: its process, the two queues it shares with it, its
- * running-task slot, and the tasks sent to it and not yet answered, in the order sent. It sends tasks, watches
+ * activity file, and the tasks sent to it and not yet answered, in the order sent. It sends tasks, watches
  * the one running (time limit, interrupt grace), and enforces its start and stop deadlines. {@link #launch}
  * runs on a starter thread; everything else on the scheduler thread, which sees the launched fields through
  * the scheduler's inbox.
@@ -32,7 +32,7 @@ final class WorkerHandle {
     WorkerProcess process;
     ChannelWriter tasks;
     ChannelReader results;
-    RunningTaskFile slot;
+    WorkerActivityFile activity;
     final ArrayDeque<TaskFuture<?>> inFlight = new ArrayDeque<>();
 
     /** Kept warm, given no tasks, until a worker is lost and it takes that worker's place. */
@@ -49,7 +49,7 @@ final class WorkerHandle {
     /** Launch or stop deadline, by state. */
     long deadlineNs;
 
-    /** The task the slot showed last, and since when (parent's clock). */
+    /** The task the activity file showed last, and since when (parent's clock). */
     long observedTask;
     long observedSinceNs;
     /** A task that was interrupted (time limit, cancel) and the time by which it must have ended. */
@@ -73,9 +73,9 @@ final class WorkerHandle {
         results = ChannelReader.open(folder.resolve("results"));
     }
 
-    /** Called on the handshake: the worker has created its slot by then. */
-    void openSlot() throws IOException {
-        slot = RunningTaskFile.openForReading(folder);
+    /** Called on the handshake: the worker has created its activity file by then. */
+    void openActivityFile() throws IOException {
+        activity = WorkerActivityFile.openForReading(folder);
     }
 
     /** Hands a task to the worker; it then belongs to this worker until answered, requeued or failed. */
@@ -90,7 +90,7 @@ final class WorkerHandle {
 
     /** After writing to the queue: a worker that announced sleep is woken through its control pipe. */
     void wakeIfSleeping() {
-        if (slot != null && slot.isSleeping()) {
+        if (activity != null && activity.isSleeping()) {
             process.send(new Message.Wake());
         }
     }
@@ -128,8 +128,8 @@ final class WorkerHandle {
 
     /** One supervision step: note when a task starts, enforce its time limit and the interrupt grace, deadlines. */
     void supervise(long now, PoolConfig config) {
-        if (slot != null && (state == State.READY || state == State.STOPPING)) {
-            long running = slot.get();
+        if (activity != null && (state == State.READY || state == State.STOPPING)) {
+            long running = activity.runningTask();
             if (running != observedTask) {
                 observedTask = running;
                 observedSinceNs = now;
@@ -171,7 +171,7 @@ final class WorkerHandle {
 
     /** A user cancelled a task sent to this worker: skip it if not started, else interrupt it if asked to. */
     void cancel(TaskFuture<?> future, boolean mayInterruptIfRunning, long graceNs) {
-        boolean started = slot != null && slot.get() == future.id();
+        boolean started = activity != null && activity.runningTask() == future.id();
         if (!started) {
             process.send(new Message.CancelTask(future.id(), mayInterruptIfRunning)); // the worker skips it
         } else if (mayInterruptIfRunning) {
@@ -237,7 +237,7 @@ final class WorkerHandle {
         if (results != null) {
             results.close();
         }
-        slot = null;
+        activity = null;
         Queues.releaseClosedQueues();
         Queues.deleteTree(folder);
     }

@@ -25,13 +25,13 @@ public final class WorkerProcess {
      * {@link WorkerStreams#stop}), after which it closes the streams and the pumps end anyway.
      */
     private static final long DRAIN_AFTER_EXIT_MS = WorkerStreams.DRAIN_BOUND_MS + 200;
-    private static final int STDERR_TAIL_LINES = 40;
+    private static final int TAIL_LINES = 40;
 
     private final int workerId;
     private final Process process;
     private final DataOutputStream control;
-    private final StderrTail stderrTail;
-    private final StderrTail stdoutTail;
+    private final OutputTail stderrTail;
+    private final OutputTail stdoutTail;
     private final CompletableFuture<Integer> exit;
     /** Processes seen below this worker so far, ended with it: see {@link DescendantWatch}. */
     private final Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
@@ -40,7 +40,7 @@ public final class WorkerProcess {
     /** When it last stopped being busy: a process its last task started may be younger than a watch period. */
     private volatile long idleSinceNs = System.nanoTime();
 
-    private WorkerProcess(int workerId, Process process, WorkerStreams streams, StderrTail stderrTail, StderrTail stdoutTail) {
+    private WorkerProcess(int workerId, Process process, WorkerStreams streams, OutputTail stderrTail, OutputTail stdoutTail) {
         this.workerId = workerId;
         this.process = process;
         this.control = new DataOutputStream(new BufferedOutputStream(streams.stdin(), 64));
@@ -59,16 +59,16 @@ public final class WorkerProcess {
     /** Starts the worker; its queues live in {@code folder}, which must exist. */
     public static WorkerProcess start(WorkerSpec spec, int workerId, Path folder) throws IOException {
         List<String> command = WorkerCommand.build(spec, workerId, folder);
-        StderrTail tail = new StderrTail(STDERR_TAIL_LINES);
-        StderrTail outTail = new StderrTail(STDERR_TAIL_LINES);
+        OutputTail stderrTail = new OutputTail(TAIL_LINES);
+        OutputTail stdoutTail = new OutputTail(TAIL_LINES);
         WorkerStreams streams = new WorkerStreams("procpool-worker-" + workerId,
                 line -> {
-                    outTail.add(line); // the JVM reports OutOfMemoryError exits and fatal errors on stdout
+                    stdoutTail.add(line); // the JVM reports OutOfMemoryError exits and fatal errors on stdout
                     spec.output().line(workerId, false, line);
                 },
                 line -> {
                     if (!line.startsWith("NOTE: Picked up ")) { // JDK_JAVA_OPTIONS inherited from the parent
-                        tail.add(line);
+                        stderrTail.add(line);
                     }
                     spec.output().line(workerId, true, line);
                 });
@@ -80,7 +80,7 @@ public final class WorkerProcess {
             executor.directory(spec.workingDirectory().toFile());
         }
         Process process = executor.start().getProcess();
-        WorkerProcess worker = new WorkerProcess(workerId, process, streams, tail, outTail);
+        WorkerProcess worker = new WorkerProcess(workerId, process, streams, stderrTail, stdoutTail);
         DescendantWatch.watch(worker);
         return worker;
     }

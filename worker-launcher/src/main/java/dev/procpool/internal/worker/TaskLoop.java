@@ -17,7 +17,7 @@ import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerStopping;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.RemoteFailure;
-import dev.procpool.internal.ipc.RunningTaskFile;
+import dev.procpool.internal.ipc.WorkerActivityFile;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -54,7 +54,7 @@ final class TaskLoop {
 
     private ChannelReader tasks;
     private ChannelWriter results;
-    private RunningTaskFile runningTask;
+    private WorkerActivityFile activity;
 
     TaskLoop(int workerId, Path folder, InputStream controlPipe) {
         this.workerId = workerId;
@@ -72,7 +72,7 @@ final class TaskLoop {
                 throw new IllegalStateException("the parent went away during start-up");
             }
             trace("main started");
-            runningTask = RunningTaskFile.create(folder);
+            activity = WorkerActivityFile.create(folder);
             results = ChannelWriter.open(folder.resolve("results"));
             trace("results queue open");
             tasks = ChannelReader.open(folder.resolve("tasks"));
@@ -114,16 +114,16 @@ final class TaskLoop {
     }
 
     /**
-     * Idle for a while: announce sleep in the shared slot, look at the queue once more, then park until the
+     * Idle for a while: announce sleep in the activity file, look at the queue once more, then park until the
      * parent wakes this thread through the control pipe (or, as a safety net, for at most {@link #SLEEP_NS}).
      */
     private Message sleepUntilWoken() {
-        runningTask.setSleeping(true);
+        activity.setSleeping(true);
         Message message = tasks.poll();
         if (message == null) {
             LockSupport.parkNanos(this, SLEEP_NS);
         }
-        runningTask.setSleeping(false);
+        activity.setSleeping(false);
         return message;
     }
 
@@ -149,7 +149,7 @@ final class TaskLoop {
             message.task().release();
             return;
         }
-        runningTask.set(taskId);
+        activity.setRunningTask(taskId);
         Message reply;
         try {
             Object task = TaskCodec.decode(message.task(), Thread.currentThread().getContextClassLoader());
@@ -167,7 +167,7 @@ final class TaskLoop {
             gate.answered(taskId);
         }
         // cleared only after the reply is written: a worker that dies in between must not look idle
-        runningTask.set(0);
+        activity.setRunningTask(0);
     }
 
     private static void releasePayload(Message reply) {

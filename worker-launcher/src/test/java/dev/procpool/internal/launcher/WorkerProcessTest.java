@@ -8,7 +8,7 @@ import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerStopping;
-import dev.procpool.internal.ipc.RunningTaskFile;
+import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.launcher.TestTasks.AddTask;
 import dev.procpool.internal.launcher.TestTasks.ExitingTask;
 import dev.procpool.internal.launcher.TestTasks.HangingTask;
@@ -128,7 +128,7 @@ class WorkerProcessTest {
         RunningWorker worker = startWorker(1);
         worker.awaitReady();
         worker.run(5, new HangingTask());
-        await("task 5 to start").atMost(REPLY).until(() -> RunningTaskFile.read(worker.folder) == 5);
+        await("task 5 to start").atMost(REPLY).until(() -> WorkerActivityFile.readRunningTask(worker.folder) == 5);
 
         assertTrue(worker.process.send(new CancelTask(5, true)));
 
