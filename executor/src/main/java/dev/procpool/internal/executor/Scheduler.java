@@ -13,6 +13,7 @@ import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerStopping;
 import dev.procpool.internal.ipc.Payload;
+import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.launcher.ClassDataArchive;
@@ -147,7 +148,7 @@ public final class Scheduler implements TaskFuture.Canceller {
                 // gone or not, the folder goes: on Unix a file can be deleted while mapped
             }
         }
-        Queues.deleteTree(poolFolder);
+        FileTrees.deleteTree(poolFolder);
     }
 
     public PoolConfig config() {
@@ -824,7 +825,7 @@ public final class Scheduler implements TaskFuture.Canceller {
             initializer.release();
         }
         Queues.releaseClosedQueues();
-        if (!Queues.deleteTree(poolFolder)) {
+        if (!FileTrees.deleteTree(poolFolder)) {
             LOG.warn("procpool: could not delete {}", poolFolder);
         }
         synchronized (submitLock) {

@@ -4,6 +4,7 @@ import dev.procpool.TaskTimeoutException;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.ChannelWriter;
+import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.launcher.WorkerProcess;
@@ -239,7 +240,7 @@ final class WorkerHandle {
         }
         activity = null;
         Queues.releaseClosedQueues();
-        Queues.deleteTree(folder);
+        FileTrees.deleteTree(folder);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.ChronicleSettings;
 import dev.procpool.internal.ipc.Message;
+import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.ipc.TaskCodec;
@@ -53,7 +54,7 @@ public final class ClassDataTraining {
             }
             Queues.releaseClosedQueues();
         } finally {
-            Queues.deleteTree(folder);
+            FileTrees.deleteTree(folder);
         }
         System.exit(0);
     }

@@ -15,9 +15,11 @@ import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerStopping;
+import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.RemoteFailure;
 import dev.procpool.internal.ipc.WorkerActivityFile;
+import dev.procpool.internal.ipc.WorkerStderr;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -200,7 +202,7 @@ final class TaskLoop {
                 where.append(shown++ == 0 ? " at " : " < ").append(frame);
             }
         }
-        System.err.println("procpool: the task called System.exit while running task " + task + where);
+        System.err.println(WorkerStderr.SYSTEM_EXIT_MARKER + " while running task " + task + where);
         System.err.flush();
     }
 
@@ -317,7 +319,7 @@ final class TaskLoop {
         orphaned = true;
         Thread cleaner = new Thread(() -> {
             closeQueues();
-            Queues.deleteTree(folder);
+            FileTrees.deleteTree(folder);
             try {
                 java.nio.file.Files.deleteIfExists(folder.getParent()); // the pool's folder, once its last worker is gone
             } catch (IOException ignored) {
