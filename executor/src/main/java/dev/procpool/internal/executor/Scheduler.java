@@ -6,12 +6,16 @@ import dev.procpool.WorkerStartException;
 import dev.procpool.internal.executor.WorkerHandle.State;
 import dev.procpool.internal.ipc.BackoffIdler;
 import dev.procpool.internal.ipc.Message;
-import dev.procpool.internal.ipc.Message.RunTask;
+import dev.procpool.internal.ipc.Message.ConfigureWorker;
+import dev.procpool.internal.ipc.Message.InitializerCompleted;
+import dev.procpool.internal.ipc.Message.InitializerFailed;
+import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
+import dev.procpool.internal.ipc.Message.RunInitializer;
 import dev.procpool.internal.ipc.Message.TaskCancelled;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
-import dev.procpool.internal.ipc.Message.WorkerStopping;
+import dev.procpool.internal.ipc.Message.WorkerRetired;
 import dev.procpool.internal.ipc.Payload;
 import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
@@ -50,7 +54,6 @@ public final class Scheduler implements TaskFuture.Canceller {
     static final int MAX_CONSECUTIVE_START_FAILURES = 3;
     private static final long[] START_BACKOFF_NS = {0, TimeUnit.MILLISECONDS.toNanos(250), TimeUnit.SECONDS.toNanos(1)};
     private static final long SHUTDOWN_GRACE_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final long INIT_TASK_ID = -1;
     private static final int MAX_MESSAGES_PER_POLL = 256;
     /** How long a closing pool lets a class-data training finish (it takes 1-2 s) before ending it. */
     private static final java.time.Duration CLASS_DATA_WAIT = java.time.Duration.ofSeconds(10);
@@ -350,13 +353,6 @@ public final class Scheduler implements TaskFuture.Canceller {
 
     private void handle(WorkerHandle worker, Message message) {
         if (message instanceof TaskCompleted done) {
-            if (done.taskId() == INIT_TASK_ID) {
-                done.result().release();
-                worker.initialized = true;
-                worker.process.busy(!worker.inFlight.isEmpty());
-                becomeReadyIfDone(worker);
-                return;
-            }
             TaskFuture<?> future = worker.answered(done.taskId());
             if (future != null) {
                 future.releaseTask();
@@ -365,10 +361,6 @@ public final class Scheduler implements TaskFuture.Canceller {
                 done.result().release();
             }
         } else if (message instanceof TaskFailed failed) {
-            if (failed.taskId() == INIT_TASK_ID) {
-                initializerFailed(worker, Outcomes.readThrowable(null, failed.error()));
-                return;
-            }
             TaskFuture<?> future = worker.answered(failed.taskId());
             if (future != null) {
                 future.releaseTask();
@@ -376,6 +368,18 @@ public final class Scheduler implements TaskFuture.Canceller {
             } else {
                 failed.error().release();
             }
+        } else if (message instanceof OutcomeNotSerialized notSerialized) {
+            TaskFuture<?> future = worker.answered(notSerialized.taskId());
+            if (future != null) {
+                future.releaseTask();
+                Outcomes.notSerialized(future, notSerialized);
+            }
+        } else if (message instanceof InitializerCompleted) {
+            worker.initialized = true;
+            worker.process.busy(!worker.inFlight.isEmpty());
+            becomeReadyIfDone(worker);
+        } else if (message instanceof InitializerFailed failed) {
+            initializerFailed(worker, Outcomes.readThrowable(null, failed.error()));
         } else if (message instanceof TaskCancelled cancelled) {
             TaskFuture<?> future = worker.answered(cancelled.taskId());
             if (future != null && !future.isDone()) { // taken back to balance load, not cancelled by the user
@@ -386,12 +390,12 @@ public final class Scheduler implements TaskFuture.Canceller {
             }
         } else if (message instanceof WorkerReady ready) {
             onHandshake(worker, ready);
-        } else if (message instanceof WorkerStopping stopping) {
+        } else if (message instanceof WorkerRetired retired) {
             worker.saidGoodbye = true;
             if (worker.state == State.READY) {
                 worker.state = State.STOPPING; // retiring by itself (recycling): no more tasks for it
                 worker.deadlineNs = System.nanoTime() + SHUTDOWN_GRACE_NS;
-                LOG.debug("{} is retiring: {}", worker, stopping.reason());
+                LOG.debug("{} is retiring: {}", worker, retired.reason());
             }
         }
     }
@@ -586,8 +590,7 @@ public final class Scheduler implements TaskFuture.Canceller {
         int perWorker = WorkerDefaults.processorsPerWorker(Runtime.getRuntime().availableProcessors(), maxWorkers);
         boolean limit = config.limitNativeThreads();
         return WorkerSpec.ofCurrentJvm(
-                WorkerDefaults.jvmOptions(config.jvmOptions(), limit, perWorker, config.maxTasksPerWorker(),
-                        config.maxMemoryGrowthBytes()),
+                WorkerDefaults.jvmOptions(config.jvmOptions(), limit, perWorker),
                 WorkerDefaults.environment(config.environment(), limit, perWorker, System::getenv),
                 config.workingDirectory(), output).withClassDataSharing(config.classDataSharing());
     }
@@ -597,9 +600,15 @@ public final class Scheduler implements TaskFuture.Canceller {
             return;
         }
         worker.state = State.STARTING;
+        try { // first on its queue, so the settings hold from the first task on
+            worker.tasks.write(new ConfigureWorker(config.maxTasksPerWorker(), config.maxMemoryGrowthBytes()));
+        } catch (IOException | RuntimeException e) {
+            worker.kill("its settings could not be sent: " + e);
+            return;
+        }
         if (initializer != null) {
             try {
-                worker.tasks.write(new RunTask(INIT_TASK_ID, initializer));
+                worker.tasks.write(new RunInitializer(initializer));
                 worker.process.busy(true); // an initializer may start processes too
             } catch (IOException | RuntimeException e) {
                 initializerFailed(worker, e);

@@ -7,6 +7,11 @@ import dev.procpool.internal.ipc.ControlCodec;
 import dev.procpool.internal.ipc.TaskCodec;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.CancelTask;
+import dev.procpool.internal.ipc.Message.ConfigureWorker;
+import dev.procpool.internal.ipc.Message.InitializerCompleted;
+import dev.procpool.internal.ipc.Message.InitializerFailed;
+import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
+import dev.procpool.internal.ipc.Message.RunInitializer;
 import dev.procpool.internal.ipc.Message.RunTask;
 import dev.procpool.internal.ipc.Message.Shutdown;
 import dev.procpool.internal.ipc.Message.StopNow;
@@ -14,10 +19,10 @@ import dev.procpool.internal.ipc.Message.TaskCancelled;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
-import dev.procpool.internal.ipc.Message.WorkerStopping;
+import dev.procpool.internal.ipc.Message.WorkerRetired;
 import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
-import dev.procpool.internal.ipc.RemoteFailure;
+import dev.procpool.internal.ipc.Payload;
 import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.ipc.WorkerStderr;
 
@@ -26,6 +31,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -49,7 +55,8 @@ final class TaskLoop {
     private final InputStream controlPipe;
     private final Thread runner = Thread.currentThread();
     private final TaskGate gate = new TaskGate(runner);
-    private final Recycling recycling = Recycling.fromSystemProperties();
+    /** Task thread only; replaced by the parent's {@code ConfigureWorker}, the first command it sends. */
+    private Recycling recycling = Recycling.never();
     private volatile boolean stopping;
     /** The parent is gone; from then on the orphan cleanup owns the queues and the folder. */
     private volatile boolean orphaned;
@@ -84,7 +91,7 @@ final class TaskLoop {
         // does) makes SLF4J print a warning about replayed calls into the worker's output.
         WarmUp.start();
         // The first read loads the read path (tens of ms in a fresh JVM): do it before the handshake, not on the
-        // first task. The parent sends nothing before the handshake, but whatever is there is kept.
+        // first task. The parent may have sent its settings and initializer already; whatever is there is kept.
         Message early = tasks.poll();
         results.write(new WorkerReady(Message.PROTOCOL_VERSION, ProcessHandle.current().pid()));
         trace("ready");
@@ -103,10 +110,14 @@ final class TaskLoop {
             idler.reset();
             if (message instanceof RunTask task) {
                 runTask(task);
-                String retire = task.taskId() > 0 ? recycling.afterTask() : null; // the initializer does not count
+                String retire = recycling.afterTask();
                 if (retire != null) {
                     exitCleanly(retire);
                 }
+            } else if (message instanceof ConfigureWorker configure) {
+                recycling = new Recycling(configure.maxTasks(), configure.maxMemoryGrowthBytes());
+            } else if (message instanceof RunInitializer initializer) {
+                runInitializer(initializer);
             } else if (message instanceof Shutdown) {
                 exitCleanly("shutdown");
             }
@@ -140,9 +151,32 @@ final class TaskLoop {
     /** Says goodbye (so the parent knows this is no crash) and exits; tasks sent after this one are requeued. */
     private void exitCleanly(String reason) throws IOException {
         stopping = true;
-        results.write(new WorkerStopping(reason));
+        results.write(new WorkerRetired(reason));
         closeQueues();
         System.exit(0);
+    }
+
+    /**
+     * Runs the pool's initializer before any task. It does not pass the task gate: nothing can cancel it, and a
+     * stop now ends the JVM whether it has returned or not.
+     */
+    private void runInitializer(RunInitializer message) throws IOException {
+        Message reply;
+        try {
+            call(TaskCodec.decode(message.initializer(), Thread.currentThread().getContextClassLoader()));
+            reply = new InitializerCompleted();
+        } catch (Throwable thrown) {
+            reply = new InitializerFailed(encodeThrown(thrown));
+        } finally {
+            message.initializer().release();
+        }
+        try {
+            results.write(reply);
+        } finally {
+            if (reply instanceof InitializerFailed failed) {
+                failed.error().release();
+            }
+        }
     }
 
     private void runTask(RunTask message) throws IOException {
@@ -223,11 +257,9 @@ final class TaskLoop {
             return new TaskCompleted(taskId, TaskCodec.encode(result));
         } catch (Exception | StackOverflowError e) {
             String type = result.getClass().getName();
-            return new TaskFailed(taskId, TaskCodec.encode(new RemoteFailure(
-                    RemoteFailure.Kind.RESULT_NOT_SERIALIZABLE, type, null,
-                    "the task's result, a " + type + ", could not be serialized: " + e
-                            + "; return a Serializable value (or make " + type + " implement java.io.Serializable)",
-                    e.getStackTrace())));
+            return new OutcomeNotSerialized(taskId, "the task's result, a " + type + ", could not be serialized: " + e
+                    + "; return a Serializable value (or make " + type + " implement java.io.Serializable)",
+                    List.of(e.getStackTrace()));
         }
     }
 
@@ -235,13 +267,25 @@ final class TaskLoop {
         try {
             return new TaskFailed(taskId, TaskCodec.encode(thrown));
         } catch (Exception | StackOverflowError e) {
-            String type = thrown.getClass().getName();
-            return new TaskFailed(taskId, TaskCodec.encode(new RemoteFailure(
-                    RemoteFailure.Kind.EXCEPTION_NOT_SERIALIZABLE, type, thrown.getMessage(),
-                    "the task threw " + thrown + ", which could not be serialized (" + e
-                            + "); the stack trace below is the original exception's",
-                    thrown.getStackTrace())));
+            return new OutcomeNotSerialized(taskId, thrownNotSerializable("the task", thrown, e),
+                    List.of(thrown.getStackTrace()));
         }
+    }
+
+    /** What the initializer threw or, when that cannot be serialized, a stand-in that describes it. */
+    private static Payload encodeThrown(Throwable thrown) throws IOException {
+        try {
+            return TaskCodec.encode(thrown);
+        } catch (Exception | StackOverflowError e) {
+            RuntimeException standIn = new RuntimeException(thrownNotSerializable("the initializer", thrown, e));
+            standIn.setStackTrace(thrown.getStackTrace());
+            return TaskCodec.encode(standIn);
+        }
+    }
+
+    private static String thrownNotSerializable(String who, Throwable thrown, Throwable why) {
+        return who + " threw " + thrown + ", which could not be serialized (" + why
+                + "); the stack trace below is the original exception's";
     }
 
     private void readControlPipe() {
@@ -286,7 +330,7 @@ final class TaskLoop {
             LockSupport.parkNanos(1_000_000);
         }
         try {
-            results.write(new WorkerStopping("stopped by shutdownNow"));
+            results.write(new WorkerRetired("stopped by shutdownNow"));
         } catch (IOException | RuntimeException ignored) {
             // the parent kills a worker that does not say goodbye; nothing more to do here
         }
