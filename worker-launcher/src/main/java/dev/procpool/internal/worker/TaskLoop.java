@@ -3,52 +3,38 @@ package dev.procpool.internal.worker;
 import dev.procpool.internal.ipc.BackoffIdler;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
-import dev.procpool.internal.ipc.ControlCodec;
-import dev.procpool.internal.ipc.TaskCodec;
 import dev.procpool.internal.ipc.Message;
-import dev.procpool.internal.ipc.Message.CancelTask;
 import dev.procpool.internal.ipc.Message.ConfigureWorker;
 import dev.procpool.internal.ipc.Message.InitializerCompleted;
 import dev.procpool.internal.ipc.Message.InitializerFailed;
-import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
 import dev.procpool.internal.ipc.Message.RunInitializer;
 import dev.procpool.internal.ipc.Message.RunTask;
 import dev.procpool.internal.ipc.Message.Shutdown;
-import dev.procpool.internal.ipc.Message.StopNow;
 import dev.procpool.internal.ipc.Message.TaskCancelled;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerRetired;
-import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
-import dev.procpool.internal.ipc.Payload;
+import dev.procpool.internal.ipc.TaskCodec;
 import dev.procpool.internal.ipc.WorkerActivityFile;
-import dev.procpool.internal.ipc.WorkerStderr;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The worker's life: handshake, then run tasks one at a time in queue order on the main thread, until told to
- * shut down. A control thread reads the control pipe (cancel, stop now) and ends the JVM when the pipe reaches
- * end-of-file, which is how a worker notices that its parent died; a watcher thread checks the parent process
- * as a second line of defence.
+ * The worker's life: handshake, then run the commands of its task queue one at a time, in order, on the main
+ * thread, until told to shut down. Its {@link ParentWatch} hands it the control pipe's commands (cancel, stop
+ * now, wake) on the watch's thread, and tells it when the parent is gone.
  */
-final class TaskLoop {
+final class TaskLoop implements ParentWatch.Listener {
     /** How long an interrupted task may take to return before {@code StopNow} ends the JVM anyway. */
     private static final long STOP_GRACE_NS = TimeUnit.MILLISECONDS.toNanos(200);
-    private static final long PARENT_CHECK_MS = 500;
     /** The longest an idle worker sleeps without looking at its queue, should a wake-up ever be lost. */
     private static final long SLEEP_NS = TimeUnit.SECONDS.toNanos(1);
-    private static final long ORPHAN_CLEANUP_MS = 5_000;
 
     private final int workerId;
     private final Path folder;
@@ -72,10 +58,8 @@ final class TaskLoop {
     }
 
     void run() throws IOException {
-        startDaemon("procpool-control", this::readControlPipe);
-        startDaemon("procpool-parent-watch", this::watchParent);
-        Runtime.getRuntime().addShutdownHook(new Thread(this::reportExitFromTask, "procpool-exit-report"));
-        Runtime.getRuntime().addShutdownHook(new Thread(TaskLoop::endStartedProcesses, "procpool-end-children"));
+        ParentWatch.ofParentProcess(controlPipe, this).start();
+        WorkerExit.installHooks(runner, gate::running, () -> stopping);
         synchronized (this) { // the orphan cleanup must not delete the folder while start-up still fills it
             if (orphaned) {
                 throw new IllegalStateException("the parent went away during start-up");
@@ -163,10 +147,10 @@ final class TaskLoop {
     private void runInitializer(RunInitializer message) throws IOException {
         Message reply;
         try {
-            call(TaskCodec.decode(message.initializer(), Thread.currentThread().getContextClassLoader()));
+            Answers.call(TaskCodec.decode(message.initializer(), Thread.currentThread().getContextClassLoader()));
             reply = new InitializerCompleted();
         } catch (Throwable thrown) {
-            reply = new InitializerFailed(encodeThrown(thrown));
+            reply = new InitializerFailed(Answers.initializerThrew(thrown));
         } finally {
             message.initializer().release();
         }
@@ -189,9 +173,9 @@ final class TaskLoop {
         Message reply;
         try {
             Object task = TaskCodec.decode(message.task(), Thread.currentThread().getContextClassLoader());
-            reply = completed(taskId, call(task));
+            reply = Answers.completed(taskId, Answers.call(task));
         } catch (Throwable thrown) {
-            reply = failed(taskId, thrown);
+            reply = Answers.failed(taskId, thrown);
         } finally {
             message.task().release();
         }
@@ -215,103 +199,12 @@ final class TaskLoop {
     }
 
     /**
-     * A task that calls {@code System.exit} ends the JVM; say so on stderr, with where it was called, so the
-     * parent's crash report can tell the user. (A {@code Runtime.halt} runs no hooks and is reported by code.)
+     * Control thread. A task not started yet is answered at once, so the parent can give it to another worker
+     * without waiting for this one to finish what it runs; the task thread skips it when it gets there
+     * ({@link TaskGate}).
      */
-    private void reportExitFromTask() {
-        long task = gate.running();
-        if (task == 0 || stopping) {
-            return;
-        }
-        StackTraceElement[] frames = runner.getStackTrace();
-        StringBuilder where = new StringBuilder();
-        boolean afterExit = false;
-        int shown = 0;
-        for (StackTraceElement frame : frames) {
-            boolean exitFrame = frame.getClassName().equals("java.lang.Runtime") || frame.getClassName().equals("java.lang.System")
-                    || frame.getClassName().equals("java.lang.Shutdown");
-            if (exitFrame) {
-                afterExit = true;
-            } else if (afterExit && shown < 3) {
-                where.append(shown++ == 0 ? " at " : " < ").append(frame);
-            }
-        }
-        System.err.println(WorkerStderr.SYSTEM_EXIT_MARKER + " while running task " + task + where);
-        System.err.flush();
-    }
-
-    private static Object call(Object task) throws Exception {
-        if (task instanceof Callable<?> callable) {
-            return callable.call();
-        }
-        if (task instanceof Runnable runnable) {
-            runnable.run();
-            return null;
-        }
-        throw new IllegalArgumentException("not a task: " + task.getClass().getName()
-                + " is neither a Callable nor a Runnable");
-    }
-
-    private static Message completed(long taskId, Object result) throws IOException {
-        try {
-            return new TaskCompleted(taskId, TaskCodec.encode(result));
-        } catch (Exception | StackOverflowError e) {
-            String type = result.getClass().getName();
-            return new OutcomeNotSerialized(taskId, "the task's result, a " + type + ", could not be serialized: " + e
-                    + "; return a Serializable value (or make " + type + " implement java.io.Serializable)",
-                    List.of(e.getStackTrace()));
-        }
-    }
-
-    private static Message failed(long taskId, Throwable thrown) throws IOException {
-        try {
-            return new TaskFailed(taskId, TaskCodec.encode(thrown));
-        } catch (Exception | StackOverflowError e) {
-            return new OutcomeNotSerialized(taskId, thrownNotSerializable("the task", thrown, e),
-                    List.of(thrown.getStackTrace()));
-        }
-    }
-
-    /** What the initializer threw or, when that cannot be serialized, a stand-in that describes it. */
-    private static Payload encodeThrown(Throwable thrown) throws IOException {
-        try {
-            return TaskCodec.encode(thrown);
-        } catch (Exception | StackOverflowError e) {
-            RuntimeException standIn = new RuntimeException(thrownNotSerializable("the initializer", thrown, e));
-            standIn.setStackTrace(thrown.getStackTrace());
-            return TaskCodec.encode(standIn);
-        }
-    }
-
-    private static String thrownNotSerializable(String who, Throwable thrown, Throwable why) {
-        return who + " threw " + thrown + ", which could not be serialized (" + why
-                + "); the stack trace below is the original exception's";
-    }
-
-    private void readControlPipe() {
-        DataInputStream in = new DataInputStream(new BufferedInputStream(controlPipe, 64));
-        try {
-            Message.Command command;
-            while ((command = ControlCodec.read(in)) != null) {
-                if (command instanceof CancelTask cancel) {
-                    cancel(cancel.taskId(), cancel.interrupt());
-                } else if (command instanceof StopNow) {
-                    stopNow();
-                } else if (command instanceof Message.Wake) {
-                    LockSupport.unpark(runner);
-                }
-            }
-        } catch (IOException e) {
-            // a broken pipe means the same as end-of-file
-        }
-        parentGone("its control pipe closed");
-    }
-
-    /**
-     * A task not started yet is answered at once, so the parent can give it to another worker without waiting
-     * for this one to finish what it runs; the task thread skips it when it gets there ({@link TaskGate}).
-     */
-    private void cancel(long taskId, boolean interrupt) {
+    @Override
+    public void cancel(long taskId, boolean interrupt) {
         if (gate.cancel(taskId, interrupt) != TaskGate.Cancel.SKIPPED) {
             return;
         }
@@ -322,11 +215,13 @@ final class TaskLoop {
         }
     }
 
-    private void stopNow() {
+    /** Control thread: interrupt the running task, give it a moment, say goodbye and halt. */
+    @Override
+    public void stopNow() {
         stopping = true;
         gate.interruptRunning();
         long deadline = System.nanoTime() + STOP_GRACE_NS;
-        while (isRunningTask() && System.nanoTime() < deadline) {
+        while (gate.running() != 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(1_000_000);
         }
         try {
@@ -334,55 +229,20 @@ final class TaskLoop {
         } catch (IOException | RuntimeException ignored) {
             // the parent kills a worker that does not say goodbye; nothing more to do here
         }
-        endStartedProcesses();
+        WorkerExit.endStartedProcesses();
         Runtime.getRuntime().halt(0);
     }
 
-    /**
-     * Processes that tasks started end with the worker, however it ends. The parent does the same for a worker
-     * that dies without running this (halt, kill -9), from its record of the worker's descendants.
-     */
-    private static void endStartedProcesses() {
-        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+    /** Control thread: a task waits in the queue of this sleeping worker. */
+    @Override
+    public void wake() {
+        LockSupport.unpark(runner);
     }
 
-    private boolean isRunningTask() {
-        return gate.running() != 0;
-    }
-
-    private void watchParent() {
-        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
-        while (parent != null && parent.isAlive()) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PARENT_CHECK_MS));
-        }
-        parentGone("its parent process exited");
-    }
-
-    /** The parent cannot clean up after a worker it no longer has: remove this worker's files, then end. */
-    private void parentGone(String why) {
+    @Override
+    public void parentGone(String why) {
         orphaned = true;
-        Thread cleaner = new Thread(() -> {
-            closeQueues();
-            FileTrees.deleteTree(folder);
-            try {
-                java.nio.file.Files.deleteIfExists(folder.getParent()); // the pool's folder, once its last worker is gone
-            } catch (IOException ignored) {
-                // another worker still uses it, or the parent's own files remain
-            }
-        }, "procpool-orphan-cleanup");
-        // Not a daemon: closing the queues makes the main thread fail on its next poll or write and end, and the
-        // JVM would then exit at once (every other thread is a daemon) with the files only half deleted. The
-        // halt below still ends the JVM if the cleanup hangs.
-        cleaner.setDaemon(false);
-        cleaner.start();
-        try {
-            cleaner.join(ORPHAN_CLEANUP_MS); // start-up, which the cleanup waits for, may take seconds on a busy machine
-        } catch (InterruptedException ignored) {
-            // end anyway
-        }
-        System.err.println("procpool worker " + workerId + " exiting: " + why);
-        endStartedProcesses();
-        Runtime.getRuntime().halt(0);
+        WorkerExit.asOrphan(workerId, folder, this::closeQueues, why);
     }
 
     /**
@@ -401,11 +261,5 @@ final class TaskLoop {
             results.close();
         }
         Queues.releaseClosedQueues();
-    }
-
-    private static void startDaemon(String name, Runnable body) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        thread.start();
     }
 }
