@@ -2,7 +2,6 @@ package dev.procpool.internal.launcher;
 
 import dev.procpool.internal.ipc.ControlCodec;
 import dev.procpool.internal.ipc.Message;
-import org.zeroturnaround.exec.ProcessExecutor;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -19,12 +18,6 @@ import java.util.concurrent.TimeUnit;
  * everything it started. Any thread may call it.
  */
 public final class WorkerProcess {
-    /**
-     * How long to wait, after the worker exited, for its last output lines: the pipes reach end-of-file as the
-     * process ends unless a grandchild inherited them. A little longer than zt-exec's own wait (see
-     * {@link WorkerStreams#stop}), after which it closes the streams and the pumps end anyway.
-     */
-    private static final long DRAIN_AFTER_EXIT_MS = WorkerStreams.DRAIN_BOUND_MS + 200;
     private static final int TAIL_LINES = 40;
 
     private final int workerId;
@@ -52,7 +45,7 @@ public final class WorkerProcess {
                     started.forEach(ProcessHandle::destroyForcibly);
                     return p;
                 })
-                .thenCompose(p -> streams.drained().completeOnTimeout(null, DRAIN_AFTER_EXIT_MS, TimeUnit.MILLISECONDS))
+                .thenCompose(p -> streams.drainThenClose()) // its last output lines still count
                 .thenApply(ignored -> process.exitValue());
     }
 
@@ -61,7 +54,13 @@ public final class WorkerProcess {
         List<String> command = WorkerCommand.build(spec, workerId, folder);
         OutputTail stderrTail = new OutputTail(TAIL_LINES);
         OutputTail stdoutTail = new OutputTail(TAIL_LINES);
-        WorkerStreams streams = new WorkerStreams("procpool-worker-" + workerId,
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(spec.environment());
+        if (spec.workingDirectory() != null) {
+            builder.directory(spec.workingDirectory().toFile());
+        }
+        Process process = builder.start(); // all three streams are pipes: stdin is the control pipe
+        WorkerStreams streams = WorkerStreams.pump(process, "procpool-worker-" + workerId,
                 line -> {
                     stdoutTail.add(line); // the JVM reports OutOfMemoryError exits and fatal errors on stdout
                     spec.output().line(workerId, false, line);
@@ -72,14 +71,6 @@ public final class WorkerProcess {
                     }
                     spec.output().line(workerId, true, line);
                 });
-        ProcessExecutor executor = new ProcessExecutor().command(command).redirectErrorStream(false).streams(streams);
-        if (!spec.environment().isEmpty()) {
-            executor.environment(spec.environment());
-        }
-        if (spec.workingDirectory() != null) {
-            executor.directory(spec.workingDirectory().toFile());
-        }
-        Process process = executor.start().getProcess();
         WorkerProcess worker = new WorkerProcess(workerId, process, streams, stderrTail, stdoutTail);
         DescendantWatch.watch(worker);
         return worker;
