@@ -36,8 +36,10 @@ public final class ClassDataTraining {
             results.write(new Message.WorkerReady(Message.PROTOCOL_VERSION, ProcessHandle.current().pid()));
             parentResults.poll();
 
+            parentTasks.write(new Message.ConfigureWorker(0, 0)); // what a worker reads first
             Callable<Integer> task = (Callable<Integer> & Serializable) () -> 42;
             parentTasks.write(new Message.RunTask(1, TaskCodec.encode(task)));
+            tasks.poll();
             Message.RunTask received = (Message.RunTask) tasks.poll();
             activity.setRunningTask(received.taskId());
             Object answer = ((Callable<?>) TaskCodec.decode(received.task(), ClassDataTraining.class.getClassLoader())).call();
