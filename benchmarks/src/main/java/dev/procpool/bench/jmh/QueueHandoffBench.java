@@ -1,10 +1,12 @@
 package dev.procpool.bench.jmh;
 
+import dev.procpool.internal.ipc.ChronicleFlags;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.codec.Payload;
+import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,9 +36,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {
-        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"})
+        ChronicleFlags.OPEN_REFLECT, ChronicleFlags.EXPORT_NIO_CHANNELS, ChronicleFlags.EXPORT_INTERNAL_REF})
 public class QueueHandoffBench {
     private Path dir;
     private ChannelWriter writer;
@@ -61,7 +61,7 @@ public class QueueHandoffBench {
         reader.close();
         task.release();
         Queues.releaseClosedQueues();
-        Queues.deleteTree(dir);
+        FileTrees.deleteTree(dir);
     }
 
     @Benchmark

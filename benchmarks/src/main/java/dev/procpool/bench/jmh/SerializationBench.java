@@ -1,6 +1,7 @@
 package dev.procpool.bench.jmh;
 
 import dev.procpool.SerializableCallable;
+import dev.procpool.internal.ipc.ChronicleFlags;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.codec.Payload;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -31,9 +32,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {
-        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"})
+        ChronicleFlags.OPEN_REFLECT, ChronicleFlags.EXPORT_NIO_CHANNELS, ChronicleFlags.EXPORT_INTERNAL_REF})
 public class SerializationBench {
     /** The record counterpart of the lambda task: same work, no {@code SerializedLambda} indirection. */
     public record IncTask(int x) implements SerializableCallable<Integer> {

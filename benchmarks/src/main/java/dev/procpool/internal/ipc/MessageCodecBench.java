@@ -31,9 +31,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {
-        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"})
+        ChronicleFlags.OPEN_REFLECT, ChronicleFlags.EXPORT_NIO_CHANNELS, ChronicleFlags.EXPORT_INTERNAL_REF})
 public class MessageCodecBench {
     private final Path folder = Path.of(".");
     private Bytes<?> bytes;

@@ -5,7 +5,7 @@ import dev.procpool.PoolListener.WorkerExit.Kind;
 import dev.procpool.WorkerCrashedException;
 import dev.procpool.internal.executor.WorkerStatus.Leaving;
 import dev.procpool.internal.executor.WorkerStatus.Phase;
-import dev.procpool.internal.ipc.RunningTaskFile;
+import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.launcher.Platform;
 
 import java.util.List;
@@ -15,7 +15,7 @@ import static dev.procpool.internal.executor.PoolLog.LOG;
 
 /**
  * What a worker's exit means, top to bottom: read what it wrote before it died, decide whether the exit was a
- * failed start, a crash or expected ({@link #verdict}), blame a crash on the one task its slot shows running,
+ * failed start, a crash or expected ({@link #verdict}), blame a crash on the one task its activity file shows running,
  * run that task again while it has retries left or fail it, put every other task it held back in line, and
  * let the worker go. Scheduler thread.
  */
@@ -84,7 +84,7 @@ final class CrashHandler {
                 }
             }
             case CRASH -> {
-                long running = RunningTaskFile.read(worker.folder);
+                long running = WorkerActivityFile.readRunningTask(worker.folder);
                 TaskFuture<?> blamed = running == 0 ? null : worker.remove(running);
                 WorkerCrashedException crash = CrashReports.crash(worker.id, worker.pid(), exitCode, stderr,
                         worker.process.lastStdoutLines(), blamed == null ? "no task" : blamed.toString());

@@ -2,14 +2,13 @@ package dev.procpool.internal.executor;
 
 import dev.procpool.WorkerCrashedException;
 import dev.procpool.WorkerStartException;
+import dev.procpool.internal.ipc.WorkerStderr;
 import dev.procpool.internal.launcher.Platform;
 
 import java.util.List;
 
 /** Turns what is known about a dead worker into the message a user reads. Pure functions. */
 final class CrashReports {
-    /** Written to stderr by a worker whose task calls {@code System.exit}; see the worker's shutdown hook. */
-    static final String EXIT_MARKER = "procpool: the task called System.exit";
     private static final int STDERR_LINES_SHOWN = 15;
 
     private CrashReports() {
@@ -79,7 +78,7 @@ final class CrashReports {
             return "the JVM crashed in native code (a fatal error"
                     + (signal == null ? "" : ", " + signal) + "); its error report is " + file;
         }
-        String exit = find(stderr, EXIT_MARKER);
+        String exit = find(stderr, WorkerStderr.SYSTEM_EXIT_MARKER);
         if (exit != null) {
             int at = exit.indexOf(" at ");
             return "the task called System.exit(" + exitCode + "), which ends the worker JVM"

@@ -1,6 +1,6 @@
 package dev.procpool.internal.executor;
 
-import dev.procpool.internal.ipc.Queues;
+import dev.procpool.internal.ipc.FileTrees;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,7 +113,7 @@ final class JvmExitHook {
                 // gone or not, the folder goes: on Unix a file can be deleted while mapped
             }
         }
-        for (int attempt = 1; attempt <= DELETE_ATTEMPTS && !Queues.deleteTree(poolFolder); attempt++) {
+        for (int attempt = 1; attempt <= DELETE_ATTEMPTS && !FileTrees.deleteTree(poolFolder); attempt++) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // a file still being closed: try again
         }
         loop.cleanedUp();

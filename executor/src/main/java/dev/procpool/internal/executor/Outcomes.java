@@ -3,7 +3,7 @@ package dev.procpool.internal.executor;
 import dev.procpool.TaskSerializationException;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.codec.Payload;
-import dev.procpool.internal.ipc.RemoteFailure;
+import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
 
 /** Reads a worker's answer into a task's future. Scheduler thread; releases the payload. */
 final class Outcomes {
@@ -25,17 +25,17 @@ final class Outcomes {
         future.fail(readThrowable(future, error));
     }
 
+    /** The task ended, but the worker could not serialize what it returned or threw. */
+    static void notSerialized(TaskFuture<?> future, OutcomeNotSerialized event) {
+        TaskSerializationException e = new TaskSerializationException(future + ": " + event.description(), null);
+        e.setStackTrace(event.stack().toArray(StackTraceElement[]::new));
+        future.fail(e);
+    }
+
     /** The exception a task threw, or what stands for it when it cannot be read. */
     static Throwable readThrowable(TaskFuture<?> future, Payload error) {
         try {
-            Object thrown = TaskCodec.decode(error, future == null ? Outcomes.class.getClassLoader() : future.loader());
-            if (thrown instanceof RemoteFailure remote) {
-                TaskSerializationException e = new TaskSerializationException(
-                        (future == null ? "" : future + ": ") + remote.getMessage(), null);
-                e.setStackTrace(remote.getStackTrace());
-                return e;
-            }
-            return (Throwable) thrown;
+            return (Throwable) TaskCodec.decode(error, future == null ? Outcomes.class.getClassLoader() : future.loader());
         } catch (Exception | Error e) { // as in complete()
             return new TaskSerializationException("the exception thrown by " + (future == null ? "a task" : future)
                     + " could not be read in the parent: " + e, e);

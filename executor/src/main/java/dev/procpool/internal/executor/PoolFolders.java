@@ -1,6 +1,6 @@
 package dev.procpool.internal.executor;
 
-import dev.procpool.internal.ipc.Queues;
+import dev.procpool.internal.ipc.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +41,7 @@ public final class PoolFolders {
             for (Path folder : folders) {
                 long owner = ownerPid(folder.getFileName().toString());
                 if (owner > 0 && ProcessHandle.of(owner).isEmpty() && Files.isDirectory(folder)) {
-                    Queues.deleteTree(folder);
+                    FileTrees.deleteTree(folder);
                 }
             }
         } catch (IOException | RuntimeException ignored) {

@@ -2,6 +2,7 @@ package dev.procpool.internal.executor;
 
 import dev.procpool.WorkerStartException;
 import dev.procpool.internal.ipc.BackoffIdler;
+import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.launcher.ClassDataArchive;
 
@@ -312,7 +313,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
         ClassDataArchive.awaitTrainings(CLASS_DATA_WAIT);
         exitHook.uninstall();
         Queues.releaseClosedQueues();
-        if (!Queues.deleteTree(poolFolder)) {
+        if (!FileTrees.deleteTree(poolFolder)) {
             LOG.warn("procpool: could not delete {}", poolFolder);
         }
         synchronized (submitLock) {

@@ -6,7 +6,10 @@ import dev.procpool.internal.ipc.Message.TaskCancelled;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
-import dev.procpool.internal.ipc.Message.WorkerStopping;
+import dev.procpool.internal.ipc.Message.InitializerCompleted;
+import dev.procpool.internal.ipc.Message.InitializerFailed;
+import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
+import dev.procpool.internal.ipc.Message.WorkerRetired;
 
 import java.util.List;
 
@@ -56,11 +59,6 @@ final class ResultRouter {
 
     private void route(WorkerHandle worker, Message message) {
         if (message instanceof TaskCompleted done) {
-            if (done.taskId() == WorkerLifecycle.INIT_TASK_ID) {
-                done.result().release();
-                lifecycle.initializerCompleted(worker);
-                return;
-            }
             TaskFuture<?> future = worker.answered(done.taskId());
             if (future != null) {
                 future.releaseTask();
@@ -69,16 +67,18 @@ final class ResultRouter {
                 done.result().release();
             }
         } else if (message instanceof TaskFailed failed) {
-            if (failed.taskId() == WorkerLifecycle.INIT_TASK_ID) {
-                lifecycle.initializerFailed(worker, Outcomes.readThrowable(null, failed.error()));
-                return;
-            }
             TaskFuture<?> future = worker.answered(failed.taskId());
             if (future != null) {
                 future.releaseTask();
                 Outcomes.fail(future, failed.error());
             } else {
                 failed.error().release();
+            }
+        } else if (message instanceof OutcomeNotSerialized unsendable) {
+            TaskFuture<?> future = worker.answered(unsendable.taskId());
+            if (future != null) {
+                future.releaseTask();
+                Outcomes.notSerialized(future, unsendable);
             }
         } else if (message instanceof TaskCancelled cancelled) {
             TaskFuture<?> future = worker.answered(cancelled.taskId());
@@ -87,8 +87,12 @@ final class ResultRouter {
             }
         } else if (message instanceof WorkerReady ready) {
             lifecycle.handshake(worker, ready);
-        } else if (message instanceof WorkerStopping stopping) {
-            lifecycle.saidGoodbye(worker, stopping.reason());
+        } else if (message instanceof InitializerCompleted) {
+            lifecycle.initializerCompleted(worker);
+        } else if (message instanceof InitializerFailed failed) {
+            lifecycle.initializerFailed(worker, Outcomes.readThrowable(null, failed.error()));
+        } else if (message instanceof WorkerRetired retired) {
+            lifecycle.saidGoodbye(worker, retired.reason());
         }
     }
 }

@@ -32,7 +32,7 @@ final class TimeLimits {
     private void supervise(WorkerHandle worker, long now) {
         PoolConfig settings = config.get();
         long graceNs = settings.interruptGrace().toNanos();
-        if (worker.slot != null && !worker.status().is(Phase.LAUNCHING)) {
+        if (worker.activity != null && !worker.status().is(Phase.LAUNCHING)) {
             TaskWatch watch = worker.watch;
             long running = worker.runningTask();
             if (running != watch.observedTask) {

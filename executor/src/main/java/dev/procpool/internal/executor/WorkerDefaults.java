@@ -1,7 +1,5 @@
 package dev.procpool.internal.executor;
 
-import dev.procpool.internal.worker.Recycling;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,17 +24,10 @@ public final class WorkerDefaults {
         return Math.max(1, cpus / workers);
     }
 
-    public static List<String> jvmOptions(List<String> userOptions, boolean limitThreads, int processorsPerWorker,
-                                          long maxTasksPerWorker, long maxMemoryGrowthBytes) {
+    public static List<String> jvmOptions(List<String> userOptions, boolean limitThreads, int processorsPerWorker) {
         List<String> options = new ArrayList<>();
         if (limitThreads && userOptions.stream().noneMatch(o -> o.contains("ActiveProcessorCount"))) {
             options.add("-XX:ActiveProcessorCount=" + processorsPerWorker);
-        }
-        if (maxTasksPerWorker > 0) {
-            options.add("-D" + Recycling.MAX_TASKS_PROPERTY + "=" + maxTasksPerWorker);
-        }
-        if (maxMemoryGrowthBytes > 0) {
-            options.add("-D" + Recycling.MAX_MEMORY_GROWTH_PROPERTY + "=" + maxMemoryGrowthBytes);
         }
         options.addAll(userOptions);
         return options;

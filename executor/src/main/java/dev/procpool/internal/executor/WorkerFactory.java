@@ -75,8 +75,7 @@ final class WorkerFactory {
         int perWorker = WorkerDefaults.processorsPerWorker(Runtime.getRuntime().availableProcessors(), config.workers());
         boolean limit = config.limitNativeThreads();
         return WorkerSpec.ofCurrentJvm(
-                WorkerDefaults.jvmOptions(config.jvmOptions(), limit, perWorker, config.maxTasksPerWorker(),
-                        config.maxMemoryGrowthBytes()),
+                WorkerDefaults.jvmOptions(config.jvmOptions(), limit, perWorker),
                 WorkerDefaults.environment(config.environment(), limit, perWorker, System::getenv),
                 config.workingDirectory(), output).withClassDataSharing(config.classDataSharing());
     }

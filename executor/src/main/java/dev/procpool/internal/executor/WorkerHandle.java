@@ -5,8 +5,9 @@ import dev.procpool.internal.executor.WorkerStatus.Phase;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.Message;
+import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
-import dev.procpool.internal.ipc.RunningTaskFile;
+import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.launcher.WorkerProcess;
 import dev.procpool.internal.launcher.WorkerSpec;
 
@@ -17,7 +18,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 
 /**
- * The parent's end of one worker: its process, the two queues it shares with it, its running-task slot, its
+ * The parent's end of one worker: its process, the two queues it shares with it, its activity file (the task it runs, whether it sleeps), its
  * {@link WorkerStatus}, and the tasks sent to it and not yet answered, in the order sent. This class alone owns
  * those tasks: a task is in exactly one handle's {@link #inFlight} or in the dispatcher's line.
  * {@link #launch} runs on a starter thread; everything else on the scheduler thread, which sees the launched
@@ -29,7 +30,7 @@ final class WorkerHandle {
     WorkerProcess process;
     ChannelWriter tasks;
     ChannelReader results;
-    RunningTaskFile slot;
+    WorkerActivityFile activity;
     private WorkerStatus status = WorkerStatus.NEW;
     private final ArrayDeque<TaskFuture<?>> inFlight = new ArrayDeque<>();
     /** What the time-limit supervision knows of the task this worker runs. */
@@ -90,14 +91,14 @@ final class WorkerHandle {
         status = status.leave(why, because);
     }
 
-    /** Called on the handshake: the worker has created its slot by then. */
-    void openSlot() throws IOException {
-        slot = RunningTaskFile.openForReading(folder);
+    /** Called on the handshake: the worker has created its activity file by then. */
+    void openActivityFile() throws IOException {
+        activity = WorkerActivityFile.openForReading(folder);
     }
 
     /** The id of the task the worker runs now, 0 for none. */
     long runningTask() {
-        return slot == null ? 0 : slot.get();
+        return activity == null ? 0 : activity.runningTask();
     }
 
     /** Hands a task to the worker; it then belongs to this worker until answered, requeued or failed. */
@@ -116,7 +117,7 @@ final class WorkerHandle {
 
     /** After writing to the queue: a worker that announced sleep is woken through its control pipe. */
     void wakeIfSleeping() {
-        if (slot != null && slot.isSleeping()) {
+        if (activity != null && activity.isSleeping()) {
             process.send(new Message.Wake());
         }
     }
@@ -227,9 +228,9 @@ final class WorkerHandle {
         if (results != null) {
             results.close();
         }
-        slot = null;
+        activity = null;
         Queues.releaseClosedQueues();
-        Queues.deleteTree(folder);
+        FileTrees.deleteTree(folder);
     }
 
     @Override

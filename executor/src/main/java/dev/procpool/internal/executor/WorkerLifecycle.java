@@ -4,7 +4,8 @@ import dev.procpool.WorkerStartException;
 import dev.procpool.internal.executor.WorkerStatus.Leaving;
 import dev.procpool.internal.executor.WorkerStatus.Phase;
 import dev.procpool.internal.ipc.Message;
-import dev.procpool.internal.ipc.Message.RunTask;
+import dev.procpool.internal.ipc.Message.ConfigureWorker;
+import dev.procpool.internal.ipc.Message.RunInitializer;
 import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.codec.Payload;
 
@@ -22,8 +23,6 @@ import static dev.procpool.internal.executor.PoolLog.LOG;
  * launch itself.
  */
 final class WorkerLifecycle {
-    /** The task id of the initializer, which travels as a task. */
-    static final long INIT_TASK_ID = -1;
     /** How long a worker asked to stop (retired, or saying goodbye) has to exit before it is killed. */
     static final long SHUTDOWN_GRACE_NS = TimeUnit.SECONDS.toNanos(10);
 
@@ -148,9 +147,16 @@ final class WorkerLifecycle {
         worker.advance(Phase.STARTING);
         worker.launchedNs = System.nanoTime();
         events.workerStarted(worker);
+        try {
+            PoolConfig config = loop.config();
+            worker.tasks.write(new ConfigureWorker(config.maxTasksPerWorker(), config.maxMemoryGrowthBytes()));
+        } catch (IOException | RuntimeException e) {
+            worker.kill(Leaving.KILLED, "its settings could not be sent: " + e);
+            return;
+        }
         if (initializer != null) {
             try {
-                worker.tasks.write(new RunTask(INIT_TASK_ID, initializer));
+                worker.tasks.write(new RunInitializer(initializer));
                 worker.process.busy(true); // an initializer may start processes too
             } catch (IOException | RuntimeException e) {
                 initializerFailed(worker, e);
@@ -175,12 +181,12 @@ final class WorkerLifecycle {
             return;
         }
         try {
-            worker.openSlot();
+            worker.openActivityFile();
         } catch (IOException e) {
-            worker.kill(Leaving.KILLED, "its running-task slot could not be opened: " + e);
+            worker.kill(Leaving.KILLED, "its activity file could not be opened: " + e);
             return;
         }
-        worker.wakeIfSleeping(); // the initializer may have been queued before the slot was known
+        worker.wakeIfSleeping(); // the initializer may have been queued before the activity file was known
         worker.handshakeNs = System.nanoTime();
         if (!worker.status().isLeaving()) {
             if (initializer != null) {

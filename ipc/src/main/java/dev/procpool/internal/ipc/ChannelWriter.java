@@ -18,7 +18,9 @@ import java.nio.file.StandardOpenOption;
  * releases it (the parent keeps a task's bytes until the task ends, to send them again should its worker die
  * before starting it). A payload larger than {@link Queues#INLINE_LIMIT} is written to a file beside the queue and only its name
  * travels; an exception while encoding rolls the document back, so readers never see a partial message.
- * Thread-safe (writes are serialised), though in practice one thread per side writes.
+ * Thread-safe, and it must be: writes are serialised because a worker writes its results queue from two threads
+ * (the task thread answers tasks; the control thread answers cancels of tasks not started and says goodbye on a
+ * stop). In the parent only the scheduler thread writes a worker's tasks queue.
  */
 public final class ChannelWriter implements AutoCloseable {
     private final Path folder;

@@ -19,14 +19,19 @@ public final class ChronicleAccess {
         String target = chronicle.isNamed() ? chronicle.getName() : "ALL-UNNAMED";
         List<String> missing = new ArrayList<>();
         if (!base.isOpen("java.lang.reflect", chronicle)) {
-            missing.add("--add-opens=java.base/java.lang.reflect=" + target);
+            missing.add(forTarget(ChronicleFlags.OPEN_REFLECT, target));
         }
         if (!base.isExported("sun.nio.ch", chronicle)) {
-            missing.add("--add-exports=java.base/sun.nio.ch=" + target);
+            missing.add(forTarget(ChronicleFlags.EXPORT_NIO_CHANNELS, target));
         }
         if (!base.isExported("jdk.internal.ref", chronicle)) {
-            missing.add("--add-exports=java.base/jdk.internal.ref=" + target);
+            missing.add(forTarget(ChronicleFlags.EXPORT_INTERNAL_REF, target));
         }
         return missing;
+    }
+
+    /** The flag as it must read when Chronicle sits in a named module rather than on the class path. */
+    private static String forTarget(String flag, String target) {
+        return flag.substring(0, flag.lastIndexOf('=') + 1) + target;
     }
 }

@@ -7,26 +7,23 @@ import java.io.IOException;
 
 /**
  * The control pipe (the worker's stdin) carries the commands that must overtake queued tasks: cancel one task,
- * stop now. Each is nine bytes, {@code type:1 | taskId:8}. The pipe also tells the worker that its parent is gone:
- * the operating system closes it when the parent dies, however it dies, and the worker reads end-of-file.
+ * stop now, wake up. Each is one fixed-length frame as drawn in {@link FrameDescriptor}. The pipe also tells the
+ * worker that its parent is gone: the operating system closes it when the parent dies, however it dies, and the
+ * worker reads end-of-file. The parent writes from any thread (under a lock); the worker reads on one thread.
  */
 public final class ControlCodec {
-    /** A cancel that must not interrupt a task that has already started. */
-    private static final byte SKIP_TASK = 5;
-    private static final byte WAKE = 6;
-
     private ControlCodec() {
     }
 
     public static void write(Message.Command command, DataOutputStream out) throws IOException {
         if (command instanceof Message.CancelTask cancel) {
-            out.writeByte(cancel.interrupt() ? MessageCodec.CANCEL_TASK : SKIP_TASK);
+            out.writeByte(cancel.interrupt() ? FrameDescriptor.CANCEL_TASK : FrameDescriptor.SKIP_TASK);
             out.writeLong(cancel.taskId());
         } else if (command instanceof Message.Wake) {
-            out.writeByte(WAKE);
+            out.writeByte(FrameDescriptor.WAKE);
             out.writeLong(0);
         } else if (command instanceof Message.StopNow) {
-            out.writeByte(MessageCodec.STOP_NOW);
+            out.writeByte(FrameDescriptor.STOP_NOW);
             out.writeLong(0);
         } else {
             throw new IllegalArgumentException(command + " travels on the task queue, not the control pipe");
@@ -44,13 +41,13 @@ public final class ControlCodec {
         } catch (EOFException e) {
             return null;
         }
-        if (type == MessageCodec.CANCEL_TASK || type == SKIP_TASK) {
-            return new Message.CancelTask(taskId, type == MessageCodec.CANCEL_TASK);
+        if (type == FrameDescriptor.CANCEL_TASK || type == FrameDescriptor.SKIP_TASK) {
+            return new Message.CancelTask(taskId, type == FrameDescriptor.CANCEL_TASK);
         }
-        if (type == WAKE) {
+        if (type == FrameDescriptor.WAKE) {
             return new Message.Wake();
         }
-        if (type == MessageCodec.STOP_NOW) {
+        if (type == FrameDescriptor.STOP_NOW) {
             return new Message.StopNow();
         }
         throw new IOException("unknown control command " + type);

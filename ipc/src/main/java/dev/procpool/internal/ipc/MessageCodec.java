@@ -1,6 +1,11 @@
 package dev.procpool.internal.ipc;
 
 import dev.procpool.internal.ipc.Message.CancelTask;
+import dev.procpool.internal.ipc.Message.ConfigureWorker;
+import dev.procpool.internal.ipc.Message.InitializerCompleted;
+import dev.procpool.internal.ipc.Message.InitializerFailed;
+import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
+import dev.procpool.internal.ipc.Message.RunInitializer;
 import dev.procpool.internal.ipc.Message.RunTask;
 import dev.procpool.internal.ipc.Message.Shutdown;
 import dev.procpool.internal.ipc.Message.StopNow;
@@ -8,45 +13,25 @@ import dev.procpool.internal.ipc.Message.TaskCancelled;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
-import dev.procpool.internal.ipc.Message.WorkerStopping;
+import dev.procpool.internal.ipc.Message.WorkerRetired;
 import dev.procpool.internal.ipc.codec.Payload;
 import net.openhft.chronicle.bytes.Bytes;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import static dev.procpool.internal.ipc.FrameDescriptor.*;
 
 /**
- * The byte layout of one message, which is one queue document:
- * <pre>
- *   0        1                   9
- *   +--------+-------------------+--------------------------------------+
- *   | type:1 | taskId:8 (or 0)   | body                                 |
- *   +--------+-------------------+--------------------------------------+
- *
- *   body of RUN_TASK, TASK_COMPLETED, TASK_FAILED: a payload
- *     +---------+----------+------------------------------------------+
- *     | where:1 | length:8 | INLINE: length bytes                     |
- *     |         |          | IN_FILE: file name, UTF-8, in the folder |
- *     +---------+----------+------------------------------------------+
- *   body of WORKER_READY:    protocolVersion:4 | pid:8
- *   body of WORKER_STOPPING: reason, UTF-8
- *   other types: empty
- * </pre>
- * Out-of-band file names are relative to the channel's folder, so no absolute path crosses the boundary.
- * Called by whichever thread owns the appender or tailer.
+ * Lays out one message as one queue document, as drawn in {@link FrameDescriptor}. Out-of-band file names are
+ * relative to the channel's folder, so no absolute path crosses the boundary. Called by whichever thread owns
+ * the appender or tailer.
  */
 final class MessageCodec {
-    static final byte RUN_TASK = 1;
-    static final byte CANCEL_TASK = 2;
-    static final byte SHUTDOWN = 3;
-    static final byte STOP_NOW = 4;
-    static final byte WORKER_READY = 10;
-    static final byte TASK_COMPLETED = 11;
-    static final byte TASK_FAILED = 12;
-    static final byte TASK_CANCELLED = 13;
-    static final byte WORKER_STOPPING = 14;
-
-    private static final byte INLINE = 0;
-    private static final byte IN_FILE = 1;
+    private static final byte INLINE = FrameDescriptor.PAYLOAD_INLINE;
+    private static final byte IN_FILE = FrameDescriptor.PAYLOAD_IN_FILE;
 
     private MessageCodec() {
     }
@@ -55,6 +40,20 @@ final class MessageCodec {
         // JDK 17 has no pattern switch; the sealed hierarchy keeps this chain exhaustive by review.
         if (message instanceof RunTask m) {
             payloadMessage(out, RUN_TASK, m.taskId(), m.task());
+        } else if (message instanceof RunInitializer m) {
+            payloadMessage(out, RUN_INITIALIZER, 0, m.initializer());
+        } else if (message instanceof InitializerFailed m) {
+            payloadMessage(out, INITIALIZER_FAILED, 0, m.error());
+        } else if (message instanceof InitializerCompleted) {
+            header(out, INITIALIZER_COMPLETED, 0);
+        } else if (message instanceof ConfigureWorker m) {
+            header(out, CONFIGURE_WORKER, 0);
+            out.writeLong(m.maxTasks());
+            out.writeLong(m.maxMemoryGrowthBytes());
+        } else if (message instanceof OutcomeNotSerialized m) {
+            header(out, OUTCOME_NOT_SERIALIZED, m.taskId());
+            out.writeUtf8(m.description());
+            writeStack(out, m.stack());
         } else if (message instanceof TaskCompleted m) {
             payloadMessage(out, TASK_COMPLETED, m.taskId(), m.result());
         } else if (message instanceof TaskFailed m) {
@@ -72,8 +71,8 @@ final class MessageCodec {
             header(out, WORKER_READY, 0);
             out.writeInt(m.protocolVersion());
             out.writeLong(m.pid());
-        } else if (message instanceof WorkerStopping m) {
-            header(out, WORKER_STOPPING, 0);
+        } else if (message instanceof WorkerRetired m) {
+            header(out, WORKER_RETIRED, 0);
             out.writeUtf8(m.reason());
         } else {
             throw new IllegalArgumentException("no encoding for " + message);
@@ -84,6 +83,8 @@ final class MessageCodec {
         byte type = in.readByte();
         long taskId = in.readLong();
         return switch (type) {
+            case CONFIGURE_WORKER -> new ConfigureWorker(in.readLong(), in.readLong());
+            case RUN_INITIALIZER -> new RunInitializer(readPayload(in, folder));
             case RUN_TASK -> new RunTask(taskId, readPayload(in, folder));
             case CANCEL_TASK -> new CancelTask(taskId, in.readByte() != 0);
             case SHUTDOWN -> new Shutdown();
@@ -91,10 +92,45 @@ final class MessageCodec {
             case WORKER_READY -> new WorkerReady(in.readInt(), in.readLong());
             case TASK_COMPLETED -> new TaskCompleted(taskId, readPayload(in, folder));
             case TASK_FAILED -> new TaskFailed(taskId, readPayload(in, folder));
+            case OUTCOME_NOT_SERIALIZED -> new OutcomeNotSerialized(taskId, in.readUtf8(), readStack(in, folder));
+            case INITIALIZER_COMPLETED -> new InitializerCompleted();
+            case INITIALIZER_FAILED -> new InitializerFailed(readPayload(in, folder));
             case TASK_CANCELLED -> new TaskCancelled(taskId);
-            case WORKER_STOPPING -> new WorkerStopping(in.readUtf8());
+            case WORKER_RETIRED -> new WorkerRetired(in.readUtf8());
             default -> throw new IllegalStateException("unknown message type " + type + " in " + folder);
         };
+    }
+
+    private static void writeStack(Bytes<?> out, List<StackTraceElement> stack) {
+        out.writeInt(stack.size());
+        for (StackTraceElement frame : stack) {
+            out.writeUtf8(frame.getClassLoaderName());
+            out.writeUtf8(frame.getModuleName());
+            out.writeUtf8(frame.getModuleVersion());
+            out.writeUtf8(frame.getClassName());
+            out.writeUtf8(frame.getMethodName());
+            out.writeUtf8(frame.getFileName());
+            out.writeInt(frame.getLineNumber());
+        }
+    }
+
+    /** Bounded: the count comes from the worker, whose frames are untrusted. */
+    private static List<StackTraceElement> readStack(Bytes<?> in, Path folder) {
+        int count = in.readInt();
+        if (count < 0 || count > MAX_STACK_FRAMES || count > in.readRemaining()) {
+            throw new IllegalStateException("a frame claims " + count + " stack frames in " + folder);
+        }
+        List<StackTraceElement> stack = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String loader = in.readUtf8();
+            String module = in.readUtf8();
+            String moduleVersion = in.readUtf8();
+            String declaringClass = Objects.requireNonNullElse(in.readUtf8(), "?");
+            String method = Objects.requireNonNullElse(in.readUtf8(), "?");
+            String file = in.readUtf8();
+            stack.add(new StackTraceElement(loader, module, moduleVersion, declaringClass, method, file, in.readInt()));
+        }
+        return stack;
     }
 
     private static void header(Bytes<?> out, byte type, long taskId) {

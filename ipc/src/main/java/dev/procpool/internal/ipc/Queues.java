@@ -8,14 +8,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
-/** How every procpool queue is built, and how a channel folder is removed. The one place that sizes queues. */
+/** How every procpool queue is built. The one place that sizes queues. */
 public final class Queues {
     static {
         ChronicleSettings.apply();
@@ -54,24 +49,5 @@ public final class Queues {
     /** Lets Chronicle finish unmapping closed queues; call before deleting their files (Windows refuses otherwise). */
     public static void releaseClosedQueues() {
         BackgroundResourceReleaser.releasePendingResources();
-    }
-
-    /** Deletes a folder tree, best effort; returns true when it is gone. */
-    public static boolean deleteTree(Path folder) {
-        if (!Files.exists(folder)) {
-            return true;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // reported through the return value
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            return false;
-        }
-        return !Files.exists(folder);
     }
 }

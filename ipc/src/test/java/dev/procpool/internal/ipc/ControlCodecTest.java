@@ -41,7 +41,7 @@ class ControlCodecTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ControlCodec.write(new CancelTask(0x0102030405060708L, true), new DataOutputStream(bytes));
 
-        assertArrayEquals(new byte[] {MessageCodec.CANCEL_TASK, 1, 2, 3, 4, 5, 6, 7, 8}, bytes.toByteArray());
+        assertArrayEquals(new byte[] {FrameDescriptor.CANCEL_TASK, 1, 2, 3, 4, 5, 6, 7, 8}, bytes.toByteArray());
     }
 
     @Test
@@ -62,7 +62,7 @@ class ControlCodecTest {
 
     @Test
     void read_streamEndsMidCommand_null() throws IOException {
-        byte[] partial = {MessageCodec.CANCEL_TASK, 0, 0, 0};
+        byte[] partial = {FrameDescriptor.CANCEL_TASK, 0, 0, 0};
 
         assertNull(ControlCodec.read(new DataInputStream(new ByteArrayInputStream(partial))));
     }

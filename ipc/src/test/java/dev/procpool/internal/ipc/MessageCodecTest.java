@@ -8,7 +8,7 @@ import dev.procpool.internal.ipc.Message.TaskCancelled;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
-import dev.procpool.internal.ipc.Message.WorkerStopping;
+import dev.procpool.internal.ipc.Message.WorkerRetired;
 import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import org.junit.jupiter.api.Test;
@@ -57,13 +57,13 @@ class MessageCodecTest {
     }
 
     @Test
-    void workerStopping_roundTrip_keepsNonAsciiReason() throws IOException {
+    void workerRetired_roundTrip_keepsNonAsciiReason() throws IOException {
         try (Channel channel = Channel.open(folder)) {
-            channel.writer.write(new WorkerStopping("stopped by shutdownNow – bye 👋"));
-            channel.writer.write(new WorkerStopping(""));
+            channel.writer.write(new WorkerRetired("stopped by shutdownNow – bye 👋"));
+            channel.writer.write(new WorkerRetired(""));
 
-            assertEquals(new WorkerStopping("stopped by shutdownNow – bye 👋"), channel.receive());
-            assertEquals(new WorkerStopping(""), channel.receive());
+            assertEquals(new WorkerRetired("stopped by shutdownNow – bye 👋"), channel.receive());
+            assertEquals(new WorkerRetired(""), channel.receive());
         }
     }
 

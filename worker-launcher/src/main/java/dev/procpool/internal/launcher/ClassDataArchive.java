@@ -1,5 +1,8 @@
 package dev.procpool.internal.launcher;
 
+import dev.procpool.internal.ipc.FileTrees;
+import dev.procpool.internal.ipc.ChronicleFlags;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -185,7 +188,7 @@ public final class ClassDataArchive {
                     + "-" + System.nanoTime());
             List<String> command = new ArrayList<>();
             command.add(spec.javaExecutable().toString());
-            command.addAll(Platform.chronicleFlags(spec.javaFeatureVersion()));
+            command.addAll(ChronicleFlags.forJavaVersion(spec.javaFeatureVersion()));
             command.addAll(silenced());
             command.add("-XX:ArchiveClassesAtExit=" + partial);
             command.add("-cp");
@@ -220,7 +223,7 @@ public final class ClassDataArchive {
         } finally {
             deleteQuietly(partial);
             if (scratch != null) {
-                dev.procpool.internal.ipc.Queues.deleteTree(scratch);
+                FileTrees.deleteTree(scratch);
             }
         }
     }

@@ -87,24 +87,6 @@ public final class Platform {
     }
 
     /**
-     * The flags Chronicle Queue needs in a JVM of the given feature version; JDK 17 refuses to start with the
-     * ones that only silence warnings on newer JDKs.
-     */
-    public static java.util.List<String> chronicleFlags(int javaFeatureVersion) {
-        java.util.List<String> flags = new java.util.ArrayList<>(java.util.List.of(
-                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"));
-        if (javaFeatureVersion >= 22) {
-            flags.add("--enable-native-access=ALL-UNNAMED");
-        }
-        if (javaFeatureVersion >= 23) {
-            flags.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        return flags;
-    }
-
-    /**
      * Where procpool keeps files worth keeping between runs (the workers' class-data archives): the per-user
      * cache folder each OS documents, with a {@code procpool} folder inside. Null when the environment names
      * no home to put it in.

@@ -1,5 +1,7 @@
 package dev.procpool.internal.launcher;
 
+import dev.procpool.internal.ipc.ChronicleFlags;
+
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
@@ -25,7 +27,7 @@ public final class WorkerCommand {
      * there is one, the user's options, paths.
      */
     static List<String> jvmArguments(WorkerSpec spec, int workerId) {
-        List<String> args = new ArrayList<>(Platform.chronicleFlags(spec.javaFeatureVersion()));
+        List<String> args = new ArrayList<>(ChronicleFlags.forJavaVersion(spec.javaFeatureVersion()));
         // An OutOfMemoryError leaves a JVM in an unknown state; end it and report the crash instead.
         args.add("-XX:+ExitOnOutOfMemoryError");
         // HotSpot prints its own messages ("Terminating due to java.lang.OutOfMemoryError: ...") to stdout by

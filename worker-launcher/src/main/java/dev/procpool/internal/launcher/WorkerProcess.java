@@ -2,7 +2,6 @@ package dev.procpool.internal.launcher;
 
 import dev.procpool.internal.ipc.ControlCodec;
 import dev.procpool.internal.ipc.Message;
-import org.zeroturnaround.exec.ProcessExecutor;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -19,19 +18,13 @@ import java.util.concurrent.TimeUnit;
  * everything it started. Any thread may call it.
  */
 public final class WorkerProcess {
-    /**
-     * How long to wait, after the worker exited, for its last output lines: the pipes reach end-of-file as the
-     * process ends unless a grandchild inherited them. A little longer than zt-exec's own wait (see
-     * {@link WorkerStreams#stop}), after which it closes the streams and the pumps end anyway.
-     */
-    private static final long DRAIN_AFTER_EXIT_MS = WorkerStreams.DRAIN_BOUND_MS + 200;
-    private static final int STDERR_TAIL_LINES = 40;
+    private static final int TAIL_LINES = 40;
 
     private final int workerId;
     private final Process process;
     private final DataOutputStream control;
-    private final StderrTail stderrTail;
-    private final StderrTail stdoutTail;
+    private final OutputTail stderrTail;
+    private final OutputTail stdoutTail;
     private final CompletableFuture<Integer> exit;
     /** Processes seen below this worker so far, ended with it: see {@link DescendantWatch}. */
     private final Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
@@ -40,7 +33,7 @@ public final class WorkerProcess {
     /** When it last stopped being busy: a process its last task started may be younger than a watch period. */
     private volatile long idleSinceNs = System.nanoTime();
 
-    private WorkerProcess(int workerId, Process process, WorkerStreams streams, StderrTail stderrTail, StderrTail stdoutTail) {
+    private WorkerProcess(int workerId, Process process, WorkerStreams streams, OutputTail stderrTail, OutputTail stdoutTail) {
         this.workerId = workerId;
         this.process = process;
         this.control = new DataOutputStream(new BufferedOutputStream(streams.stdin(), 64));
@@ -52,35 +45,33 @@ public final class WorkerProcess {
                     started.forEach(ProcessHandle::destroyForcibly);
                     return p;
                 })
-                .thenCompose(p -> streams.drained().completeOnTimeout(null, DRAIN_AFTER_EXIT_MS, TimeUnit.MILLISECONDS))
+                .thenCompose(p -> streams.drainThenClose()) // its last output lines still count
                 .thenApply(ignored -> process.exitValue());
     }
 
     /** Starts the worker; its queues live in {@code folder}, which must exist. */
     public static WorkerProcess start(WorkerSpec spec, int workerId, Path folder) throws IOException {
         List<String> command = WorkerCommand.build(spec, workerId, folder);
-        StderrTail tail = new StderrTail(STDERR_TAIL_LINES);
-        StderrTail outTail = new StderrTail(STDERR_TAIL_LINES);
-        WorkerStreams streams = new WorkerStreams("procpool-worker-" + workerId,
+        OutputTail stderrTail = new OutputTail(TAIL_LINES);
+        OutputTail stdoutTail = new OutputTail(TAIL_LINES);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(spec.environment());
+        if (spec.workingDirectory() != null) {
+            builder.directory(spec.workingDirectory().toFile());
+        }
+        Process process = builder.start(); // all three streams are pipes: stdin is the control pipe
+        WorkerStreams streams = WorkerStreams.pump(process, "procpool-worker-" + workerId,
                 line -> {
-                    outTail.add(line); // the JVM reports OutOfMemoryError exits and fatal errors on stdout
+                    stdoutTail.add(line); // the JVM reports OutOfMemoryError exits and fatal errors on stdout
                     spec.output().line(workerId, false, line);
                 },
                 line -> {
                     if (!line.startsWith("NOTE: Picked up ")) { // JDK_JAVA_OPTIONS inherited from the parent
-                        tail.add(line);
+                        stderrTail.add(line);
                     }
                     spec.output().line(workerId, true, line);
                 });
-        ProcessExecutor executor = new ProcessExecutor().command(command).redirectErrorStream(false).streams(streams);
-        if (!spec.environment().isEmpty()) {
-            executor.environment(spec.environment());
-        }
-        if (spec.workingDirectory() != null) {
-            executor.directory(spec.workingDirectory().toFile());
-        }
-        Process process = executor.start().getProcess();
-        WorkerProcess worker = new WorkerProcess(workerId, process, streams, tail, outTail);
+        WorkerProcess worker = new WorkerProcess(workerId, process, streams, stderrTail, stdoutTail);
         DescendantWatch.watch(worker);
         return worker;
     }

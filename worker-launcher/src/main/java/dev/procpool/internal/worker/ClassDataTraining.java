@@ -4,8 +4,9 @@ import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.ChronicleSettings;
 import dev.procpool.internal.ipc.Message;
+import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
-import dev.procpool.internal.ipc.RunningTaskFile;
+import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 
 import java.io.Serializable;
@@ -14,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code ClassDataTraining <scratchFolder>}: a short JVM run by the parent with {@code -XX:ArchiveClassesAtExit}.
- * It does what a worker does at start and on its first task (open both queues and the slot, hand a task over and
+ * It does what a worker does at start and on its first task (open both queues and the activity file, hand a task over and
  * answer it), so the archive it leaves holds the classes every worker needs; then it removes its folder and
  * exits normally, which is when the JVM writes the archive.
  */
@@ -26,7 +27,7 @@ public final class ClassDataTraining {
         ChronicleSettings.apply();
         Path folder = Path.of(args[0]);
         try {
-            RunningTaskFile slot = RunningTaskFile.create(folder);
+            WorkerActivityFile activity = WorkerActivityFile.create(folder);
             ChannelWriter results = ChannelWriter.open(folder.resolve("results"));
             ChannelReader tasks = ChannelReader.open(folder.resolve("tasks"));
             ChannelWriter parentTasks = ChannelWriter.open(folder.resolve("tasks"));
@@ -35,14 +36,16 @@ public final class ClassDataTraining {
             results.write(new Message.WorkerReady(Message.PROTOCOL_VERSION, ProcessHandle.current().pid()));
             parentResults.poll();
 
+            parentTasks.write(new Message.ConfigureWorker(0, 0)); // what a worker reads first
             Callable<Integer> task = (Callable<Integer> & Serializable) () -> 42;
             parentTasks.write(new Message.RunTask(1, TaskCodec.encode(task)));
+            tasks.poll();
             Message.RunTask received = (Message.RunTask) tasks.poll();
-            slot.set(received.taskId());
+            activity.setRunningTask(received.taskId());
             Object answer = ((Callable<?>) TaskCodec.decode(received.task(), ClassDataTraining.class.getClassLoader())).call();
             received.task().release();
             results.write(new Message.TaskCompleted(1, TaskCodec.encode(answer)));
-            slot.set(0);
+            activity.setRunningTask(0);
             Message.TaskCompleted done = (Message.TaskCompleted) parentResults.poll();
             TaskCodec.decode(done.result(), ClassDataTraining.class.getClassLoader());
             done.result().release();
@@ -53,7 +56,7 @@ public final class ClassDataTraining {
             }
             Queues.releaseClosedQueues();
         } finally {
-            Queues.deleteTree(folder);
+            FileTrees.deleteTree(folder);
         }
         System.exit(0);
     }

@@ -12,11 +12,10 @@ import java.util.List;
  * Decides, after each task, whether this worker should retire: after a number of tasks, or when its memory
  * (heap used after a full collection, or resident set size) has grown past a bound since its first task.
  * Memory is looked at most once a second; a full collection is forced only when the cheap numbers suggest
- * growth, so a healthy worker pays one reading per second. Task thread only.
+ * growth, so a healthy worker pays one reading per second. The limits come from the parent's
+ * {@code ConfigureWorker} command; 0 or less means none. Task thread only.
  */
-public final class Recycling {
-    public static final String MAX_TASKS_PROPERTY = "procpool.worker.maxTasks";
-    public static final String MAX_MEMORY_GROWTH_PROPERTY = "procpool.worker.maxMemoryGrowth";
+final class Recycling {
     private static final long CHECK_INTERVAL_NS = 1_000_000_000L;
 
     private final long maxTasks;
@@ -31,8 +30,9 @@ public final class Recycling {
         this.maxGrowthBytes = maxGrowthBytes;
     }
 
-    static Recycling fromSystemProperties() {
-        return new Recycling(Long.getLong(MAX_TASKS_PROPERTY, 0), Long.getLong(MAX_MEMORY_GROWTH_PROPERTY, 0));
+    /** Until the parent's settings arrive (they come first on the task queue): never retire. */
+    static Recycling never() {
+        return new Recycling(0, 0);
     }
 
     /** Call after each task; returns why the worker should retire, or null. */

@@ -3,58 +3,53 @@ package dev.procpool.internal.worker;
 import dev.procpool.internal.ipc.BackoffIdler;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
-import dev.procpool.internal.ipc.ControlCodec;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.Message;
-import dev.procpool.internal.ipc.Message.CancelTask;
+import dev.procpool.internal.ipc.Message.ConfigureWorker;
+import dev.procpool.internal.ipc.Message.InitializerCompleted;
+import dev.procpool.internal.ipc.Message.InitializerFailed;
+import dev.procpool.internal.ipc.Message.RunInitializer;
 import dev.procpool.internal.ipc.Message.RunTask;
 import dev.procpool.internal.ipc.Message.Shutdown;
-import dev.procpool.internal.ipc.Message.StopNow;
 import dev.procpool.internal.ipc.Message.TaskCancelled;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
-import dev.procpool.internal.ipc.Message.WorkerStopping;
+import dev.procpool.internal.ipc.Message.WorkerRetired;
 import dev.procpool.internal.ipc.Queues;
-import dev.procpool.internal.ipc.RemoteFailure;
-import dev.procpool.internal.ipc.RunningTaskFile;
+import dev.procpool.internal.ipc.WorkerActivityFile;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The worker's life: handshake, then run tasks one at a time in queue order on the main thread, until told to
- * shut down. A control thread reads the control pipe (cancel, stop now) and ends the JVM when the pipe reaches
- * end-of-file, which is how a worker notices that its parent died; a watcher thread checks the parent process
- * as a second line of defence.
+ * The worker's life: handshake, then run the commands of its task queue one at a time, in order, on the main
+ * thread, until told to shut down. Its {@link ParentWatch} hands it the control pipe's commands (cancel, stop
+ * now, wake) on the watch's thread, and tells it when the parent is gone.
  */
-final class TaskLoop {
+final class TaskLoop implements ParentWatch.Listener {
     /** How long an interrupted task may take to return before {@code StopNow} ends the JVM anyway. */
     private static final long STOP_GRACE_NS = TimeUnit.MILLISECONDS.toNanos(200);
-    private static final long PARENT_CHECK_MS = 500;
     /** The longest an idle worker sleeps without looking at its queue, should a wake-up ever be lost. */
     private static final long SLEEP_NS = TimeUnit.SECONDS.toNanos(1);
-    private static final long ORPHAN_CLEANUP_MS = 5_000;
 
     private final int workerId;
     private final Path folder;
     private final InputStream controlPipe;
     private final Thread runner = Thread.currentThread();
     private final TaskGate gate = new TaskGate(runner);
-    private final Recycling recycling = Recycling.fromSystemProperties();
+    /** Task thread only; replaced by the parent's {@code ConfigureWorker}, the first command it sends. */
+    private Recycling recycling = Recycling.never();
     private volatile boolean stopping;
     /** The parent is gone; from then on the orphan cleanup owns the queues and the folder. */
     private volatile boolean orphaned;
 
     private ChannelReader tasks;
     private ChannelWriter results;
-    private RunningTaskFile runningTask;
+    private WorkerActivityFile activity;
 
     TaskLoop(int workerId, Path folder, InputStream controlPipe) {
         this.workerId = workerId;
@@ -63,16 +58,14 @@ final class TaskLoop {
     }
 
     void run() throws IOException {
-        startDaemon("procpool-control", this::readControlPipe);
-        startDaemon("procpool-parent-watch", this::watchParent);
-        Runtime.getRuntime().addShutdownHook(new Thread(this::reportExitFromTask, "procpool-exit-report"));
-        Runtime.getRuntime().addShutdownHook(new Thread(TaskLoop::endStartedProcesses, "procpool-end-children"));
+        ParentWatch.ofParentProcess(controlPipe, this).start();
+        WorkerExit.installHooks(runner, gate::running, () -> stopping);
         synchronized (this) { // the orphan cleanup must not delete the folder while start-up still fills it
             if (orphaned) {
                 throw new IllegalStateException("the parent went away during start-up");
             }
             trace("main started");
-            runningTask = RunningTaskFile.create(folder);
+            activity = WorkerActivityFile.create(folder);
             results = ChannelWriter.open(folder.resolve("results"));
             trace("results queue open");
             tasks = ChannelReader.open(folder.resolve("tasks"));
@@ -82,7 +75,7 @@ final class TaskLoop {
         // did, when procpool used it) makes SLF4J print a warning about replayed calls into the worker's output.
         WarmUp.start();
         // The first read loads the read path (tens of ms in a fresh JVM): do it before the handshake, not on the
-        // first task. The parent sends nothing before the handshake, but whatever is there is kept.
+        // first task. The parent may have sent its settings and initializer already; whatever is there is kept.
         Message early = tasks.poll();
         results.write(new WorkerReady(Message.PROTOCOL_VERSION, ProcessHandle.current().pid()));
         trace("ready");
@@ -101,10 +94,14 @@ final class TaskLoop {
             idler.reset();
             if (message instanceof RunTask task) {
                 runTask(task);
-                String retire = task.taskId() > 0 ? recycling.afterTask() : null; // the initializer does not count
+                String retire = recycling.afterTask();
                 if (retire != null) {
                     exitCleanly(retire);
                 }
+            } else if (message instanceof ConfigureWorker configure) {
+                recycling = new Recycling(configure.maxTasks(), configure.maxMemoryGrowthBytes());
+            } else if (message instanceof RunInitializer initializer) {
+                runInitializer(initializer);
             } else if (message instanceof Shutdown) {
                 exitCleanly("shutdown");
             }
@@ -114,16 +111,16 @@ final class TaskLoop {
     }
 
     /**
-     * Idle for a while: announce sleep in the shared slot, look at the queue once more, then park until the
+     * Idle for a while: announce sleep in the activity file, look at the queue once more, then park until the
      * parent wakes this thread through the control pipe (or, as a safety net, for at most {@link #SLEEP_NS}).
      */
     private Message sleepUntilWoken() {
-        runningTask.setSleeping(true);
+        activity.setSleeping(true);
         Message message = tasks.poll();
         if (message == null) {
             LockSupport.parkNanos(this, SLEEP_NS);
         }
-        runningTask.setSleeping(false);
+        activity.setSleeping(false);
         return message;
     }
 
@@ -138,9 +135,32 @@ final class TaskLoop {
     /** Says goodbye (so the parent knows this is no crash) and exits; tasks sent after this one are requeued. */
     private void exitCleanly(String reason) throws IOException {
         stopping = true;
-        results.write(new WorkerStopping(reason));
+        results.write(new WorkerRetired(reason));
         closeQueues();
         System.exit(0);
+    }
+
+    /**
+     * Runs the pool's initializer before any task. It does not pass the task gate: nothing can cancel it, and a
+     * stop now ends the JVM whether it has returned or not.
+     */
+    private void runInitializer(RunInitializer message) throws IOException {
+        Message reply;
+        try {
+            Answers.call(TaskCodec.decode(message.initializer(), Thread.currentThread().getContextClassLoader()));
+            reply = new InitializerCompleted();
+        } catch (Throwable thrown) {
+            reply = new InitializerFailed(Answers.initializerThrew(thrown));
+        } finally {
+            message.initializer().release();
+        }
+        try {
+            results.write(reply);
+        } finally {
+            if (reply instanceof InitializerFailed failed) {
+                failed.error().release();
+            }
+        }
     }
 
     private void runTask(RunTask message) throws IOException {
@@ -149,13 +169,13 @@ final class TaskLoop {
             message.task().release();
             return;
         }
-        runningTask.set(taskId);
+        activity.setRunningTask(taskId);
         Message reply;
         try {
             Object task = TaskCodec.decode(message.task(), Thread.currentThread().getContextClassLoader());
-            reply = completed(taskId, call(task));
+            reply = Answers.completed(taskId, Answers.call(task));
         } catch (Throwable thrown) {
-            reply = failed(taskId, thrown);
+            reply = Answers.failed(taskId, thrown);
         } finally {
             message.task().release();
         }
@@ -167,7 +187,7 @@ final class TaskLoop {
             gate.answered(taskId);
         }
         // cleared only after the reply is written: a worker that dies in between must not look idle
-        runningTask.set(0);
+        activity.setRunningTask(0);
     }
 
     private static void releasePayload(Message reply) {
@@ -179,93 +199,12 @@ final class TaskLoop {
     }
 
     /**
-     * A task that calls {@code System.exit} ends the JVM; say so on stderr, with where it was called, so the
-     * parent's crash report can tell the user. (A {@code Runtime.halt} runs no hooks and is reported by code.)
+     * Control thread. A task not started yet is answered at once, so the parent can give it to another worker
+     * without waiting for this one to finish what it runs; the task thread skips it when it gets there
+     * ({@link TaskGate}).
      */
-    private void reportExitFromTask() {
-        long task = gate.running();
-        if (task == 0 || stopping) {
-            return;
-        }
-        StackTraceElement[] frames = runner.getStackTrace();
-        StringBuilder where = new StringBuilder();
-        boolean afterExit = false;
-        int shown = 0;
-        for (StackTraceElement frame : frames) {
-            boolean exitFrame = frame.getClassName().equals("java.lang.Runtime") || frame.getClassName().equals("java.lang.System")
-                    || frame.getClassName().equals("java.lang.Shutdown");
-            if (exitFrame) {
-                afterExit = true;
-            } else if (afterExit && shown < 3) {
-                where.append(shown++ == 0 ? " at " : " < ").append(frame);
-            }
-        }
-        System.err.println("procpool: the task called System.exit while running task " + task + where);
-        System.err.flush();
-    }
-
-    private static Object call(Object task) throws Exception {
-        if (task instanceof Callable<?> callable) {
-            return callable.call();
-        }
-        if (task instanceof Runnable runnable) {
-            runnable.run();
-            return null;
-        }
-        throw new IllegalArgumentException("not a task: " + task.getClass().getName()
-                + " is neither a Callable nor a Runnable");
-    }
-
-    private static Message completed(long taskId, Object result) throws IOException {
-        try {
-            return new TaskCompleted(taskId, TaskCodec.encode(result));
-        } catch (Exception | StackOverflowError e) {
-            String type = result.getClass().getName();
-            return new TaskFailed(taskId, TaskCodec.encode(new RemoteFailure(
-                    RemoteFailure.Kind.RESULT_NOT_SERIALIZABLE, type, null,
-                    "the task's result, a " + type + ", could not be serialized: " + e
-                            + "; return a Serializable value (or make " + type + " implement java.io.Serializable)",
-                    e.getStackTrace())));
-        }
-    }
-
-    private static Message failed(long taskId, Throwable thrown) throws IOException {
-        try {
-            return new TaskFailed(taskId, TaskCodec.encode(thrown));
-        } catch (Exception | StackOverflowError e) {
-            String type = thrown.getClass().getName();
-            return new TaskFailed(taskId, TaskCodec.encode(new RemoteFailure(
-                    RemoteFailure.Kind.EXCEPTION_NOT_SERIALIZABLE, type, thrown.getMessage(),
-                    "the task threw " + thrown + ", which could not be serialized (" + e
-                            + "); the stack trace below is the original exception's",
-                    thrown.getStackTrace())));
-        }
-    }
-
-    private void readControlPipe() {
-        DataInputStream in = new DataInputStream(new BufferedInputStream(controlPipe, 64));
-        try {
-            Message.Command command;
-            while ((command = ControlCodec.read(in)) != null) {
-                if (command instanceof CancelTask cancel) {
-                    cancel(cancel.taskId(), cancel.interrupt());
-                } else if (command instanceof StopNow) {
-                    stopNow();
-                } else if (command instanceof Message.Wake) {
-                    LockSupport.unpark(runner);
-                }
-            }
-        } catch (IOException e) {
-            // a broken pipe means the same as end-of-file
-        }
-        parentGone("its control pipe closed");
-    }
-
-    /**
-     * A task not started yet is answered at once, so the parent can give it to another worker without waiting
-     * for this one to finish what it runs; the task thread skips it when it gets there ({@link TaskGate}).
-     */
-    private void cancel(long taskId, boolean interrupt) {
+    @Override
+    public void cancel(long taskId, boolean interrupt) {
         if (gate.cancel(taskId, interrupt) != TaskGate.Cancel.SKIPPED) {
             return;
         }
@@ -276,67 +215,34 @@ final class TaskLoop {
         }
     }
 
-    private void stopNow() {
+    /** Control thread: interrupt the running task, give it a moment, say goodbye and halt. */
+    @Override
+    public void stopNow() {
         stopping = true;
         gate.interruptRunning();
         long deadline = System.nanoTime() + STOP_GRACE_NS;
-        while (isRunningTask() && System.nanoTime() < deadline) {
+        while (gate.running() != 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(1_000_000);
         }
         try {
-            results.write(new WorkerStopping("stopped by shutdownNow"));
+            results.write(new WorkerRetired("stopped by shutdownNow"));
         } catch (IOException | RuntimeException ignored) {
             // the parent kills a worker that does not say goodbye; nothing more to do here
         }
-        endStartedProcesses();
+        WorkerExit.endStartedProcesses();
         Runtime.getRuntime().halt(0);
     }
 
-    /**
-     * Processes that tasks started end with the worker, however it ends. The parent does the same for a worker
-     * that dies without running this (halt, kill -9), from its record of the worker's descendants.
-     */
-    private static void endStartedProcesses() {
-        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+    /** Control thread: a task waits in the queue of this sleeping worker. */
+    @Override
+    public void wake() {
+        LockSupport.unpark(runner);
     }
 
-    private boolean isRunningTask() {
-        return gate.running() != 0;
-    }
-
-    private void watchParent() {
-        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
-        while (parent != null && parent.isAlive()) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PARENT_CHECK_MS));
-        }
-        parentGone("its parent process exited");
-    }
-
-    /** The parent cannot clean up after a worker it no longer has: remove this worker's files, then end. */
-    private void parentGone(String why) {
+    @Override
+    public void parentGone(String why) {
         orphaned = true;
-        Thread cleaner = new Thread(() -> {
-            closeQueues();
-            Queues.deleteTree(folder);
-            try {
-                java.nio.file.Files.deleteIfExists(folder.getParent()); // the pool's folder, once its last worker is gone
-            } catch (IOException ignored) {
-                // another worker still uses it, or the parent's own files remain
-            }
-        }, "procpool-orphan-cleanup");
-        // Not a daemon: closing the queues makes the main thread fail on its next poll or write and end, and the
-        // JVM would then exit at once (every other thread is a daemon) with the files only half deleted. The
-        // halt below still ends the JVM if the cleanup hangs.
-        cleaner.setDaemon(false);
-        cleaner.start();
-        try {
-            cleaner.join(ORPHAN_CLEANUP_MS); // start-up, which the cleanup waits for, may take seconds on a busy machine
-        } catch (InterruptedException ignored) {
-            // end anyway
-        }
-        System.err.println("procpool worker " + workerId + " exiting: " + why);
-        endStartedProcesses();
-        Runtime.getRuntime().halt(0);
+        WorkerExit.asOrphan(workerId, folder, this::closeQueues, why);
     }
 
     /**
@@ -355,11 +261,5 @@ final class TaskLoop {
             results.close();
         }
         Queues.releaseClosedQueues();
-    }
-
-    private static void startDaemon(String name, Runnable body) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        thread.start();
     }
 }

@@ -95,29 +95,6 @@ class PlatformTest {
         assertEquals("java", Platform.javaExecutableName(Os.OTHER_UNIX));
     }
 
-    private static final List<String> BASE_FLAGS = List.of(
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
-
-    @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 21})
-    void chronicleFlags_beforeJdk22_onlyAccessFlags(int feature) {
-        assertEquals(BASE_FLAGS, Platform.chronicleFlags(feature));
-    }
-
-    @Test
-    void chronicleFlags_jdk22_addsNativeAccess() {
-        assertEquals(concat(BASE_FLAGS, "--enable-native-access=ALL-UNNAMED"), Platform.chronicleFlags(22));
-    }
-
-    @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {23, 25})
-    void chronicleFlags_jdk23On_addsNativeAccessAndUnsafeMemoryAccess(int feature) {
-        assertEquals(concat(BASE_FLAGS, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
-                Platform.chronicleFlags(feature));
-    }
-
     @ParameterizedTest(name = "[{index}] {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
             "plain|\"plain\"",
@@ -132,12 +109,6 @@ class PlatformTest {
     })
     void quoteForArgFile_escapesBackslashQuoteAndControlChars(String argument, String expected) {
         assertEquals(expected, Platform.quoteForArgFile(argument));
-    }
-
-    private static List<String> concat(List<String> first, String... more) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(List.of(more));
-        return all;
     }
 
     @Test

@@ -7,8 +7,8 @@ import dev.procpool.internal.ipc.Message.StopNow;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
-import dev.procpool.internal.ipc.Message.WorkerStopping;
-import dev.procpool.internal.ipc.RunningTaskFile;
+import dev.procpool.internal.ipc.Message.WorkerRetired;
+import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.launcher.TestTasks.AddTask;
 import dev.procpool.internal.launcher.TestTasks.ExitingTask;
 import dev.procpool.internal.launcher.TestTasks.HangingTask;
@@ -101,7 +101,7 @@ class WorkerProcessTest {
 
         worker.tasks.write(new Shutdown());
 
-        assertEquals(new WorkerStopping("shutdown"), worker.receive(REPLY));
+        assertEquals(new WorkerRetired("shutdown"), worker.receive(REPLY));
         assertEquals(0, worker.process.onExit().get(10, TimeUnit.SECONDS));
     }
 
@@ -119,7 +119,7 @@ class WorkerProcessTest {
             assertInstanceOf(InterruptedException.class, deserialize(failed.error()));
             message = worker.receive(REPLY);
         }
-        assertEquals(new WorkerStopping("stopped by shutdownNow"), message);
+        assertEquals(new WorkerRetired("stopped by shutdownNow"), message);
         assertEquals(0, worker.process.onExit().get(10, TimeUnit.SECONDS));
     }
 
@@ -128,7 +128,7 @@ class WorkerProcessTest {
         RunningWorker worker = startWorker(1);
         worker.awaitReady();
         worker.run(5, new HangingTask());
-        await("task 5 to start").atMost(REPLY).until(() -> RunningTaskFile.read(worker.folder) == 5);
+        await("task 5 to start").atMost(REPLY).until(() -> WorkerActivityFile.readRunningTask(worker.folder) == 5);
 
         assertTrue(worker.process.send(new CancelTask(5, true)));
 

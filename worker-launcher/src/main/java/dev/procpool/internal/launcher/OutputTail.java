@@ -3,12 +3,15 @@ package dev.procpool.internal.launcher;
 import java.util.ArrayDeque;
 import java.util.List;
 
-/** The last lines a worker wrote to stderr, kept for crash reports. Written by a pump thread, read by anyone. */
-final class StderrTail {
+/**
+ * The last lines a worker wrote to one of its output streams (stderr or stdout), kept for crash reports. Written
+ * by that stream's pump thread, read by anyone.
+ */
+final class OutputTail {
     private final int capacity;
     private final ArrayDeque<String> lines = new ArrayDeque<>();
 
-    StderrTail(int capacity) {
+    OutputTail(int capacity) {
         this.capacity = capacity;
     }
 

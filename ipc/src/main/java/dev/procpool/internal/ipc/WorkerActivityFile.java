@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Sixteen bytes of memory shared by a worker and its parent:
+ * What a worker is doing, in sixteen bytes of memory shared with its parent: which task it runs, and whether
+ * it sleeps.
  * <pre>
  *   0                    8                    16
  *   +--------------------+--------------------+
@@ -28,56 +29,57 @@ import java.nio.file.StandardOpenOption;
  * control pipe. Both sides put a full fence between their write and their read, so one of them always sees the
  * other. Written by the worker's task thread; read by the parent's scheduler thread.
  */
-public final class RunningTaskFile {
-    static final String NAME = "running-task";
+public final class WorkerActivityFile {
+    static final String NAME = "activity";
     private static final int SIZE = 16;
     private static final int TASK = 0;
     private static final int SLEEPING = 8;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
-    private final MappedByteBuffer slot;
+    private final MappedByteBuffer words;
 
-    private RunningTaskFile(MappedByteBuffer slot) {
-        this.slot = slot;
+    private WorkerActivityFile(MappedByteBuffer words) {
+        this.words = words;
     }
 
-    public static RunningTaskFile create(Path folder) throws IOException {
+    public static WorkerActivityFile create(Path folder) throws IOException {
         try (FileChannel channel = FileChannel.open(folder.resolve(NAME),
                 StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return new RunningTaskFile(channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE));
+            return new WorkerActivityFile(channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE));
         }
     }
 
-    /** The parent's live view of a worker's slot; the worker creates the file before its handshake. */
-    public static RunningTaskFile openForReading(Path folder) throws IOException {
+    /** The parent's live view of a worker's activity; the worker creates the file before its handshake. */
+    public static WorkerActivityFile openForReading(Path folder) throws IOException {
         try (FileChannel channel = FileChannel.open(folder.resolve(NAME), StandardOpenOption.READ)) {
-            return new RunningTaskFile(channel.map(FileChannel.MapMode.READ_ONLY, 0, SIZE));
+            return new WorkerActivityFile(channel.map(FileChannel.MapMode.READ_ONLY, 0, SIZE));
         }
     }
 
-    public void set(long taskId) {
-        LONGS.setRelease(slot, TASK, taskId);
+    /** Worker: the task it starts now, or 0 once its answer is written. */
+    public void setRunningTask(long taskId) {
+        LONGS.setRelease(words, TASK, taskId);
     }
 
     /** The task running now, or 0. */
-    public long get() {
-        return (long) LONGS.getAcquire(slot, TASK);
+    public long runningTask() {
+        return (long) LONGS.getAcquire(words, TASK);
     }
 
     /** Worker: announce (or end) sleep; a full fence follows, so the re-check of the queue comes after it. */
     public void setSleeping(boolean sleeping) {
-        LONGS.setVolatile(slot, SLEEPING, sleeping ? 1L : 0L);
+        LONGS.setVolatile(words, SLEEPING, sleeping ? 1L : 0L);
         VarHandle.fullFence();
     }
 
     /** Parent: call after writing to the worker's queue; true means the worker must be woken. */
     public boolean isSleeping() {
         VarHandle.fullFence();
-        return (long) LONGS.getVolatile(slot, SLEEPING) != 0;
+        return (long) LONGS.getVolatile(words, SLEEPING) != 0;
     }
 
     /** The task the worker was running when it stopped, or 0 if none (or it never wrote the file). */
-    public static long read(Path folder) {
+    public static long readRunningTask(Path folder) {
         try (FileChannel channel = FileChannel.open(folder.resolve(NAME), StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.nativeOrder());
             while (buffer.hasRemaining() && channel.read(buffer) >= 0) {

@@ -1,0 +1,80 @@
+package dev.procpool.internal.ipc;
+
+/**
+ * Owns the layout of every frame procpool sends between parent and worker, on the queues and on the control
+ * pipe: the type ids, the header and its offsets. {@link MessageCodec} lays out queue frames (one Chronicle
+ * document each), {@link ControlCodec} control-pipe frames (the worker's stdin). A type id is unique across
+ * both channels, so a frame read from the wrong one is refused, never misread.
+ * <pre>
+ *   Queue frame (tasks: parent to worker; results: worker to parent)
+ *   0        1                   9
+ *   +--------+-------------------+--------------------------------------------+
+ *   | type:1 | taskId:8 (or 0)   | body                                       |
+ *   +--------+-------------------+--------------------------------------------+
+ *
+ *   body of RUN_TASK, RUN_INITIALIZER, TASK_COMPLETED, TASK_FAILED, INITIALIZER_FAILED: a payload
+ *     +---------+----------+------------------------------------------+
+ *     | where:1 | length:8 | INLINE: length bytes                     |
+ *     |         |          | IN_FILE: file name, UTF-8, in the folder |
+ *     +---------+----------+------------------------------------------+
+ *   body of CONFIGURE_WORKER:       maxTasks:8 | maxMemoryGrowthBytes:8
+ *   body of WORKER_READY:           protocolVersion:4 | pid:8
+ *   body of WORKER_RETIRED:         reason, UTF-8
+ *   body of OUTCOME_NOT_SERIALIZED: description, UTF-8 | frames:4 | frames x stack frame
+ *     stack frame: classLoaderName | moduleName | moduleVersion | declaringClass | methodName | fileName
+ *                  (each UTF-8, or null) | lineNumber:4
+ *   body of CANCEL_TASK:            interrupt:1
+ *   other types: empty
+ *
+ *   Control frame (the worker's stdin), always CONTROL_FRAME_LENGTH bytes, big-endian
+ *   0        1                   9
+ *   +--------+-------------------+
+ *   | type:1 | taskId:8 (or 0)   |   CANCEL_TASK (interrupt), SKIP_TASK (cancel, no interrupt), STOP_NOW, WAKE
+ *   +--------+-------------------+
+ * </pre>
+ * Which frames travel where: commands to the worker go on the tasks queue in order (CONFIGURE_WORKER first,
+ * then RUN_INITIALIZER if the pool has one, then RUN_TASK and SHUTDOWN) or on the control pipe when they must
+ * overtake queued tasks (CANCEL_TASK, SKIP_TASK, STOP_NOW, WAKE); every event goes on the results queue.
+ * Bump {@link Message#PROTOCOL_VERSION} whenever anything here changes. Constants only.
+ */
+public final class FrameDescriptor {
+    /** Offset of the type id in both kinds of frame. */
+    public static final int TYPE_OFFSET = 0;
+    /** Offset of the task id (0 in frames about no task). */
+    public static final int TASK_ID_OFFSET = TYPE_OFFSET + Byte.BYTES;
+    /** Offset of a queue frame's body; also the length of the header both kinds of frame share. */
+    public static final int BODY_OFFSET = TASK_ID_OFFSET + Long.BYTES;
+    /** A control frame is a header and nothing else. */
+    public static final int CONTROL_FRAME_LENGTH = BODY_OFFSET;
+
+    // commands, parent to worker
+    public static final byte RUN_TASK = 1;
+    public static final byte CANCEL_TASK = 2;
+    public static final byte SHUTDOWN = 3;
+    public static final byte STOP_NOW = 4;
+    /** Control pipe only: a cancel that must not interrupt a task that has already started. */
+    public static final byte SKIP_TASK = 5;
+    public static final byte WAKE = 6;
+    public static final byte CONFIGURE_WORKER = 7;
+    public static final byte RUN_INITIALIZER = 8;
+
+    // events, worker to parent
+    public static final byte WORKER_READY = 10;
+    public static final byte TASK_COMPLETED = 11;
+    public static final byte TASK_FAILED = 12;
+    public static final byte TASK_CANCELLED = 13;
+    public static final byte WORKER_RETIRED = 14;
+    public static final byte INITIALIZER_COMPLETED = 15;
+    public static final byte INITIALIZER_FAILED = 16;
+    public static final byte OUTCOME_NOT_SERIALIZED = 17;
+
+    // where a payload's bytes are
+    public static final byte PAYLOAD_INLINE = 0;
+    public static final byte PAYLOAD_IN_FILE = 1;
+
+    /** The most stack frames an OUTCOME_NOT_SERIALIZED frame may claim; a worker's frames are untrusted input. */
+    public static final int MAX_STACK_FRAMES = 4096;
+
+    private FrameDescriptor() {
+    }
+}

@@ -1,0 +1,74 @@
+package dev.procpool.internal.worker;
+
+import dev.procpool.internal.ipc.Message;
+import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
+import dev.procpool.internal.ipc.Message.TaskCompleted;
+import dev.procpool.internal.ipc.Message.TaskFailed;
+import dev.procpool.internal.ipc.codec.Payload;
+import dev.procpool.internal.ipc.codec.TaskCodec;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Runs what the parent sent and turns what it returned or threw into the event that answers it. What cannot be
+ * serialized is answered with {@link OutcomeNotSerialized}, a failure of the hand-over rather than of the task.
+ * Pure functions of their arguments; the task thread calls them.
+ */
+final class Answers {
+    private Answers() {
+    }
+
+    /** Runs a decoded task or initializer: a {@link Callable} or a {@link Runnable}. */
+    static Object call(Object task) throws Exception {
+        if (task instanceof Callable<?> callable) {
+            return callable.call();
+        }
+        if (task instanceof Runnable runnable) {
+            runnable.run();
+            return null;
+        }
+        throw new IllegalArgumentException("not a task: " + task.getClass().getName()
+                + " is neither a Callable nor a Runnable");
+    }
+
+    static Message completed(long taskId, Object result) throws IOException {
+        try {
+            return new TaskCompleted(taskId, TaskCodec.encode(result));
+        } catch (Exception | StackOverflowError e) {
+            String type = result.getClass().getName();
+            return new OutcomeNotSerialized(taskId, "the task's result, a " + type + ", could not be serialized: " + e
+                    + "; return a Serializable value (or make " + type + " implement java.io.Serializable)",
+                    List.of(e.getStackTrace()));
+        }
+    }
+
+    static Message failed(long taskId, Throwable thrown) throws IOException {
+        try {
+            return new TaskFailed(taskId, TaskCodec.encode(thrown));
+        } catch (Exception | StackOverflowError e) {
+            return new OutcomeNotSerialized(taskId, thrownNotSerializable("the task", thrown, e),
+                    List.of(thrown.getStackTrace()));
+        }
+    }
+
+    /**
+     * What the initializer threw or, when that cannot be serialized, a {@link RuntimeException} that describes it
+     * and carries its stack frames: a failed initializer fails the worker's start either way.
+     */
+    static Payload initializerThrew(Throwable thrown) throws IOException {
+        try {
+            return TaskCodec.encode(thrown);
+        } catch (Exception | StackOverflowError e) {
+            RuntimeException standIn = new RuntimeException(thrownNotSerializable("the initializer", thrown, e));
+            standIn.setStackTrace(thrown.getStackTrace());
+            return TaskCodec.encode(standIn);
+        }
+    }
+
+    private static String thrownNotSerializable(String who, Throwable thrown, Throwable why) {
+        return who + " threw " + thrown + ", which could not be serialized (" + why
+                + "); the stack trace below is the original exception's";
+    }
+}
