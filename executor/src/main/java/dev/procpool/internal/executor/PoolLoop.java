@@ -70,6 +70,9 @@ public final class PoolLoop implements TaskFuture.Canceller {
      * Loop thread only.
      */
     private RunState seenState = RunState.RUNNING;
+    /** When the worker figures of {@code stats()} were last published; loop thread only. */
+    private long lastPublishNs;
+    private static final long PUBLISH_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     public PoolLoop(PoolConfig config, Path poolFolder) {
         this.config = config;
@@ -241,7 +244,10 @@ public final class PoolLoop implements TaskFuture.Canceller {
                         return;
                     }
                 }
-                events.publish(lifecycle.workers(), dispatcher.waiting());
+                if (work == 0 || now - lastPublishNs >= PUBLISH_INTERVAL_NS) { // a busy loop publishes once a ms
+                    events.publish(lifecycle.workers(), dispatcher.waiting());
+                    lastPublishNs = now;
+                }
             } catch (Throwable unexpected) {
                 LOG.error("procpool scheduler: unexpected failure; the pool carries on", unexpected);
             }
