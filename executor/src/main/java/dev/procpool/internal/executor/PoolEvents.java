@@ -72,13 +72,19 @@ final class PoolEvents {
         tell("taskStarted", l -> l.taskStarted(info(task), info(worker)));
     }
 
+    void countCompleted(int n) {
+        completed.add(n);
+    }
+
+    void countFailed(int n) {
+        failed.add(n);
+    }
+
     void taskCompleted(TaskFuture<?> task) {
-        completed.increment();
         tell("taskCompleted", l -> l.taskCompleted(info(task)));
     }
 
     void taskFailed(TaskFuture<?> task, Throwable failure) {
-        failed.increment();
         tell("taskFailed", l -> l.taskFailed(info(task), failure));
     }
 

@@ -97,27 +97,39 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
         }
     }
 
+    // The counters move before the future completes, so that stats() already counts a task whose get() returned.
+
     boolean complete(Object result) {
+        PoolEvents e = events;
+        if (e != null) {
+            e.countCompleted(1);
+        }
         boolean completed = outcome.complete(runnable ? runnableResult : result);
         if (completed) {
             endJfr("completed");
-            PoolEvents e = events;
             if (e != null) {
                 e.taskCompleted(this);
             }
+        } else if (e != null) {
+            e.countCompleted(-1); // cancelled meanwhile
         }
         return completed;
     }
 
     boolean fail(Throwable error) {
+        PoolEvents e = events;
+        if (e != null) {
+            e.countFailed(1);
+        }
         boolean failed = outcome.completeExceptionally(error);
         if (failed) {
             endJfr(error instanceof dev.procpool.WorkerCrashedException ? "crashed"
                     : error instanceof dev.procpool.TaskTimeoutException ? "timed out" : "failed");
-            PoolEvents e = events;
             if (e != null) {
                 e.taskFailed(this, error);
             }
+        } else if (e != null) {
+            e.countFailed(-1); // cancelled or timed out meanwhile
         }
         return failed;
     }
