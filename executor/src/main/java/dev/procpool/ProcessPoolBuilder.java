@@ -204,7 +204,8 @@ public final class ProcessPoolBuilder {
     /**
      * Whether each worker is told it has max(1, CPUs / workers) processors: {@code -XX:ActiveProcessorCount}
      * and {@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS}, {@code MKL_NUM_THREADS},
-     * {@code VECLIB_MAXIMUM_THREADS}, {@code NUMEXPR_NUM_THREADS}, each unless already set by
+     * {@code VECLIB_MAXIMUM_THREADS}, {@code NUMEXPR_NUM_THREADS}, {@code NUMBA_NUM_THREADS},
+     * {@code TBB_NUM_THREADS}, each unless already set by
      * {@link #jvmOptions}, {@link #environment} or this JVM's environment. Default true, so that N workers
      * do not start N x CPUs threads.
      *
