@@ -34,7 +34,7 @@ public final class LeftoverWorkers {
             System.err.println("usage: java .ci/LeftoverWorkers.java <checkout> [seconds]");
             System.exit(2);
         }
-        Path checkout = Paths.get(args[0]).toRealPath();
+        Path checkout = realPath(Paths.get(args[0]).toAbsolutePath().normalize());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.length > 1 ? Long.parseLong(args[1]) : 15);
         while (true) {
             Optional<Map<Long, String>> workers = workersIn(checkout);
@@ -118,6 +118,15 @@ public final class LeftoverWorkers {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+    }
+
+    /** The path with links resolved, or as given where that fails (a Git Bash path such as /c/x on Windows). */
+    private static Path realPath(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path;
         }
     }
 
