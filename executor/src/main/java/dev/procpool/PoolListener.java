@@ -20,27 +20,55 @@ import java.util.Optional;
  */
 public interface PoolListener {
 
-    /** A worker's JVM has been launched (it is not serving yet). */
+    /**
+     * A worker's JVM has been launched (it is not serving yet).
+     *
+     * @param worker the worker
+     */
     default void workerStarted(Worker worker) {
     }
 
-    /** A worker has completed its handshake (and its initializer, if any) and takes tasks; {@code startTime} from launch. */
+    /**
+     * A worker has completed its handshake (and its initializer, if any) and takes tasks.
+     *
+     * @param worker    the worker
+     * @param startTime from the decision to start it to ready
+     */
     default void workerReady(Worker worker, Duration startTime) {
     }
 
-    /** A worker's process has exited; {@code exit} says how and why. */
+    /**
+     * A worker's process has exited.
+     *
+     * @param worker the worker
+     * @param exit   how and why
+     */
     default void workerExited(Worker worker, WorkerExit exit) {
     }
 
-    /** A task was accepted by the pool. */
+    /**
+     * A task was accepted by the pool.
+     *
+     * @param task the task
+     */
     default void taskSubmitted(Task task) {
     }
 
-    /** A task was handed to a worker; it runs as soon as the worker is free (it may have tasks sent ahead). */
+    /**
+     * A task was handed to a worker; it runs as soon as the worker is free (it may have tasks sent ahead).
+     * Called again for each retry.
+     *
+     * @param task   the task
+     * @param worker the worker it was handed to
+     */
     default void taskStarted(Task task, Worker worker) {
     }
 
-    /** A task returned a result, which its future now holds. */
+    /**
+     * A task returned a result, which its future now holds.
+     *
+     * @param task the task
+     */
     default void taskCompleted(Task task) {
     }
 
@@ -48,19 +76,37 @@ public interface PoolListener {
      * A task's future failed: with the task's own exception, {@link WorkerCrashedException},
      * {@link TaskTimeoutException}, {@link TaskSerializationException} or {@link WorkerStartException}. Not
      * called for a cancelled task.
+     *
+     * @param task    the task
+     * @param failure what its future failed with
      */
     default void taskFailed(Task task, Throwable failure) {
     }
 
-    /** A task's worker crashed while running it, and the task runs again (it had retries left). */
+    /**
+     * A task's worker crashed while running it, and the task runs again (it had retries left).
+     *
+     * @param task  the task
+     * @param crash the crash of this attempt
+     */
     default void taskRetried(Task task, WorkerCrashedException crash) {
     }
 
-    /** One worker JVM: the pool's number for it (1, 2, ... in start order) and its process id. */
+    /**
+     * One worker JVM.
+     *
+     * @param id  the pool's number for it: 1, 2, ... in start order
+     * @param pid its process id
+     */
     record Worker(int id, long pid) {
     }
 
-    /** One task: the pool's number for it (1, 2, ... in submission order) and how messages name it. */
+    /**
+     * One task.
+     *
+     * @param id          the pool's number for it: 1, 2, ... in submission order
+     * @param description how messages name it: its class, or for a lambda the method it compiles to
+     */
     record Task(long id, String description) {
     }
 

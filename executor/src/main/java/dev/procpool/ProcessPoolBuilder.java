@@ -52,6 +52,10 @@ public final class ProcessPoolBuilder {
     /**
      * Workers kept running when {@link #idleTimeout idle workers exit}. Default 0. Must not exceed
      * {@link #workers}.
+     *
+     * @param minWorkers how many workers stay up however idle the pool is
+     * @return this builder
+     * @throws IllegalArgumentException if {@code minWorkers} is negative
      */
     public ProcessPoolBuilder minWorkers(int minWorkers) {
         this.minWorkers = Checks.notNegative(minWorkers, "minWorkers");
@@ -61,6 +65,11 @@ public final class ProcessPoolBuilder {
     /**
      * Workers idle this long exit; the pool starts workers again when tasks arrive, keeping
      * {@link #minWorkers} warm. Default: never for a plain pool, 5 minutes for {@link ProcessPoolExecutor#shared(ProcessPoolBuilder)}.
+     *
+     * @param idleTimeout how long a worker may wait for a task before it exits
+     * @return this builder
+     * @throws NullPointerException     if {@code idleTimeout} is null
+     * @throws IllegalArgumentException if {@code idleTimeout} is zero or negative
      */
     public ProcessPoolBuilder idleTimeout(Duration idleTimeout) {
         this.idleTimeout = Checks.positive(idleTimeout, "idleTimeout");
@@ -72,6 +81,10 @@ public final class ProcessPoolBuilder {
      * at most once, as {@code ExecutorService} users expect. A task that crashes every worker it touches
      * fails after {@code retries + 1} crashes, with each crash listed; tasks that merely shared a worker
      * with it are never blamed. Per task: {@link TaskOptions#retries}.
+     *
+     * @param retries how many more runs a task gets after crashes of its worker
+     * @return this builder
+     * @throws IllegalArgumentException if {@code retries} is negative
      */
     public ProcessPoolBuilder retries(int retries) {
         this.retries = Checks.notNegative(retries, "retries");
@@ -82,6 +95,11 @@ public final class ProcessPoolBuilder {
      * Every task's soft time limit (default: none): past it, the task's thread is interrupted and its future
      * fails with {@link TaskTimeoutException}; a task still running {@link #interruptGrace} later has its
      * worker killed and replaced. Works the same on every OS (no signals). Per task: {@link TaskOptions#timeLimit}.
+     *
+     * @param timeLimit how long a task may run, counted from its start on a worker
+     * @return this builder
+     * @throws NullPointerException     if {@code timeLimit} is null
+     * @throws IllegalArgumentException if {@code timeLimit} is zero or negative
      */
     public ProcessPoolBuilder timeLimit(Duration timeLimit) {
         this.timeLimit = Checks.positive(timeLimit, "timeLimit");
@@ -91,13 +109,24 @@ public final class ProcessPoolBuilder {
     /**
      * How long an interrupted task (time limit, {@code cancel(true)}, {@code shutdownNow}) may take to stop
      * before its worker is killed and replaced. Default 1 second.
+     *
+     * @param interruptGrace how long an interrupted task may take to stop; zero kills its worker at once
+     * @return this builder
+     * @throws NullPointerException     if {@code interruptGrace} is null
+     * @throws IllegalArgumentException if {@code interruptGrace} is negative
      */
     public ProcessPoolBuilder interruptGrace(Duration interruptGrace) {
         this.interruptGrace = Checks.notNegative(interruptGrace, "interruptGrace");
         return this;
     }
 
-    /** A worker retires gracefully (and is replaced) after running this many tasks. Default: unlimited. */
+    /**
+     * A worker retires gracefully (and is replaced) after running this many tasks. Default: unlimited.
+     *
+     * @param maxTasksPerWorker how many tasks a worker runs before it retires
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxTasksPerWorker} is zero or negative
+     */
     public ProcessPoolBuilder maxTasksPerWorker(long maxTasksPerWorker) {
         this.maxTasksPerWorker = Checks.positive(maxTasksPerWorker, "maxTasksPerWorker");
         return this;
@@ -107,6 +136,10 @@ public final class ProcessPoolBuilder {
      * A worker whose memory (heap used after a full GC, or resident set size where the OS reports it) has
      * grown by more than this many bytes since its first task retires gracefully after its current task and
      * is replaced; checked at most once a second. No task is lost or failed. Default: off (loky uses 300 MB).
+     *
+     * @param bytes how much a worker's memory may grow, in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is zero or negative
      */
     public ProcessPoolBuilder maxMemoryGrowth(long bytes) {
         this.maxMemoryGrowthBytes = Checks.positive(bytes, "maxMemoryGrowth");
@@ -118,6 +151,9 @@ public final class ProcessPoolBuilder {
      * counted as a start failure: tasks get {@link WorkerStartException} with the initializer's exception as
      * the cause once three starts in a row have failed.
      *
+     * @param initializer the action, run once in each new worker
+     * @return this builder
+     * @throws NullPointerException         if {@code initializer} is null
      * @throws TaskNotSerializableException if the action cannot be serialized
      */
     public ProcessPoolBuilder initializer(SerializableRunnable initializer) {
@@ -138,6 +174,10 @@ public final class ProcessPoolBuilder {
      * to a kill over a task (time limit, cancellation), and from then on keeps one, so that a pool whose
      * tasks crash workers recovers from the next crash at once. Set 0 never to keep one, or n to keep n
      * from the start.
+     *
+     * @param spareWorkers how many spare workers to keep from the start
+     * @return this builder
+     * @throws IllegalArgumentException if {@code spareWorkers} is negative
      */
     public ProcessPoolBuilder spareWorkers(int spareWorkers) {
         this.spares = PoolConfig.Spares.always(Checks.notNegative(spareWorkers, "spareWorkers"));
@@ -156,6 +196,9 @@ public final class ProcessPoolBuilder {
      * procpool's classes are not in jars, when workers use a module path, or when {@link #jvmOptions}
      * choose class-data sharing themselves ({@code -Xshare}, {@code -XX:SharedArchiveFile}, ...). A JVM
      * that finds the archive unusable starts without it.
+     *
+     * @param classDataSharing false to start every worker without the archive
+     * @return this builder
      */
     public ProcessPoolBuilder classDataSharing(boolean classDataSharing) {
         this.classDataSharing = classDataSharing;
@@ -165,9 +208,13 @@ public final class ProcessPoolBuilder {
     /**
      * Whether each worker is told it has max(1, CPUs / workers) processors: {@code -XX:ActiveProcessorCount}
      * and {@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS}, {@code MKL_NUM_THREADS},
-     * {@code VECLIB_MAXIMUM_THREADS}, {@code NUMEXPR_NUM_THREADS}, each unless already set by
+     * {@code VECLIB_MAXIMUM_THREADS}, {@code NUMEXPR_NUM_THREADS}, {@code NUMBA_NUM_THREADS},
+     * {@code TBB_NUM_THREADS}, each unless already set by
      * {@link #jvmOptions}, {@link #environment} or this JVM's environment. Default true, so that N workers
      * do not start N x CPUs threads.
+     *
+     * @param limitNativeThreads false to leave the workers' processor count and thread variables alone
+     * @return this builder
      */
     public ProcessPoolBuilder limitNativeThreads(boolean limitNativeThreads) {
         this.limitNativeThreads = limitNativeThreads;
@@ -203,7 +250,13 @@ public final class ProcessPoolBuilder {
         return this;
     }
 
-    /** How many worker JVMs run at once. Default: {@link Runtime#availableProcessors()}. */
+    /**
+     * How many worker JVMs run at once. Default: {@link Runtime#availableProcessors()}.
+     *
+     * @param workers the largest number of workers
+     * @return this builder
+     * @throws IllegalArgumentException if {@code workers} is zero or negative
+     */
     public ProcessPoolBuilder workers(int workers) {
         this.workers = Checks.positive(workers, "workers");
         return this;
@@ -212,6 +265,11 @@ public final class ProcessPoolBuilder {
     /**
      * Options for each worker JVM, such as {@code -Xmx512m}, placed after procpool's own (so they win).
      * procpool adds the flags its queues need and {@code -XX:+ExitOnOutOfMemoryError}. Default: none.
+     *
+     * @param jvmOptions the options, one per element, as on a {@code java} command line
+     * @return this builder
+     * @throws NullPointerException     if {@code jvmOptions} or an element is null
+     * @throws IllegalArgumentException if an element is blank
      */
     public ProcessPoolBuilder jvmOptions(List<String> jvmOptions) {
         Objects.requireNonNull(jvmOptions, "jvmOptions");
@@ -225,7 +283,14 @@ public final class ProcessPoolBuilder {
         return this;
     }
 
-    /** Variables added to (or replacing in) the environment each worker inherits. Default: none. */
+    /**
+     * Variables added to (or replacing in) the environment each worker inherits. Default: none.
+     *
+     * @param environment variable names and values
+     * @return this builder
+     * @throws NullPointerException     if {@code environment}, a name or a value is null
+     * @throws IllegalArgumentException if a name is empty or contains {@code =}
+     */
     public ProcessPoolBuilder environment(Map<String, String> environment) {
         Objects.requireNonNull(environment, "environment");
         environment.forEach((name, value) -> {
@@ -239,7 +304,14 @@ public final class ProcessPoolBuilder {
         return this;
     }
 
-    /** The workers' working directory, which must exist. Default: this JVM's. */
+    /**
+     * The workers' working directory, which must exist. Default: this JVM's.
+     *
+     * @param workingDirectory an existing directory
+     * @return this builder
+     * @throws NullPointerException     if {@code workingDirectory} is null
+     * @throws IllegalArgumentException if {@code workingDirectory} is not an existing directory
+     */
     public ProcessPoolBuilder workingDirectory(Path workingDirectory) {
         Objects.requireNonNull(workingDirectory, "workingDirectory");
         if (!Files.isDirectory(workingDirectory)) {
@@ -249,7 +321,13 @@ public final class ProcessPoolBuilder {
         return this;
     }
 
-    /** Where the workers' stdout and stderr lines go. Default: {@link WorkerOutput#PARENT_STREAMS}. */
+    /**
+     * Where the workers' stdout and stderr lines go. Default: {@link WorkerOutput#PARENT_STREAMS}.
+     *
+     * @param workerOutput where worker output goes
+     * @return this builder
+     * @throws NullPointerException if {@code workerOutput} is null
+     */
     public ProcessPoolBuilder workerOutput(WorkerOutput workerOutput) {
         this.workerOutput = Objects.requireNonNull(workerOutput, "workerOutput");
         return this;
@@ -258,6 +336,11 @@ public final class ProcessPoolBuilder {
     /**
      * How long a new worker may take from launch to its handshake before it is killed and counted as a start
      * failure. Default: 60 seconds.
+     *
+     * @param startTimeout how long a worker may take to start
+     * @return this builder
+     * @throws NullPointerException     if {@code startTimeout} is null
+     * @throws IllegalArgumentException if {@code startTimeout} is zero or negative
      */
     public ProcessPoolBuilder startTimeout(Duration startTimeout) {
         this.startTimeout = Checks.positive(startTimeout, "startTimeout");
@@ -268,6 +351,8 @@ public final class ProcessPoolBuilder {
      * Creates the pool and starts its workers in the background; returns without waiting for them (tasks
      * submitted meanwhile wait for the first worker).
      *
+     * @return the new pool, open for tasks
+     * @throws IllegalArgumentException if {@link #minWorkers} exceeds {@link #workers}
      * @throws IllegalStateException if this JVM lacks the flags the queues need; the message lists them and
      *                               where to put them
      */

@@ -85,22 +85,38 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
      * is built; after the shared pool is closed, the next call builds a new one. Unless the builder sets
      * {@link ProcessPoolBuilder#idleTimeout idleTimeout}, the shared pool's workers exit after 5 idle minutes and
      * start again on demand. Safe to call from many threads.
+     *
+     * @param builder the configuration wanted; the builder is only read
+     * @return the shared pool, open for tasks
+     * @throws IllegalStateException if this JVM lacks the flags the queues need (see {@link ProcessPoolBuilder#build()})
      */
     public static ProcessPoolExecutor shared(ProcessPoolBuilder builder) {
         return SharedPool.get(builder);
     }
 
-    /** {@link #shared(ProcessPoolBuilder)} with default settings: one worker per available processor. */
+    /**
+     * {@link #shared(ProcessPoolBuilder)} with default settings: one worker per available processor.
+     *
+     * @return the shared pool, open for tasks
+     */
     public static ProcessPoolExecutor shared() {
         return shared(builder());
     }
 
-    /** A builder with defaults that need no thought: one worker per available processor, the parent's JVM. */
+    /**
+     * A builder with defaults that need no thought: one worker per available processor, the parent's JVM.
+     *
+     * @return a new builder
+     */
     public static ProcessPoolBuilder builder() {
         return new ProcessPoolBuilder();
     }
 
-    /** The number of worker JVMs this pool keeps running. */
+    /**
+     * The number of worker JVMs this pool keeps running.
+     *
+     * @return the largest number of workers
+     */
     public int workers() {
         return loop.config().workers();
     }
@@ -125,17 +141,41 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
 
     // ------------------------------------------------------------ submission
 
-    /** Submits a value-returning task; a lambda given here is serializable. See {@link #submit(Callable)}. */
+    /**
+     * Submits a value-returning task; a lambda given here is serializable. See {@link #submit(Callable)}.
+     *
+     * @param <T>  the type of the task's result
+     * @param task the task
+     * @return the task's future
+     * @throws TaskNotSerializableException if the task cannot be serialized
+     * @throws RejectedExecutionException   if the pool is shut down
+     */
     public <T> Future<T> submit(SerializableCallable<T> task) {
         return super.submit(task);
     }
 
-    /** Submits an action; a lambda given here is serializable. See {@link #submit(Runnable)}. */
+    /**
+     * Submits an action; a lambda given here is serializable. See {@link #submit(Runnable)}.
+     *
+     * @param task the action
+     * @return the task's future, which yields null
+     * @throws TaskNotSerializableException if the action cannot be serialized
+     * @throws RejectedExecutionException   if the pool is shut down
+     */
     public Future<?> submit(SerializableRunnable task) {
         return super.submit(task);
     }
 
-    /** Submits a value-returning task with its own time limit or retries. */
+    /**
+     * Submits a value-returning task with its own time limit or retries.
+     *
+     * @param <T>     the type of the task's result
+     * @param task    the task
+     * @param options its time limit and retries
+     * @return the task's future
+     * @throws TaskNotSerializableException if the task cannot be serialized
+     * @throws RejectedExecutionException   if the pool is shut down
+     */
     public <T> Future<T> submit(SerializableCallable<T> task, TaskOptions options) {
         Objects.requireNonNull(options, "options");
         TaskFuture<T> future = tasks.create(task, null, false, null, options.over(tasks.defaultLimits()));
@@ -143,7 +183,15 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         return future;
     }
 
-    /** Submits an action with its own time limit or retries. */
+    /**
+     * Submits an action with its own time limit or retries.
+     *
+     * @param task    the action
+     * @param options its time limit and retries
+     * @return the task's future, which yields null
+     * @throws TaskNotSerializableException if the action cannot be serialized
+     * @throws RejectedExecutionException   if the pool is shut down
+     */
     public Future<?> submit(SerializableRunnable task, TaskOptions options) {
         Objects.requireNonNull(options, "options");
         TaskFuture<Object> future = tasks.create(task, null, true, null, options.over(tasks.defaultLimits()));
@@ -151,7 +199,16 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         return future;
     }
 
-    /** Submits an action whose future yields {@code result} (the parent's object). */
+    /**
+     * Submits an action whose future yields {@code result} (the parent's object).
+     *
+     * @param <T>    the type of the result
+     * @param task   the action
+     * @param result what the future yields once the action has run
+     * @return the task's future
+     * @throws TaskNotSerializableException if the action cannot be serialized
+     * @throws RejectedExecutionException   if the pool is shut down
+     */
     public <T> Future<T> submit(SerializableRunnable task, T result) {
         return super.submit(task, result);
     }
@@ -227,6 +284,12 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
      * all of them. Inputs travel in chunks (about four per worker) to keep the per-task cost low. If any input
      * fails, the chunks not yet finished are cancelled and the first failure in input order is thrown.
      *
+     * @param <T>      the type of the inputs
+     * @param <R>      the type of the results
+     * @param function the function, run in the workers
+     * @param inputs   the inputs, in the order of the results
+     * @return the results, one per input, in input order
+     * @throws InterruptedException         if interrupted while waiting; the unfinished chunks are cancelled
      * @throws ExecutionException           whose cause is the function's exception, or a pool exception
      * @throws TaskNotSerializableException if the function or an input cannot be serialized
      */
@@ -239,6 +302,14 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
     /**
      * Like {@link #map(SerializableFunction, Collection)}, with {@code chunkSize} inputs per task.
      *
+     * @param <T>       the type of the inputs
+     * @param <R>       the type of the results
+     * @param function  the function, run in the workers
+     * @param inputs    the inputs, in the order of the results
+     * @param chunkSize how many inputs each task takes
+     * @return the results, one per input, in input order
+     * @throws InterruptedException     if interrupted while waiting; the unfinished chunks are cancelled
+     * @throws ExecutionException       whose cause is the function's exception, or a pool exception
      * @throws IllegalArgumentException if {@code chunkSize} is not positive
      */
     public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> function, Collection<? extends T> inputs,

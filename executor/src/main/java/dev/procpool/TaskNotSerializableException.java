@@ -11,7 +11,12 @@ import java.util.concurrent.RejectedExecutionException;
 public final class TaskNotSerializableException extends RejectedExecutionException {
     private static final long serialVersionUID = 1L;
 
-    /** Built by the pool. */
+    /**
+     * Built by the pool.
+     *
+     * @param message which class could not be serialized, and how to make the task serializable
+     * @param cause   the serialization failure
+     */
     public TaskNotSerializableException(String message, Throwable cause) {
         super(message, cause);
     }

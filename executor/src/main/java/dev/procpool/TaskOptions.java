@@ -24,7 +24,11 @@ public final class TaskOptions {
         this.retries = retries;
     }
 
-    /** The pool's settings, unchanged. */
+    /**
+     * The pool's settings, unchanged.
+     *
+     * @return options that override nothing
+     */
     public static TaskOptions defaults() {
         return DEFAULTS;
     }
@@ -33,12 +37,23 @@ public final class TaskOptions {
      * The task's soft time limit: when it has run this long its thread is interrupted and its future fails with
      * {@link TaskTimeoutException}; if it is still running after the pool's
      * {@link ProcessPoolBuilder#interruptGrace interrupt grace}, its worker is killed and replaced.
+     *
+     * @param timeLimit how long the task may run, counted from its start on a worker
+     * @return new options with this time limit and this instance's other settings
+     * @throws NullPointerException     if {@code timeLimit} is null
+     * @throws IllegalArgumentException if {@code timeLimit} is zero or negative
      */
     public TaskOptions timeLimit(Duration timeLimit) {
         return new TaskOptions(Checks.positive(timeLimit, "timeLimit"), retries);
     }
 
-    /** How many times the task is run again when its worker dies while running it. */
+    /**
+     * How many times the task is run again when its worker dies while running it.
+     *
+     * @param retries the number of further runs; 0 fails the task at its first worker crash
+     * @return new options with this retry count and this instance's other settings
+     * @throws IllegalArgumentException if {@code retries} is negative
+     */
     public TaskOptions retries(int retries) {
         return new TaskOptions(timeLimit, Checks.notNegative(retries, "retries"));
     }

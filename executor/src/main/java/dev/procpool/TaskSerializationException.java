@@ -8,7 +8,13 @@ package dev.procpool;
 public final class TaskSerializationException extends ProcessPoolException {
     private static final long serialVersionUID = 1L;
 
-    /** Built by the pool. */
+    /**
+     * Built by the pool.
+     *
+     * @param message which class could not be sent back, and why
+     * @param cause   the failure to write or read, or null when the worker reported it (the stack frames are then
+     *                the worker's)
+     */
     public TaskSerializationException(String message, Throwable cause) {
         super(message, cause);
     }

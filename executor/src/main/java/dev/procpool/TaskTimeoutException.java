@@ -7,7 +7,11 @@ package dev.procpool;
 public final class TaskTimeoutException extends ProcessPoolException {
     private static final long serialVersionUID = 1L;
 
-    /** Built by the pool. */
+    /**
+     * Built by the pool.
+     *
+     * @param message which task ran past which limit, and whether its worker had to be killed
+     */
     public TaskTimeoutException(String message) {
         super(message);
     }

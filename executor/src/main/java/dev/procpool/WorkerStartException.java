@@ -11,15 +11,26 @@ import java.util.List;
 public final class WorkerStartException extends ProcessPoolException {
     private static final long serialVersionUID = 1L;
 
+    /** The failed worker's last stderr lines, oldest first. */
     private final List<String> stderr;
 
-    /** Built by the pool. */
+    /**
+     * Built by the pool.
+     *
+     * @param message what failed, and how often in a row
+     * @param stderr  what the failed worker wrote to stderr (its last lines), oldest first
+     * @param cause   the failure, or null when the worker's exit or silence is all there is
+     */
     public WorkerStartException(String message, List<String> stderr, Throwable cause) {
         super(message, cause);
         this.stderr = List.copyOf(stderr);
     }
 
-    /** What the failed worker wrote to stderr (its last lines), oldest first. */
+    /**
+     * What the failed worker wrote to stderr (its last lines), oldest first.
+     *
+     * @return an immutable list, empty if the worker wrote nothing
+     */
     public List<String> stderr() {
         return stderr;
     }

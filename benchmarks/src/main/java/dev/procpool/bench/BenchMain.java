@@ -168,7 +168,7 @@ public final class BenchMain {
                 "  --only=...          sections to run, of " + String.join(",", SECTIONS) + " (default: all)",
                 "  --with-loky         also run loky_bench.py, section by section, and compare (needs python3 with",
                 "                      joblib, numpy and psutil; installs nothing, says why when it cannot run)",
-                "  --loky-script=PATH  default: <repository>/../shared/anchors/loky_bench.py",
+                "  --loky-script=PATH  default: <repository>/benchmarks/loky/loky_bench.py",
                 "  --python=PATH       default: /usr/bin/python3");
 
         boolean quick;
@@ -181,7 +181,7 @@ public final class BenchMain {
         static Options parse(String[] args) {
             Options o = new Options();
             Path repoRoot = Path.of(System.getProperty("procpool.bench.repoRoot", ".")).toAbsolutePath().normalize();
-            o.lokyScript = repoRoot.resolve("../shared/anchors/loky_bench.py").normalize();
+            o.lokyScript = repoRoot.resolve("benchmarks/loky/loky_bench.py").normalize();
             for (String arg : args) {
                 if (arg.isBlank()) {
                     continue;

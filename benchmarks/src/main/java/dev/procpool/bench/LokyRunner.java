@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code loky_bench.py} one section at a time, right after procpool's run of the same section, so that both
- * see the same background load. The script writes its results next to itself, and the anchors folder may be
+ * see the same background load. The script writes its results next to itself, and its folder may be
  * read-only, so it runs from a copy in a temporary folder (kept, with loky's own full tables, and named in the
  * output). Installs nothing: when {@code python3} lacks joblib (or numpy, psutil, which the script also imports)
  * it reports why and the harness prints procpool's figures alone. Called from the harness's main thread.

@@ -57,7 +57,7 @@ final class Report {
     /** The table, with loky's column filled from {@code loky} (which may hold nothing). */
     String render(LokyResults loky) {
         List<String[]> rows = new ArrayList<>();
-        String[] header = {"what", "procpool", "loky (this run)", "procpool vs loky", "target (issue 4)"};
+        String[] header = {"what", "procpool", "loky (this run)", "procpool vs loky", "target"};
         rows.add(header);
         for (Entry e : entries) {
             if (e.heading != null) {

@@ -10,11 +10,13 @@ import java.util.function.UnaryOperator;
  * The options and environment procpool gives each worker on top of the user's. By default N workers must not
  * each start one thread per CPU (N x N threads): each worker is told it has max(1, CPUs / N) processors, both
  * the JVM ({@code -XX:ActiveProcessorCount}) and native thread pools (OpenMP, OpenBLAS, MKL, Accelerate,
- * numexpr), unless the user set those values. Pure functions, unit-tested.
+ * numexpr, Numba, TBB: the variables joblib sets), unless the user set those values. Pure functions,
+ * unit-tested.
  */
 public final class WorkerDefaults {
     static final List<String> NATIVE_THREAD_VARIABLES = List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-            "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS");
+            "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS", "NUMBA_NUM_THREADS",
+            "TBB_NUM_THREADS");
 
     private WorkerDefaults() {
     }

@@ -121,9 +121,11 @@ class WorkerLifecyclePolicyTest {
         int cpus = Runtime.getRuntime().availableProcessors();
         int expected = Math.max(1, cpus / 2);
         try (ProcessPoolExecutor pool = Pools.small(2).build()) {
-            assertEquals(List.of(expected, expected), pool.submit(() -> List.of(
+            assertEquals(List.of(expected, expected, expected, expected), pool.submit(() -> List.of(
                     Runtime.getRuntime().availableProcessors(),
-                    Integer.parseInt(System.getenv("OMP_NUM_THREADS")))).get(60, TimeUnit.SECONDS));
+                    Integer.parseInt(System.getenv("OMP_NUM_THREADS")),
+                    Integer.parseInt(System.getenv("NUMBA_NUM_THREADS")),
+                    Integer.parseInt(System.getenv("TBB_NUM_THREADS")))).get(60, TimeUnit.SECONDS));
         }
         try (ProcessPoolExecutor pool = Pools.small(2).environment(Map.of("OMP_NUM_THREADS", "7"))
                 .jvmOptions(List.of("-XX:ActiveProcessorCount=3")).build()) {
