@@ -82,7 +82,11 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
      * {@code get_reusable_executor}. Calls with an equal configuration return the same pool; when only the
      * number of workers differs, the pool is resized in place (healthy workers are kept, running tasks are not
      * disturbed); when anything else differs, the old pool is shut down (its tasks still finish) and a new one
-     * is built; after the shared pool is closed, the next call builds a new one. Unless the builder sets
+     * is built; after the shared pool is closed, the next call builds a new one. A thread that still holds a
+     * replaced pool may go on submitting to it, as with loky: its tasks are forwarded to the pool that replaced
+     * it (and run with that pool's settings), so no caller sees a {@link RejectedExecutionException} because
+     * another thread changed the shared pool's configuration. Closing or shutting down a shared pool yourself
+     * rejects further tasks as usual. Unless the builder sets
      * {@link ProcessPoolBuilder#idleTimeout idleTimeout}, the shared pool's workers exit after 5 idle minutes and
      * start again on demand. Safe to call from many threads.
      *
@@ -137,6 +141,11 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
 
     void resize(int workers) {
         loop.resize(workers);
+    }
+
+    /** This shared pool is replaced by {@code next}; see {@link #shared(ProcessPoolBuilder)}. */
+    void replaceWith(ProcessPoolExecutor next) {
+        loop.replaceWith(next.loop);
     }
 
     // ------------------------------------------------------------ submission

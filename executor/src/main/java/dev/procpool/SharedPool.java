@@ -24,7 +24,10 @@ final class SharedPool {
                     }
                     return pool;
                 }
-                pool.shutdown();
+                ProcessPoolExecutor next = builder.build(config);
+                pool.replaceWith(next);
+                current = next;
+                return next;
             }
             current = builder.build(config);
             return current;

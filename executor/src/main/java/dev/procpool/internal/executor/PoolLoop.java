@@ -62,6 +62,8 @@ public final class PoolLoop implements TaskFuture.Canceller {
     private volatile PoolConfig config;
     private volatile RunState runState = RunState.RUNNING;
     private volatile WorkerStartException broken;
+    /** The shared pool that replaced this one; tasks submitted here after the replacement go there. */
+    private volatile PoolLoop successor;
     /**
      * {@link #runState} as read at the start of the current iteration, before the inbox was drained: once the
      * pool is seen shut down, every task it accepted is already in {@link #submitted}, so after the drain the
@@ -131,8 +133,16 @@ public final class PoolLoop implements TaskFuture.Canceller {
 
     // ---------------------------------------------------------------- called from any thread
 
-    /** Queues a task; throws {@link RejectedExecutionException} once the pool is shut down or broken. */
+    /**
+     * Queues a task; throws {@link RejectedExecutionException} once the pool is shut down or broken, unless it
+     * was replaced as the shared pool: then the task goes to its successor.
+     */
     public void submit(TaskFuture<?> future) {
+        PoolLoop next = successor;
+        if (next != null) {
+            next.submit(future);
+            return;
+        }
         synchronized (submitLock) {
             if (runState != RunState.RUNNING) {
                 future.releaseTask();
@@ -161,6 +171,15 @@ public final class PoolLoop implements TaskFuture.Canceller {
             config = config.withWorkers(workers);
         }
         LockSupport.unpark(thread);
+    }
+
+    /**
+     * This pool is replaced as the shared pool by {@code next}: it shuts down (what it accepted still runs),
+     * and what is submitted to it from now on goes to {@code next}.
+     */
+    public void replaceWith(PoolLoop next) {
+        successor = next;
+        shutdown();
     }
 
     public void shutdown() {

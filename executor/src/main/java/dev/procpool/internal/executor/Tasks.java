@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * cannot be shipped is refused at {@code submit} with a message that says how to fix it. Thread-safe.
  */
 public final class Tasks {
-    private final AtomicLong lastId = new AtomicLong();
+    /** Task ids are unique in the JVM: a replaced shared pool forwards its tasks to its successor. */
+    private static final AtomicLong LAST_ID = new AtomicLong();
     private final TaskLimits defaultLimits;
 
     /** {@code defaultLimits}: the limits of tasks created without their own. */
@@ -63,7 +64,7 @@ public final class Tasks {
         } catch (IOException | RuntimeException e) {
             throw new TaskNotSerializableException(what + " cannot be serialized: " + e, e);
         }
-        return new TaskFuture<>(this, lastId.incrementAndGet(), what, payload,
+        return new TaskFuture<>(this, LAST_ID.incrementAndGet(), what, payload,
                 Thread.currentThread().getContextClassLoader(), runnable, runnableResult, limits);
     }
 
