@@ -10,7 +10,16 @@ final class Outcomes {
     private Outcomes() {
     }
 
+    /**
+     * Completes the future with the result. Bytes in memory are read only by the first {@code get()}, on the
+     * caller's thread, so that a slow {@code readObject} stalls that caller, never the scheduler (and every
+     * other worker's results). A result in its own file is read now: the file goes with its worker's folder.
+     */
     static void complete(TaskFuture<?> future, Payload result) {
+        if (!result.isInFile()) {
+            future.completeUnread(result);
+            return;
+        }
         try {
             future.complete(TaskCodec.decode(result, future.loader()));
         } catch (Exception | Error e) { // any Error too (StackOverflowError on a deep graph): the future must end

@@ -1,6 +1,8 @@
 package dev.procpool.internal.executor;
 
+import dev.procpool.TaskSerializationException;
 import dev.procpool.internal.ipc.codec.Payload;
+import dev.procpool.internal.ipc.codec.TaskCodec;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +37,10 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
     /** This attempt's flight-recorder event, or null; scheduler thread only. */
     JfrEvents.TaskExecution jfr;
     private Payload task; // owned by the scheduler once submitted
+    /** The result read from its bytes by the first get(), or why it could not be; guarded by this. */
+    private boolean read;
+    private Object readResult;
+    private TaskSerializationException readFailure;
 
     private final TaskLimits limits;
     /** Asked back from a worker that had not started it, to run on an idle one; scheduler thread only. */
@@ -134,6 +140,48 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
         return failed;
     }
 
+    /** A result in memory, read by the first {@code get()}; see {@link Outcomes#complete}. */
+    private record Unread(Payload bytes) {
+    }
+
+    /** Completes with a result that {@code get()} reads from {@code bytes} on first use (a Runnable's is dropped). */
+    boolean completeUnread(Payload bytes) {
+        if (runnable) {
+            bytes.release();
+            return complete(null);
+        }
+        boolean completed = complete(new Unread(bytes));
+        if (!completed) {
+            bytes.release();
+        }
+        return completed;
+    }
+
+    /** The value to return for {@code outcome}'s value: read the result's bytes the first time. */
+    @SuppressWarnings("unchecked")
+    private V value(Object outcomeValue) throws ExecutionException {
+        if (!(outcomeValue instanceof Unread unread)) {
+            return (V) outcomeValue;
+        }
+        synchronized (this) {
+            if (!read) {
+                read = true;
+                try {
+                    readResult = TaskCodec.decode(unread.bytes(), loader);
+                } catch (Exception | Error e) { // any Error too (StackOverflowError on a deep graph)
+                    readFailure = new TaskSerializationException("the result of " + this
+                            + " could not be read in the parent: " + e, e);
+                } finally {
+                    unread.bytes().release();
+                }
+            }
+            if (readFailure != null) {
+                throw new ExecutionException(readFailure);
+            }
+            return (V) readResult;
+        }
+    }
+
     /** Ends this attempt's flight-recorder event, if a recording began one. Scheduler thread. */
     void endJfr(String how) {
         JfrEvents.TaskExecution event = jfr;
@@ -187,20 +235,18 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V get() throws InterruptedException, ExecutionException {
         try {
-            return (V) outcome.get();
+            return value(outcome.get());
         } catch (CancellationException e) {
             throw cancelled();
         }
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         try {
-            return (V) outcome.get(timeout, unit);
+            return value(outcome.get(timeout, unit));
         } catch (CancellationException e) {
             throw cancelled();
         } catch (TimeoutException e) {
