@@ -236,6 +236,18 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         return ChunkedMap.map(tasks, loop, function, inputs, chunkSize);
     }
 
+    /**
+     * A batch job: {@code function} applied in the workers to every input of {@code inputs}, read lazily, with
+     * one {@link Outcome} per input; configure it, then run it with {@link Batch#stream()}. Unlike {@link #map},
+     * a failing or crashing input fails only itself, outcomes arrive while the batch runs, and memory is bounded
+     * by {@link Batch#maxInFlight}, not by the number of inputs.
+     *
+     * @throws NullPointerException if {@code function} or {@code inputs} is null
+     */
+    public <T, R> Batch<T, R> batch(SerializableFunction<? super T, ? extends R> function, Iterable<? extends T> inputs) {
+        return new Batch<>(tasks, loop, workers(), function, inputs);
+    }
+
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
         try {
