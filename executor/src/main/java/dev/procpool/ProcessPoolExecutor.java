@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,6 +53,9 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@link #shutdownNow()} cancels the futures of running tasks at once, interrupts those tasks, and kills
  *       any worker that has not stopped a second later. The tasks it returns have cancelled futures; running
  *       them does nothing.</li>
+ *   <li>{@link java.util.concurrent.ExecutorCompletionService} works over this pool although its wrapper future
+ *       is not serializable: {@code execute} recognises the wrapper of the future {@code newTaskFor} has just made
+ *       on the same thread, runs that future in a worker, and runs the wrapper in the parent when it ends.</li>
  *   <li>{@code execute(Runnable)}: a task that throws has nobody to tell, so the failure is logged (SLF4J,
  *       {@code dev.procpool.ProcessPoolExecutor}, WARN) instead of reaching an uncaught-exception handler.</li>
  *   <li>The pool's threads are daemon threads: a forgotten pool does not keep the JVM alive, and its workers
@@ -71,6 +75,8 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
 
     private final PoolLoop loop;
     private final Tasks tasks;
+    /** The future {@link #newTaskFor} made last on each thread, until the next {@link #execute} on that thread. */
+    private final ThreadLocal<TaskFuture<?>> madeOnThisThread = new ThreadLocal<>();
 
     ProcessPoolExecutor(PoolLoop loop) {
         this.loop = loop;
@@ -118,6 +124,23 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
     /** Submits a value-returning task; a lambda given here is serializable. See {@link #submit(Callable)}. */
     public <T> Future<T> submit(SerializableCallable<T> task) {
         return super.submit(task);
+    }
+
+    /**
+     * Submits a value-returning task and returns its future as a {@link CompletableFuture}. It completes with the
+     * task's result or exception as {@link #submit(Callable)}'s future would, on one of the pool's callback
+     * threads, so stages added to it never run on the pool's scheduler thread. Cancelling it cancels the task and
+     * interrupts it in its worker if it runs, whatever the argument to {@code cancel}; cancelling a dependent
+     * stage does not. Completing it by hand ({@code complete}, {@code obtrudeValue}) does not stop the task.
+     *
+     * @throws TaskNotSerializableException if the task cannot be serialized
+     * @throws RejectedExecutionException   if the pool is shut down
+     */
+    public <T> CompletableFuture<T> submitAsync(SerializableCallable<T> task) {
+        TaskFuture<T> future = tasks.create(task, null, false, null);
+        CompletableFuture<T> async = AsyncTaskFuture.following(future);
+        loop.submit(future);
+        return async;
     }
 
     /** Submits an action; a lambda given here is serializable. See {@link #submit(Runnable)}. */
@@ -185,8 +208,17 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
     @Override
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command");
+        TaskFuture<?> justMade = madeOnThisThread.get();
+        madeOnThisThread.remove();
         if (command instanceof TaskFuture<?> future && tasks.owns(future)) {
             loop.submit(future);
+            return;
+        }
+        if (justMade != null && command instanceof Future<?> && !(command instanceof Serializable)) {
+            // ExecutorCompletionService wraps the future newTaskFor just made in a QueueingFuture, whose run() runs
+            // that future and then queues it: run the future in a worker, and the wrapper when it has ended
+            justMade.whenDone(done -> CallbackThreads.EXECUTOR.execute(command));
+            loop.submit(justMade);
             return;
         }
         TaskFuture<Object> future = tasks.create(command, null, true, null);
@@ -204,12 +236,18 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
 
     @Override
     protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
-        return tasks.create(callable, null, false, null);
+        return madeOnThisThread(tasks.create(callable, null, false, null));
     }
 
     @Override
     protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
-        return tasks.create(runnable, null, true, value);
+        return madeOnThisThread(tasks.create(runnable, null, true, value));
+    }
+
+    /** Remembered until the next {@link #execute} on this thread, which may get it wrapped. */
+    private <T> TaskFuture<T> madeOnThisThread(TaskFuture<T> future) {
+        madeOnThisThread.set(future);
+        return future;
     }
 
     /**
