@@ -253,7 +253,10 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
     /**
      * Runs {@code function} on every input in the workers and returns the results in input order, waiting for
      * all of them. Inputs travel in chunks (about four per worker) to keep the per-task cost low. If any input
-     * fails, the chunks not yet finished are cancelled and the first failure in input order is thrown.
+     * fails, the chunks not yet finished are cancelled and the first failure in input order is thrown. A chunk
+     * whose worker died is split and run again until the input that crashes runs alone, so only that input's
+     * {@link WorkerCrashedException} is thrown; the pool's retries apply to that input. For large or lazy inputs,
+     * or to keep the results of the inputs that succeeded, use {@link #batch}.
      *
      * @throws ExecutionException           whose cause is the function's exception, or a pool exception
      * @throws TaskNotSerializableException if the function or an input cannot be serialized
