@@ -2,6 +2,7 @@ package dev.procpool.it.batch;
 
 import dev.procpool.Outcome;
 import dev.procpool.ProcessPoolExecutor;
+import dev.procpool.TaskTimeoutException;
 import dev.procpool.WorkerCrashedException;
 import dev.procpool.WorkerOutput;
 import dev.procpool.it.NoLeakedWorkers;
@@ -9,9 +10,13 @@ import dev.procpool.it.fixtures.DeliberateException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -86,6 +91,37 @@ class BatchOutcomeTest {
             }
             assertEquals(IntStream.range(0, 30).boxed().toList(),
                     outcomes.stream().map(o -> (int) o.index()).sorted().toList(), "each input exactly once");
+        }
+    }
+
+    @Test
+    void inputCrashesOnce_withPoolRetriesOne_succeedsOnItsRetry_everyInputSucceeds(@TempDir Path temp) {
+        try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(2).workerOutput(WorkerOutput.DISCARD)
+                .retries(1).build();
+             Stream<Outcome<Integer, Integer>> stream = pool.batch(
+                     new HaltsOnceFunction(5, temp.resolve("halted").toString()), upTo(12)).chunkSize(4).stream()) {
+            List<Outcome<Integer, Integer>> outcomes = stream.toList();
+
+            assertEquals(upTo(12).stream().map(i -> i * 2).toList(), outcomes.stream().map(Outcome::result).toList());
+        }
+    }
+
+    @Test
+    void inputRunsPastTimeLimit_failsAloneWithTaskTimeoutException_chunkMatesSucceed() {
+        try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(2).workerOutput(WorkerOutput.DISCARD)
+                .timeLimit(Duration.ofSeconds(2)).build();
+             Stream<Outcome<Long, Long>> stream = pool.batch(new SlowFunction(5, 30_000),
+                     LongStream.range(0, 8).boxed().toList()).chunkSize(4).stream()) {
+            List<Outcome<Long, Long>> outcomes = stream.toList();
+
+            for (Outcome<Long, Long> outcome : outcomes) {
+                if (outcome.index() == 5) {
+                    assertInstanceOf(TaskTimeoutException.class, outcome.failure());
+                } else {
+                    assertEquals(outcome.input(), outcome.result());
+                }
+            }
+            assertEquals(8, outcomes.size());
         }
     }
 }
