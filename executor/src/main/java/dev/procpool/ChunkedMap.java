@@ -2,6 +2,7 @@ package dev.procpool;
 
 import dev.procpool.internal.executor.PoolLoop;
 import dev.procpool.internal.executor.TaskFuture;
+import dev.procpool.internal.executor.TaskLimits;
 import dev.procpool.internal.executor.Tasks;
 import dev.procpool.internal.ipc.codec.FunctionOverList;
 
@@ -40,18 +41,18 @@ final class ChunkedMap {
         @SuppressWarnings("unchecked")
         Function<Object, Object> untyped = (Function<Object, Object>) (Function<?, ?>) function;
         try {
+            List<List<Object>> slices = new ArrayList<>(chunks);
             for (int c = 0; c < chunks; c++) {
                 int from = c * chunkSize;
                 ArrayList<Object> slice = new ArrayList<>(all.subList(from, Math.min(all.size(), from + chunkSize)));
                 String description = "map chunk " + (c + 1) + " of " + chunks + ", inputs " + from + ".."
                         + (from + slice.size() - 1) + ", " + Tasks.describe(function);
-                TaskFuture<List<R>> future = tasks.create(new FunctionOverList(untyped, slice), description, false, null);
-                futures.add(future);
-                loop.submit(future);
+                slices.add(slice);
+                futures.add(submit(tasks, loop, untyped, slice, description));
             }
             List<R> results = new ArrayList<>(all.size());
-            for (TaskFuture<List<R>> future : futures) {
-                results.addAll(future.get());
+            for (int c = 0; c < chunks; c++) {
+                results.addAll(resultsOf(tasks, loop, untyped, futures.get(c), slices.get(c), c * chunkSize, futures));
             }
             return results;
         } finally {
@@ -59,5 +60,51 @@ final class ChunkedMap {
                 future.cancel(true);
             }
         }
+    }
+
+    /**
+     * A chunk's results. When its worker died during it, the crash is narrowed down: the chunk is split and both
+     * halves run again, until a single input crashes alone, so that inputs sharing a chunk with a crashing one are
+     * not blamed for it. Only single inputs get the pool's retries. The halves' futures join {@code futures}, to
+     * be cancelled with the rest.
+     */
+    private static <R> List<R> resultsOf(Tasks tasks, PoolLoop loop, Function<Object, Object> function,
+                                         TaskFuture<List<R>> future, List<Object> slice, int from,
+                                         List<TaskFuture<List<R>>> futures)
+            throws InterruptedException, ExecutionException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (slice.size() == 1 || !(e.getCause() instanceof WorkerCrashedException)) {
+                throw e;
+            }
+        }
+        int half = slice.size() / 2;
+        List<Object> left = slice.subList(0, half);
+        List<Object> right = slice.subList(half, slice.size());
+        TaskFuture<List<R>> leftFuture = submit(tasks, loop, function, left, describe(from, left.size(), function));
+        futures.add(leftFuture);
+        TaskFuture<List<R>> rightFuture = submit(tasks, loop, function, right, describe(from + half, right.size(), function));
+        futures.add(rightFuture);
+        List<R> results = new ArrayList<>(resultsOf(tasks, loop, function, leftFuture, left, from, futures));
+        results.addAll(resultsOf(tasks, loop, function, rightFuture, right, from + half, futures));
+        return results;
+    }
+
+    private static String describe(int from, int size, Function<Object, Object> function) {
+        return "map " + (size == 1 ? "input " + from : "inputs " + from + ".." + (from + size - 1)) + ", "
+                + Tasks.describe(function) + " (narrowing down a crash)";
+    }
+
+    /** A chunk of several inputs is not retried as a whole after a crash: it is narrowed down instead. */
+    private static <R> TaskFuture<List<R>> submit(Tasks tasks, PoolLoop loop, Function<Object, Object> function,
+                                                  List<Object> slice, String description) {
+        TaskLimits pool = tasks.defaultLimits();
+        TaskLimits limits = slice.size() == 1 ? pool : new TaskLimits(pool.timeLimitNs(), 0);
+        TaskFuture<List<R>> future = tasks.create(new FunctionOverList(function,
+                slice instanceof ArrayList<Object> list ? list : new ArrayList<>(slice)), description, false,
+                null, limits);
+        loop.submit(future);
+        return future;
     }
 }

@@ -4,8 +4,6 @@ import dev.procpool.internal.executor.PoolConfig;
 import dev.procpool.internal.executor.PoolLoop;
 import dev.procpool.internal.executor.TaskFuture;
 import dev.procpool.internal.executor.Tasks;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
 import java.util.Collection;
@@ -13,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,6 +50,9 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@link #shutdownNow()} cancels the futures of running tasks at once, interrupts those tasks, and kills
  *       any worker that has not stopped a second later. The tasks it returns have cancelled futures; running
  *       them does nothing.</li>
+ *   <li>{@link java.util.concurrent.ExecutorCompletionService} works over this pool although its wrapper future
+ *       is not serializable: {@code execute} recognises the wrapper of the future {@code newTaskFor} has just made
+ *       on the same thread, runs that future in a worker, and runs the wrapper in the parent when it ends.</li>
  *   <li>{@code execute(Runnable)}: a task that throws has nobody to tell, so the failure is logged (SLF4J,
  *       {@code dev.procpool.ProcessPoolExecutor}, WARN) instead of reaching an uncaught-exception handler.</li>
  *   <li>The pool's threads are daemon threads: a forgotten pool does not keep the JVM alive, and its workers
@@ -67,14 +68,14 @@ import java.util.concurrent.TimeoutException;
  * names any that are missing. Workers get them automatically.
  */
 public final class ProcessPoolExecutor extends AbstractExecutorService implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessPoolExecutor.class);
-
     private final PoolLoop loop;
     private final Tasks tasks;
+    private final Intake intake;
 
     ProcessPoolExecutor(PoolLoop loop) {
         this.loop = loop;
         this.tasks = new Tasks(loop.config().taskLimits());
+        this.intake = new Intake(tasks, loop);
     }
 
     /**
@@ -164,6 +165,26 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
     }
 
     /**
+     * Submits a value-returning task and returns its future as a {@link CompletableFuture}. It completes with the
+     * task's result or exception as {@link #submit(Callable)}'s future would, on one of the pool's callback
+     * threads, so stages added to it never run on the pool's scheduler thread. Cancelling it cancels the task and
+     * interrupts it in its worker if it runs, whatever the argument to {@code cancel}; cancelling a dependent
+     * stage does not. Completing it by hand ({@code complete}, {@code obtrudeValue}) does not stop the task.
+     *
+     * @param task the task
+     * @param <T>  the result type
+     * @return the task's future as a CompletableFuture
+     * @throws TaskNotSerializableException if the task cannot be serialized
+     * @throws RejectedExecutionException   if the pool is shut down
+     */
+    public <T> CompletableFuture<T> submitAsync(SerializableCallable<T> task) {
+        TaskFuture<T> future = tasks.create(task, null, false, null);
+        CompletableFuture<T> async = AsyncTaskFuture.following(future);
+        loop.submit(future);
+        return async;
+    }
+
+    /**
      * Submits an action; a lambda given here is serializable. See {@link #submit(Runnable)}.
      *
      * @param task the action
@@ -223,36 +244,6 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
     }
 
     /**
-     * {@inheritDoc}
-     *
-     * @throws TaskNotSerializableException if the task cannot be serialized
-     */
-    @Override
-    public <T> Future<T> submit(Callable<T> task) {
-        return super.submit(task);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws TaskNotSerializableException if the task cannot be serialized
-     */
-    @Override
-    public Future<?> submit(Runnable task) {
-        return super.submit(task);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws TaskNotSerializableException if the task cannot be serialized
-     */
-    @Override
-    public <T> Future<T> submit(Runnable task, T result) {
-        return super.submit(task, result);
-    }
-
-    /**
      * Runs {@code command} in a worker. Nobody waits for it, so if it throws, the failure is logged.
      *
      * @throws TaskNotSerializableException if the task cannot be serialized
@@ -260,38 +251,26 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
      */
     @Override
     public void execute(Runnable command) {
-        Objects.requireNonNull(command, "command");
-        if (command instanceof TaskFuture<?> future && tasks.owns(future)) {
-            loop.submit(future);
-            return;
-        }
-        TaskFuture<Object> future = tasks.create(command, null, true, null);
-        future.whenDone(f -> {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                LOG.warn("procpool: {} submitted with execute() failed", f, e.getCause());
-            } catch (CancellationException | InterruptedException ignored) {
-                // cancelled by shutdownNow: nothing to report
-            }
-        });
-        loop.submit(future);
+        intake.execute(command);
     }
 
     @Override
     protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
-        return tasks.create(callable, null, false, null);
+        return intake.made(tasks.create(callable, null, false, null));
     }
 
     @Override
     protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
-        return tasks.create(runnable, null, true, value);
+        return intake.made(tasks.create(runnable, null, true, value));
     }
 
     /**
      * Runs {@code function} on every input in the workers and returns the results in input order, waiting for
      * all of them. Inputs travel in chunks (about four per worker) to keep the per-task cost low. If any input
-     * fails, the chunks not yet finished are cancelled and the first failure in input order is thrown.
+     * fails, the chunks not yet finished are cancelled and the first failure in input order is thrown. A chunk
+     * whose worker died is split and run again until the input that crashes runs alone, so only that input's
+     * {@link WorkerCrashedException} is thrown; the pool's retries apply to that input. For large or lazy inputs,
+     * or to keep the results of the inputs that succeeded, use {@link #batch}.
      *
      * @param <T>      the type of the inputs
      * @param <R>      the type of the results
@@ -326,10 +305,27 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         return ChunkedMap.map(tasks, loop, function, inputs, chunkSize);
     }
 
+    /**
+     * A batch job: {@code function} applied in the workers to every input of {@code inputs}, read lazily, with
+     * one {@link Outcome} per input; configure it, then run it with {@link Batch#stream()}. Unlike {@link #map},
+     * a failing or crashing input fails only itself, outcomes arrive while the batch runs, and memory is bounded
+     * by {@link Batch#maxInFlight}, not by the number of inputs.
+     *
+     * @param function the function to apply to each input
+     * @param inputs the inputs, read lazily
+     * @param <T> the input type
+     * @param <R> the result type
+     * @return the batch, to configure and then run with {@link Batch#stream()}
+     * @throws NullPointerException if {@code function} or {@code inputs} is null
+     */
+    public <T, R> Batch<T, R> batch(SerializableFunction<? super T, ? extends R> function, Iterable<? extends T> inputs) {
+        return new Batch<>(tasks, loop, workers(), function, inputs);
+    }
+
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
         try {
-            return invokeAny(tasks, false, 0);
+            return InvokeAny.invoke(this.tasks, loop, tasks, false, 0);
         } catch (TimeoutException cannotHappen) {
             throw new AssertionError(cannotHappen);
         }
@@ -338,12 +334,7 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return invokeAny(tasks, true, unit.toNanos(timeout));
-    }
-
-    private <T> T invokeAny(Collection<? extends Callable<T>> callables, boolean timed, long timeoutNs)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        return InvokeAny.invoke(tasks, loop, callables, timed, timeoutNs);
+        return InvokeAny.invoke(this.tasks, loop, tasks, true, unit.toNanos(timeout));
     }
 
     // ------------------------------------------------------------ life cycle
@@ -390,25 +381,7 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
      */
     @Override
     public void close() {
-        boolean terminated = isTerminated();
-        if (terminated) {
-            return;
-        }
-        shutdown();
-        boolean interrupted = false;
-        while (!terminated) {
-            try {
-                terminated = awaitTermination(1L, TimeUnit.DAYS);
-            } catch (InterruptedException e) {
-                if (!interrupted) {
-                    shutdownNow();
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 
     @Override

@@ -233,6 +233,31 @@ public final class PoolLoop implements TaskFuture.Canceller {
         return terminated.await(timeout, unit);
     }
 
+    /**
+     * Shuts down and waits for termination; if interrupted while waiting, stops the pool now, keeps waiting,
+     * and restores the interrupt status ({@code ExecutorService.close()} from JDK 19). Any thread.
+     */
+    public void close() {
+        if (isTerminated()) {
+            return;
+        }
+        shutdown();
+        boolean interrupted = false;
+        while (!isTerminated()) {
+            try {
+                terminated.await();
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    shutdownNow();
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Runs {@code action} on the loop thread. Any thread. */
     void post(Runnable action) {
         inbox.add(action);

@@ -1,0 +1,160 @@
+package dev.procpool;
+
+import dev.procpool.internal.executor.PoolLoop;
+import dev.procpool.internal.executor.Tasks;
+
+import java.util.Collection;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A batch job to configure, then run with {@link #stream()}: a function applied in the workers to every input of
+ * an {@code Iterable}, read lazily, each input ending in exactly one {@link Outcome}. Made by
+ * {@link ProcessPoolExecutor#batch}.
+ *
+ * <pre>{@code
+ * try (Stream<Outcome<Path, Report>> outcomes = pool.batch(path -> analyse(path), paths)
+ *         .ordered(false)
+ *         .onProgress(BatchProgress.console())
+ *         .stream()) {
+ *     outcomes.forEach(o -> { if (o.succeeded()) save(o.input(), o.result()); else report(o.index(), o.failure()); });
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>One input, one outcome.</b> An input whose function throws fails alone. When a worker dies (or a time
+ *       limit passes, or an answer cannot be read) during a chunk of inputs, the chunk is split in halves and
+ *       run again until the input that causes it is found: that input alone fails with
+ *       {@link WorkerCrashedException} (or {@link TaskTimeoutException}, {@link TaskSerializationException}),
+ *       and the others succeed. The pool's {@link ProcessPoolBuilder#retries retries} and
+ *       {@link ProcessPoolBuilder#timeLimit time limit} apply to each input.</li>
+ *   <li><b>Bounded memory.</b> At most {@link #maxInFlight} inputs are taken from the {@code Iterable} and not
+ *       yet delivered, counting running inputs and outcomes waiting for their turn in an ordered stream: an
+ *       ordered stream waiting on a slow input stops pulling new inputs.</li>
+ *   <li><b>Bad input.</b> An input that cannot be serialized fails alone with
+ *       {@link TaskNotSerializableException}. If the {@code Iterable}'s iterator throws, no more inputs are
+ *       taken, and the stream ends with that exception after delivering the outcomes of the inputs taken
+ *       before.</li>
+ * </ul>
+ *
+ * <p>Not thread-safe: configure it on one thread. Each call of {@link #stream()} runs the batch anew over a new
+ * iterator of the inputs.
+ *
+ * @param <T> the input type
+ * @param <R> the result type
+ */
+public final class Batch<T, R> {
+    /** The least default window: enough inputs ahead to keep a few workers busy with small chunks. */
+    private static final int MIN_DEFAULT_IN_FLIGHT = 256;
+    /** Chunks per worker that the default window leaves room for, to balance uneven inputs. */
+    private static final int CHUNKS_PER_WORKER = 4;
+    /** The largest automatic chunk the default window is sized for. */
+    private static final int AUTOMATIC_CHUNK_CAP = 64;
+
+    private final Tasks tasks;
+    private final PoolLoop loop;
+    private final int workers;
+    private final SerializableFunction<? super T, ? extends R> function;
+    private final Iterable<? extends T> inputs;
+    private boolean ordered = true;
+    private int maxInFlight;
+    private int chunkSize;
+    private Consumer<BatchProgress> onProgress;
+
+    Batch(Tasks tasks, PoolLoop loop, int workers, SerializableFunction<? super T, ? extends R> function,
+          Iterable<? extends T> inputs) {
+        this.tasks = tasks;
+        this.loop = loop;
+        this.workers = workers;
+        this.function = Objects.requireNonNull(function, "function");
+        this.inputs = Objects.requireNonNull(inputs, "inputs");
+    }
+
+    /**
+     * True (the default): outcomes come in input order, each waiting for those before it. False: each comes as
+     * soon as it is known, which keeps the workers busier when inputs take uneven times.
+     *
+     * @param ordered true for input order, false for completion order
+     * @return this batch
+     */
+    public Batch<T, R> ordered(boolean ordered) {
+        this.ordered = ordered;
+        return this;
+    }
+
+    /**
+     * The most inputs taken from the {@code Iterable} and not yet delivered by the stream, counting inputs
+     * queued, running, and done but waiting for their turn in an ordered stream. The default is
+     * {@code max(256, 4 × workers × chunk size)}, with a chunk size of 64 when chunks are chosen automatically.
+     * A chunk never holds more inputs than this.
+     *
+     * @param maxInFlight the most inputs taken ahead of the consumer
+     * @return this batch
+     * @throws IllegalArgumentException if {@code maxInFlight} is not positive
+     */
+    public Batch<T, R> maxInFlight(int maxInFlight) {
+        this.maxInFlight = Checks.positive(maxInFlight, "maxInFlight");
+        return this;
+    }
+
+    /**
+     * Sends inputs in chunks of exactly {@code chunkSize} (fewer at the end, or when {@link #maxInFlight} leaves
+     * no room for more). Without it, chunks start at one input and adapt to the observed durations, aiming at
+     * about 200 ms of work per chunk.
+     *
+     * @param chunkSize inputs per task
+     * @return this batch
+     * @throws IllegalArgumentException if {@code chunkSize} is not positive
+     */
+    public Batch<T, R> chunkSize(int chunkSize) {
+        this.chunkSize = Checks.positive(chunkSize, "chunkSize");
+        return this;
+    }
+
+    /**
+     * Calls {@code listener} with the batch's progress about ten times a second while it runs, and once more at
+     * the end (its {@link BatchProgress#isLast()} is true; when the batch ran to its end, its
+     * {@link BatchProgress#completed()} equals the number of inputs). The listener runs on a thread of the pool,
+     * one call at a time; if it throws, the failure is logged once and the batch goes on.
+     * {@link BatchProgress#console()} is a ready listener.
+     *
+     * @param listener called with each progress report
+     * @return this batch
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Batch<T, R> onProgress(Consumer<BatchProgress> listener) {
+        this.onProgress = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
+     * Starts the batch and returns its outcomes as a lazy stream: inputs are taken from the {@code Iterable} as
+     * the stream is read, one outcome per input. Read it on one thread. Closing the stream (use
+     * try-with-resources) cancels the inputs still queued or running and ends progress reports; the pool stays
+     * usable. A stream abandoned without being closed leaves at most {@link #maxInFlight} inputs to finish in
+     * the workers.
+     *
+     * @return the outcomes, one per input, produced as the stream is read
+     * @throws TaskNotSerializableException if the function cannot be serialized
+     * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down (also from the stream,
+     *         if it is shut down while the batch runs)
+     */
+    public Stream<Outcome<T, R>> stream() {
+        int window = maxInFlight > 0 ? maxInFlight
+                : Math.max(MIN_DEFAULT_IN_FLIGHT, CHUNKS_PER_WORKER * workers * (chunkSize > 0 ? chunkSize : AUTOMATIC_CHUNK_CAP));
+        ChunkSizer sizer = chunkSize > 0 ? ChunkSizer.fixed(Math.min(chunkSize, window))
+                : ChunkSizer.automatic(window / (2 * Math.max(1, workers)));
+        OptionalLong total = inputs instanceof Collection<?> c ? OptionalLong.of(c.size()) : OptionalLong.empty();
+        ProgressReporter progress = new ProgressReporter(onProgress, total);
+        BatchRun<T, R> run = new BatchRun<>(tasks, loop, function, inputs.iterator(), ordered, window, sizer, progress);
+        run.checkFunction();
+        if (loop.isShutdown()) {
+            throw new java.util.concurrent.RejectedExecutionException("the pool is shut down; the batch was not started");
+        }
+        progress.start();
+        return StreamSupport.stream(run, false).onClose(run::close);
+    }
+}
