@@ -4,8 +4,10 @@ import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.SerializableCallable;
 import dev.procpool.TaskNotSerializableException;
 import dev.procpool.TaskSerializationException;
+import dev.procpool.it.fixtures.DeepArgumentTask;
 import dev.procpool.it.fixtures.DeepChainTask;
 import dev.procpool.it.fixtures.DeliberateException;
+import dev.procpool.it.fixtures.HostileExceptionTask;
 import dev.procpool.it.fixtures.PidTask;
 import dev.procpool.it.fixtures.RecursingTask;
 import dev.procpool.it.fixtures.ThrowingTask;
@@ -161,5 +163,31 @@ class TaskFailureTest {
         assertTrue(Arrays.stream(failure.getStackTrace()).anyMatch(f -> f.getClassName().equals(UnserializableExceptionTask.class.getName())),
                 () -> "the original exception's frames: " + Arrays.toString(failure.getStackTrace()));
         assertEquals(workerPid, valueOf(pool.submit(new PidTask())));
+    }
+
+    @Test
+    void argumentGraphTooDeep_submitThrowsTaskNotSerializableSayingSo_poolUnaffected() throws Exception {
+        DeepArgumentTask deep = DeepArgumentTask.ofLength(100_000);
+
+        TaskNotSerializableException refused = assertThrows(TaskNotSerializableException.class, () -> pool.submit(deep));
+
+        assertTrue(refused.getMessage().contains("its object graph is too deep"), refused::getMessage);
+        assertTrue(refused.getMessage().contains("Make the structure shallower"), refused::getMessage);
+        assertInstanceOf(StackOverflowError.class, refused.getCause());
+        assertEquals(3, valueOf(pool.submit(DeepArgumentTask.ofLength(3))), "the pool still works");
+        assertEquals(workerPid, valueOf(pool.submit(new PidTask())));
+    }
+
+    @Test
+    void exceptionNotSerializableWhoseGetMessageThrows_futureFailsWithTaskSerializationException_workerSurvives()
+            throws Exception {
+        Future<Object> future = pool.submit(new HostileExceptionTask());
+
+        TaskSerializationException failure = assertInstanceOf(TaskSerializationException.class, failureOf(future));
+        assertTrue(failure.getMessage().contains(HostileExceptionTask.HostileException.class.getName()
+                + " (its toString() threw java.lang.IllegalStateException)"), failure::getMessage);
+        assertTrue(Arrays.stream(failure.getStackTrace()).anyMatch(f -> f.getClassName().equals(HostileExceptionTask.class.getName())),
+                () -> "the original exception's frames: " + Arrays.toString(failure.getStackTrace()));
+        assertEquals(workerPid, valueOf(pool.submit(new PidTask())), "the same worker serves the next task");
     }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Turns a task object into a {@link TaskFuture}: serializes it on the submitting thread, so that a task that
- * cannot be shipped is refused at {@code submit} with a message that says how to fix it. Thread-safe.
+ * cannot be shipped is refused at {@code submit} with a message that says how to fix it, never with a raw
+ * {@link StackOverflowError} (too deep) or {@link OutOfMemoryError} (too large). Thread-safe.
  */
 public final class Tasks {
     /** Task ids are unique in the JVM: a replaced shared pool forwards its tasks to its successor. */
@@ -63,9 +64,28 @@ public final class Tasks {
                     + " a local variable first).", e);
         } catch (IOException | RuntimeException e) {
             throw new TaskNotSerializableException(what + " cannot be serialized: " + e, e);
+        } catch (StackOverflowError e) {
+            throw new TaskNotSerializableException(tooDeep(what), e);
+        } catch (OutOfMemoryError e) {
+            throw new TaskNotSerializableException(tooLarge(what, e), e);
         }
         return new TaskFuture<>(this, LAST_ID.incrementAndGet(), what, payload,
                 Thread.currentThread().getContextClassLoader(), runnable, runnableResult, limits);
+    }
+
+    /** Java serialization recurses once per reference it follows, on the submitting thread. */
+    static String tooDeep(String what) {
+        return what + " cannot be serialized: its object graph is too deep (StackOverflowError while writing it)."
+                + " Java serialization recurses once per object it follows, so a linked chain or tree many thousands"
+                + " of levels deep overflows the submitting thread's stack, and would overflow the worker's too. Make"
+                + " the structure shallower (an array or ArrayList instead of linked nodes), or give its class a"
+                + " writeObject/readObject that writes the elements in a loop.";
+    }
+
+    static String tooLarge(String what, OutOfMemoryError e) {
+        return what + " cannot be serialized: it is too large, its serialized form did not fit in the parent's heap"
+                + " (" + e.getMessage() + "). Pass a smaller argument, split the work into smaller tasks, or pass the"
+                + " path of a file the worker reads instead of the data itself.";
     }
 
     public boolean owns(TaskFuture<?> future) {

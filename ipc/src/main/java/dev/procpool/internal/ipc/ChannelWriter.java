@@ -69,7 +69,7 @@ public final class ChannelWriter implements AutoCloseable {
     }
 
     private Payload spill(Payload payload) throws IOException {
-        Path file = folder.resolve("payload-" + (++spilled) + ".bin");
+        Path file = folder.resolve(PayloadFileNames.name(++spilled));
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try (channel) {
             payload.writeTo((bytes, offset, length) -> {

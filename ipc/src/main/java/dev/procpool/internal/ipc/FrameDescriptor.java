@@ -17,6 +17,7 @@ package dev.procpool.internal.ipc;
  *     | where:1 | length:8 | INLINE: length bytes                     |
  *     |         |          | IN_FILE: file name, UTF-8, in the folder |
  *     +---------+----------+------------------------------------------+
+ *     an IN_FILE name must be exactly payload-<n>.bin (n > 0, decimal); a reader refuses any other name
  *   body of CONFIGURE_WORKER:       maxTasks:8 | maxMemoryGrowthBytes:8
  *   body of WORKER_READY:           protocolVersion:4 | pid:8
  *   body of WORKER_RETIRED:         reason, UTF-8

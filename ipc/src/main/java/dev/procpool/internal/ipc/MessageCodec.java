@@ -155,7 +155,8 @@ final class MessageCodec {
         byte where = in.readByte();
         long length = in.readLong();
         if (where == IN_FILE) {
-            return Payload.inFile(folder.resolve(in.readUtf8()), length);
+            // the name comes from the other process: only a name our writer makes, inside the folder, is opened
+            return Payload.inFile(PayloadFileNames.resolve(folder, in.readUtf8()), length);
         }
         // A plain array: payloads are freed on another thread than the one that reads them, which would defeat
         // a pool's thread caches; the young generation frees small arrays for less.

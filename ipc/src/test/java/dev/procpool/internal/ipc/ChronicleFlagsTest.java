@@ -55,7 +55,11 @@ class ChronicleFlagsTest {
         NodeList all = profiles.getElementsByTagName("profile");
         for (int i = 0; i < all.getLength(); i++) {
             Element profile = (Element) all.item(i);
-            String jdk = text(child(profile, "activation"), "jdk");
+            Element activation = child(profile, "activation");
+            if (activation == null) {
+                continue; // activated by hand (the release profile): no JDK flags there
+            }
+            String jdk = text(activation, "jdk");
             Element properties = child(profile, "properties");
             for (String name : List.of("procpool.nativeAccessFlag", "procpool.unsafeAccessFlag")) {
                 if (properties != null && properties.getElementsByTagName(name).getLength() > 0) {

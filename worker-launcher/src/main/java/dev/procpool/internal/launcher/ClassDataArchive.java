@@ -2,6 +2,7 @@ package dev.procpool.internal.launcher;
 
 import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.ChronicleFlags;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -33,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * A short training JVM ({@code ClassDataTraining}) makes it with {@code -XX:ArchiveClassesAtExit}. Its class
  * path holds only the jars of those classes, and a worker's class path starts with the same jars, because the
  * JVM accepts an archive only when the class path it was made with begins the worker's. Any mismatch the JVM
- * finds later (another JDK build, changed jars) makes it start without the archive, silently. Thread-safe.
+ * finds later (another JDK build, changed jars) makes it start without the archive, silently. An archive or
+ * cache folder another user owns or can write is never used (see {@link CacheTrust}); the folder is created
+ * owner-only. Thread-safe.
  */
 public final class ClassDataArchive {
     /** A class from each jar the workers load classes from while starting. */
@@ -56,6 +59,8 @@ public final class ClassDataArchive {
     private static final ConcurrentHashMap<Path, CompletableFuture<String>> TRAININGS = new ConcurrentHashMap<>();
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
     private static final ConcurrentHashMap<List<Path>, Plan> PLANS = new ConcurrentHashMap<>();
+    /** Cache folders refused once already: the warning is not repeated for every worker. */
+    private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
 
     private ClassDataArchive() {
     }
@@ -69,8 +74,33 @@ public final class ClassDataArchive {
 
     /** The archive {@code spec}'s workers can start from now, or null. */
     static Plan ready(WorkerSpec spec) {
-        Plan plan = plan(spec);
-        return plan.archive() != null && Files.isRegularFile(plan.archive()) ? plan : null;
+        return usable(plan(spec));
+    }
+
+    /** {@code plan} when its archive exists and may be trusted, or null (with one warning per cache folder). */
+    static Plan usable(Plan plan) {
+        if (plan.archive() == null || !Files.isRegularFile(plan.archive())) {
+            return null;
+        }
+        return whyNotTrusted(plan.archive()) == null ? plan : null;
+    }
+
+    /**
+     * Why the archive (or, before one is made, its folder) must not be used: someone else owns it or can write it,
+     * and could change the code every worker runs. Warns once per folder; null when it may be used.
+     */
+    private static String whyNotTrusted(Path file) {
+        Path folder = file.getParent();
+        String why = CacheTrust.whyNotTrusted(folder);
+        if (why == null && Files.exists(file)) {
+            why = CacheTrust.whyNotTrusted(file);
+        }
+        if (why != null && WARNED.add(folder)) {
+            LoggerFactory.getLogger(ClassDataArchive.class).warn("procpool: workers start without the class-data"
+                    + " archive in {}, which could let another user change the code they run: {}. Remove it, or"
+                    + " make it yours and writable by you alone (chmod go-w)", folder, why);
+        }
+        return why;
     }
 
     /** The options that make a worker start from {@code plan}'s archive. */
@@ -95,6 +125,10 @@ public final class ClassDataArchive {
             return CompletableFuture.completedFuture("workers start without a class-data archive: " + plan.whyNot());
         }
         if (Files.isRegularFile(plan.archive())) {
+            String untrusted = whyNotTrusted(plan.archive());
+            if (untrusted != null) {
+                return CompletableFuture.completedFuture("workers start without a class-data archive: " + untrusted);
+            }
             try {
                 Files.setLastModifiedTime(plan.archive(), FileTime.from(Instant.now())); // in use: not to be pruned
                 removeUnused(plan.archive().getParent());
@@ -181,7 +215,11 @@ public final class ClassDataArchive {
         Path scratch = null;
         Path partial = null;
         try {
-            Files.createDirectories(plan.archive().getParent());
+            CacheTrust.createFolder(plan.archive().getParent());
+            String untrusted = whyNotTrusted(plan.archive());
+            if (untrusted != null) {
+                return "no class-data archive made for the workers: " + untrusted;
+            }
             removeUnused(plan.archive().getParent());
             scratch = Files.createTempDirectory("procpool-class-data-");
             partial = plan.archive().resolveSibling(plan.archive().getFileName() + ".tmp-" + ProcessHandle.current().pid()

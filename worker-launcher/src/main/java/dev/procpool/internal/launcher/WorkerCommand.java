@@ -18,6 +18,8 @@ import java.util.List;
 public final class WorkerCommand {
     public static final String MAIN_CLASS = "dev.procpool.internal.worker.WorkerMain";
     static final String ARG_FILE = "jvm.args";
+    /** slf4j-simple's level setting for the logger of Chronicle's {@code Jvm} class. */
+    static final String CHRONICLE_JVM_LOG_LEVEL = "org.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm";
 
     private WorkerCommand() {
     }
@@ -34,6 +36,10 @@ public final class WorkerCommand {
         // default; the crash report reads the stderr tail, so send them there (and keep them out of task output).
         args.add("-XX:+DisplayVMOutputToStderr");
         args.add("-Dprocpool.worker.id=" + workerId);
+        // Chronicle logs "Chronicle core loaded from <jar>" at INFO through SLF4J as its Jvm class loads, and no
+        // Chronicle property turns it off: with slf4j-simple it was the one line in every worker's stderr tail.
+        // This sets that logger's level for slf4j-simple only; before the user's options, so theirs win.
+        args.add("-D" + CHRONICLE_JVM_LOG_LEVEL + "=warn");
         System.getProperties().stringPropertyNames().stream()
                 .filter(name -> name.startsWith("procpool.internal."))
                 .sorted()

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WorkerProcess {
     private static final int TAIL_LINES = 40;
+    /** Enough for any line the JVM itself writes (fatal-error banner, OutOfMemoryError); longer ones are cut. */
+    private static final int TAIL_LINE_CHARS = 2048;
 
     private final int workerId;
     private final Process process;
@@ -52,8 +54,8 @@ public final class WorkerProcess {
     /** Starts the worker; its queues live in {@code folder}, which must exist. */
     public static WorkerProcess start(WorkerSpec spec, int workerId, Path folder) throws IOException {
         List<String> command = WorkerCommand.build(spec, workerId, folder);
-        OutputTail stderrTail = new OutputTail(TAIL_LINES);
-        OutputTail stdoutTail = new OutputTail(TAIL_LINES);
+        OutputTail stderrTail = new OutputTail(TAIL_LINES, TAIL_LINE_CHARS);
+        OutputTail stdoutTail = new OutputTail(TAIL_LINES, TAIL_LINE_CHARS);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(spec.environment());
         if (spec.workingDirectory() != null) {

@@ -1,11 +1,11 @@
 package dev.procpool.internal.launcher;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.nio.charset.Charset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * A worker's standard streams: stdin stays open as the control pipe (a closed stdin tells the worker its parent
- * is gone); stdout and stderr are pumped line by line on two daemon threads. {@link #drained()} completes when
+ * is gone); stdout and stderr are pumped line by line on two daemon threads, a line longer than
+ * {@link LineSplitter#DEFAULT_MAX_CHARS} in pieces. {@link #drained()} completes when
  * both reached end-of-file. Created on the thread that starts the worker; the pumps own their streams.
  */
 final class WorkerStreams {
@@ -68,11 +69,8 @@ final class WorkerStreams {
 
     private static void pump(InputStream in, Consumer<String> sink, CompletableFuture<Void> done, String name) {
         Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, Charset.defaultCharset()))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    sink.accept(line);
-                }
+            try (Reader reader = new InputStreamReader(in, Charset.defaultCharset())) {
+                new LineSplitter(LineSplitter.DEFAULT_MAX_CHARS, sink).pump(reader);
             } catch (IOException ignored) {
                 // the stream closes when the worker dies
             } finally {

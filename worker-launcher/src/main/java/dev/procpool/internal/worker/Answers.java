@@ -8,12 +8,12 @@ import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * Runs what the parent sent and turns what it returned or threw into the event that answers it. What cannot be
  * serialized is answered with {@link OutcomeNotSerialized}, a failure of the hand-over rather than of the task.
+ * Every call into the user's throwable goes through {@link Guarded}: describing a failure must not kill the worker.
  * Pure functions of their arguments; the task thread calls them.
  */
 final class Answers {
@@ -38,9 +38,9 @@ final class Answers {
             return new TaskCompleted(taskId, TaskCodec.encode(result));
         } catch (Exception | StackOverflowError e) {
             String type = result.getClass().getName();
-            return new OutcomeNotSerialized(taskId, "the task's result, a " + type + ", could not be serialized: " + e
-                    + "; return a Serializable value (or make " + type + " implement java.io.Serializable)",
-                    List.of(e.getStackTrace()));
+            return new OutcomeNotSerialized(taskId, "the task's result, a " + type + ", could not be serialized: "
+                    + Guarded.describe(e) + "; return a Serializable value (or make " + type
+                    + " implement java.io.Serializable)", Guarded.stackOf(e));
         }
     }
 
@@ -49,7 +49,7 @@ final class Answers {
             return new TaskFailed(taskId, TaskCodec.encode(thrown));
         } catch (Exception | StackOverflowError e) {
             return new OutcomeNotSerialized(taskId, thrownNotSerializable("the task", thrown, e),
-                    List.of(thrown.getStackTrace()));
+                    Guarded.stackOf(thrown));
         }
     }
 
@@ -62,13 +62,15 @@ final class Answers {
             return TaskCodec.encode(thrown);
         } catch (Exception | StackOverflowError e) {
             RuntimeException standIn = new RuntimeException(thrownNotSerializable("the initializer", thrown, e));
-            standIn.setStackTrace(thrown.getStackTrace());
+            standIn.setStackTrace(Guarded.stackOf(thrown).toArray(StackTraceElement[]::new));
             return TaskCodec.encode(standIn);
         }
     }
 
     private static String thrownNotSerializable(String who, Throwable thrown, Throwable why) {
-        return who + " threw " + thrown + ", which could not be serialized (" + why
-                + "); the stack trace below is the original exception's";
+        Throwable cause = Guarded.causeOf(thrown);
+        return who + " threw " + Guarded.describe(thrown) + ", which could not be serialized (" + Guarded.describe(why)
+                + ")" + (cause == null ? "" : ", caused by " + Guarded.describe(cause))
+                + "; the stack trace below is the original exception's";
     }
 }

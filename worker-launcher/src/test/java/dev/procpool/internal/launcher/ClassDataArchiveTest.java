@@ -1,15 +1,25 @@
 package dev.procpool.internal.launcher;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.abort;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ClassDataArchiveTest {
     private static WorkerSpec spec(boolean sharing, String modulePath, List<String> options) {
@@ -52,5 +62,62 @@ class ClassDataArchiveTest {
         assertTrue(ClassDataArchive.makerAlive("worker-ab.jsa.tmp-" + ProcessHandle.current().pid() + "-123"));
         assertFalse(ClassDataArchive.makerAlive("worker-ab.jsa.tmp-" + Long.MAX_VALUE + "-123"));
         assertFalse(ClassDataArchive.makerAlive("worker-ab.jsa.tmp-garbage"));
+    }
+
+    @TempDir
+    Path cache;
+
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "POSIX permissions only")
+    void cacheFolderWritableByOthers_archiveNotUsed() throws IOException {
+        ClassDataArchive.Plan plan = planWithArchiveIn(Files.createDirectories(cache.resolve("shared")));
+        Files.setPosixFilePermissions(plan.archive().getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertNull(ClassDataArchive.usable(plan));
+        String why = CacheTrust.whyNotTrusted(plan.archive().getParent());
+        assertEquals(plan.archive().getParent() + " can be written by its group and others (rwxrwxrwx)", why);
+    }
+
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "POSIX permissions only")
+    void archiveWritableByOthersInPrivateFolder_archiveNotUsed() throws IOException {
+        ClassDataArchive.Plan plan = planWithArchiveIn(CacheTrust.createFolder(cache.resolve("private")));
+        Files.setPosixFilePermissions(plan.archive(), PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        assertNull(ClassDataArchive.usable(plan));
+    }
+
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "POSIX permissions only")
+    void archiveOwnedByAnotherUser_notTrusted() throws IOException {
+        Path archive = Files.writeString(cache.resolve("worker-x.jsa"), "archive");
+        var lookup = archive.getFileSystem().getUserPrincipalLookupService();
+        var nobody = lookup.lookupPrincipalByName("nobody");
+        assumeTrue(!nobody.equals(Files.getOwner(archive)), "runs as nobody");
+        try {
+            Files.setOwner(archive, nobody);
+        } catch (IOException e) {
+            abort("cannot give a file away without root: " + e);
+        }
+
+        String why = CacheTrust.whyNotTrusted(archive);
+        assertNotNull(why);
+        assertTrue(why.startsWith(archive + " is owned by nobody, not by "), why);
+    }
+
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "POSIX permissions only")
+    void ownerOnlyFolderAndArchive_archiveUsed_folderCreatedOwnerOnly() throws IOException {
+        Path folder = CacheTrust.createFolder(cache.resolve("fresh").resolve("class-data"));
+        ClassDataArchive.Plan plan = planWithArchiveIn(folder);
+
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
+        assertSame(plan, ClassDataArchive.usable(plan));
+    }
+
+    private static ClassDataArchive.Plan planWithArchiveIn(Path folder) throws IOException {
+        Path archive = Files.writeString(folder.resolve("worker-0123456789ab.jsa"), "archive");
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("r--r--r--"));
+        return new ClassDataArchive.Plan(archive, "/a.jar", null);
     }
 }

@@ -46,6 +46,10 @@ final class RunningWorker implements AutoCloseable {
         return new RunningWorker(folder, workerId, List.of());
     }
 
+    static RunningWorker start(Path folder, int workerId, List<String> jvmOptions) throws IOException {
+        return new RunningWorker(folder, workerId, jvmOptions);
+    }
+
     /** Waits for the handshake. */
     Message.WorkerReady awaitReady() {
         return (Message.WorkerReady) receive(START_TIMEOUT);

@@ -39,6 +39,7 @@ class WorkerCommandTest {
                 "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
                 "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
                 "-Dprocpool.worker.id=3",
+                "-Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm=warn",
                 "-Xmx512m",
                 "-XX:-ExitOnOutOfMemoryError",
                 "-cp",
@@ -57,6 +58,7 @@ class WorkerCommandTest {
                 "--sun-misc-unsafe-memory-access=allow",
                 "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
                 "-Dprocpool.worker.id=1",
+                "-Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm=warn",
                 "-cp",
                 "/a.jar"), WorkerCommand.jvmArguments(spec, 1));
     }
@@ -74,11 +76,21 @@ class WorkerCommandTest {
         assertEquals(List.of(
                 "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
                 "-Dprocpool.worker.id=2",
+                "-Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm=warn",
                 "-Dprocpool.internal.alpha=a b",
                 "-Dprocpool.internal.rollCycle=TEST_SECONDLY",
                 "-Dprocpool.internal.rollCycle=FAST_DAILY",
                 "-cp",
                 "/a.jar"), args.subList(3, args.size()));
+    }
+
+    @Test
+    void jvmArguments_userSetsChronicleLogLevel_userOptionComesLastAndWins() {
+        String userLevel = "-D" + WorkerCommand.CHRONICLE_JVM_LOG_LEVEL + "=info";
+        List<String> args = WorkerCommand.jvmArguments(spec(17, "", "", List.of(userLevel)), 1);
+
+        assertEquals(List.of("-D" + WorkerCommand.CHRONICLE_JVM_LOG_LEVEL + "=warn", userLevel),
+                args.subList(args.size() - 2, args.size()));
     }
 
     @Test
@@ -95,7 +107,7 @@ class WorkerCommandTest {
     void jvmArguments_emptyClassPath_noCpOption() {
         List<String> args = WorkerCommand.jvmArguments(spec(17, "", "", List.of()), 1);
 
-        assertEquals("-Dprocpool.worker.id=1", args.get(args.size() - 1));
+        assertEquals("-Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm=warn", args.get(args.size() - 1));
     }
 
     @Test

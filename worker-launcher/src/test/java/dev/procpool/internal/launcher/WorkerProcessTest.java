@@ -106,6 +106,22 @@ class WorkerProcessTest {
     }
 
     @Test
+    void shutdown_workerExited_itsOutputHoldsNoChronicleBanner() throws Exception {
+        // this module's simplelogger.properties quiets all of Chronicle; a user's application has no such file
+        RunningWorker worker = RunningWorker.start(pool.resolve("worker-1"), 1,
+                List.of("-Dorg.slf4j.simpleLogger.log.net.openhft=info"));
+        toClose.add(worker);
+        worker.awaitReady();
+
+        worker.tasks.write(new Shutdown());
+        assertEquals(0, worker.process.onExit().get(10, TimeUnit.SECONDS)); // completes once the output is read
+
+        assertTrue(worker.output.stream().noneMatch(line -> line.contains("Chronicle core loaded from")),
+                () -> "output: " + worker.output);
+        assertEquals(List.of(), worker.process.lastStderrLines());
+    }
+
+    @Test
     void stopNow_whileTaskHangs_workerSaysStopping_thenExitsWithZero() throws Exception {
         RunningWorker worker = startWorker(1);
         worker.awaitReady();

@@ -27,6 +27,32 @@ class AnswersTest {
         }
     }
 
+    /** Cannot be serialized, and every method the worker could use to describe it throws. */
+    static final class Hostile extends RuntimeException {
+        @SuppressWarnings("unused")
+        private final Object context = new Object();
+
+        @Override
+        public String getMessage() {
+            throw new IllegalStateException("getMessage() refuses");
+        }
+
+        @Override
+        public String toString() {
+            throw new IllegalStateException("toString() refuses");
+        }
+
+        @Override
+        public StackTraceElement[] getStackTrace() {
+            throw new IllegalStateException("getStackTrace() refuses");
+        }
+
+        @Override
+        public synchronized Throwable getCause() {
+            throw new IllegalStateException("getCause() refuses");
+        }
+    }
+
     @Test
     void completed_serializableResult_taskCompletedWithIt() throws Exception {
         Message answer = Answers.completed(5, "done");
@@ -77,6 +103,40 @@ class AnswersTest {
 
         assertTrue(standIn.getMessage().startsWith("the initializer threw " + thrown), standIn.getMessage());
         assertEquals(List.of(thrown.getStackTrace()), List.of(standIn.getStackTrace()));
+    }
+
+    @Test
+    void failed_unserializableExceptionWhoseMethodsAllThrow_outcomeNotSerializedDescribingItByClass() throws Exception {
+        Message answer = Answers.failed(9, new Hostile());
+
+        OutcomeNotSerialized notSerialized = assertInstanceOf(OutcomeNotSerialized.class, answer);
+        assertEquals(9, notSerialized.taskId());
+        assertEquals("the task threw " + Hostile.class.getName() + " (its toString() threw "
+                + IllegalStateException.class.getName() + "), which could not be serialized ("
+                + "java.io.NotSerializableException: java.lang.Object); the stack trace below is the original"
+                + " exception's", notSerialized.description());
+        assertEquals(List.of(), notSerialized.stack());
+    }
+
+    @Test
+    void failed_unserializableExceptionWithCause_describesTheCauseToo() throws Exception {
+        Unshippable thrown = new Unshippable("outer");
+        thrown.initCause(new IllegalArgumentException("inner"));
+
+        OutcomeNotSerialized notSerialized = assertInstanceOf(OutcomeNotSerialized.class, Answers.failed(10, thrown));
+
+        assertEquals("the task threw " + thrown + ", which could not be serialized ("
+                + "java.io.NotSerializableException: java.lang.Object), caused by java.lang.IllegalArgumentException:"
+                + " inner; the stack trace below is the original exception's", notSerialized.description());
+    }
+
+    @Test
+    void initializerThrew_exceptionWhoseMethodsAllThrow_standInDescribesItByClass() throws Exception {
+        RuntimeException standIn = assertInstanceOf(RuntimeException.class,
+                decodeAndRelease(Answers.initializerThrew(new Hostile())));
+
+        assertTrue(standIn.getMessage().startsWith("the initializer threw " + Hostile.class.getName()
+                + " (its toString() threw "), standIn.getMessage());
     }
 
     @Test
