@@ -16,6 +16,9 @@ import java.util.function.Function;
  *
  * <p>A separate class from {@code map}'s chunk task, whose contract is different (it stops at the first
  * exception).
+ *
+ * @param function the batch's function
+ * @param inputs   this chunk's inputs, in order
  */
 record BatchChunk(Function<Object, Object> function, ArrayList<Object> inputs)
         implements Callable<BatchChunk.Results>, Serializable {
@@ -23,6 +26,10 @@ record BatchChunk(Function<Object, Object> function, ArrayList<Object> inputs)
     /**
      * What a chunk produced: for input {@code i}, {@code results[i]} or, if {@code failures} is not null and
      * {@code failures[i]} is not null, that exception; and how long the inputs took in the worker.
+     *
+     * @param results  each input's result
+     * @param failures each input's exception, or null when none failed
+     * @param workerNs how long the chunk's inputs took in the worker
      */
     record Results(Object[] results, Throwable[] failures, long workerNs) implements Serializable {
         Throwable failure(int i) {

@@ -6,42 +6,94 @@ package dev.procpool;
  * unregistered when the pool terminates. Read-only.
  */
 public interface ProcessPoolMXBean {
-    /** @return the pool's name */
+    /**
+     * The pool's name.
+     *
+     * @return the pool's name
+     */
     String getName();
 
-    /** @return the pool's size; see {@link PoolStats#workers()} */
+    /**
+     * The pool's size.
+     *
+     * @return the pool's size; see {@link PoolStats#workers()}
+     */
     int getWorkers();
 
-    /** @return see {@link PoolStats#startingWorkers()} */
+    /**
+     * Workers launched and not ready yet.
+     *
+     * @return see {@link PoolStats#startingWorkers()}
+     */
     int getStartingWorkers();
 
-    /** @return see {@link PoolStats#idleWorkers()} */
+    /**
+     * Ready workers with no task.
+     *
+     * @return see {@link PoolStats#idleWorkers()}
+     */
     int getIdleWorkers();
 
-    /** @return see {@link PoolStats#busyWorkers()} */
+    /**
+     * Ready workers with a task.
+     *
+     * @return see {@link PoolStats#busyWorkers()}
+     */
     int getBusyWorkers();
 
-    /** @return see {@link PoolStats#queuedTasks()} */
+    /**
+     * Tasks waiting for a worker.
+     *
+     * @return see {@link PoolStats#queuedTasks()}
+     */
     long getQueuedTasks();
 
-    /** @return see {@link PoolStats#runningTasks()} */
+    /**
+     * Tasks handed to a worker and not yet answered.
+     *
+     * @return see {@link PoolStats#runningTasks()}
+     */
     long getRunningTasks();
 
-    /** @return see {@link PoolStats#completedTasks()} */
+    /**
+     * Tasks that returned a result.
+     *
+     * @return see {@link PoolStats#completedTasks()}
+     */
     long getCompletedTasks();
 
-    /** @return see {@link PoolStats#failedTasks()} */
+    /**
+     * Tasks whose future failed.
+     *
+     * @return see {@link PoolStats#failedTasks()}
+     */
     long getFailedTasks();
 
-    /** @return see {@link PoolStats#cancelledTasks()} */
+    /**
+     * Tasks cancelled before they ended.
+     *
+     * @return see {@link PoolStats#cancelledTasks()}
+     */
     long getCancelledTasks();
 
-    /** @return see {@link PoolStats#crashes()} */
+    /**
+     * Workers that died unasked while serving.
+     *
+     * @return see {@link PoolStats#crashes()}
+     */
     long getCrashes();
 
-    /** @return see {@link PoolStats#restarts()} */
+    /**
+     * Workers started to replace one that exited.
+     *
+     * @return see {@link PoolStats#restarts()}
+     */
     long getRestarts();
 
-    /** @return the pool's uptime in milliseconds */
+    /**
+     * Time since the pool was built.
+     *
+     * @return the pool's uptime in milliseconds
+     */
     long getUptimeMillis();
 }
