@@ -19,14 +19,19 @@ import java.util.Set;
  * (see {@link PlainObjects}), with no class descriptor. A class qualifies when it is a {@link Serializable}, not
  * {@link Externalizable}, non-enum, non-record class directly under {@link Object}, declares none of
  * {@code writeObject}, {@code readObject}, {@code readObjectNoData}, {@code writeReplace}, {@code readResolve} or
- * {@code serialPersistentFields}, and its fields can be made accessible. Like JDK serialization, rebuilding one runs
- * {@link Object}'s constructor only. Computed once per class ({@link #of}); immutable; any thread.
+ * {@code serialPersistentFields}, and its fields can be made accessible (and, from JDK 26, are not final). Like
+ * JDK serialization, rebuilding one runs {@link Object}'s constructor only. Computed once per class ({@link #of}); immutable; any thread.
  */
 final class PlainClass {
     private static final Set<Class<?>> BOXED = Set.of(String.class, Integer.class, Long.class, Double.class,
             Boolean.class);
     private static final Set<String> HOOKS = Set.of("writeObject", "readObject", "readObjectNoData", "writeReplace",
             "readResolve");
+    /**
+     * From JDK 26 (JEP 500) setting a final field by reflection prints a warning, and later fails: there, classes
+     * with final fields keep JDK serialization, which may still set them.
+     */
+    private static final boolean FINAL_FIELDS_SETTABLE = Runtime.version().feature() < 26;
     private static final ClassValue<PlainClass> CLASSES = new ClassValue<>() {
         @Override
         protected PlainClass computeValue(Class<?> type) {
@@ -101,7 +106,8 @@ final class PlainClass {
                 if (Modifier.isStatic(modifiers) || Modifier.isTransient(modifiers)) {
                     continue;
                 }
-                if (!field.getType().isPrimitive() && !BOXED.contains(field.getType())) {
+                if (!field.getType().isPrimitive() && !BOXED.contains(field.getType())
+                        || Modifier.isFinal(modifiers) && !FINAL_FIELDS_SETTABLE) {
                     return null;
                 }
                 field.setAccessible(true);
