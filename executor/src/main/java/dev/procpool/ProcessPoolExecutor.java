@@ -2,10 +2,13 @@ package dev.procpool;
 
 import dev.procpool.internal.executor.PoolConfig;
 import dev.procpool.internal.executor.PoolLoop;
+import dev.procpool.internal.executor.SharedFiles;
 import dev.procpool.internal.executor.TaskFuture;
 import dev.procpool.internal.executor.Tasks;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -71,11 +74,13 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
     private final PoolLoop loop;
     private final Tasks tasks;
     private final Intake intake;
+    private final SharedFiles sharedFiles;
 
     ProcessPoolExecutor(PoolLoop loop) {
         this.loop = loop;
         this.tasks = new Tasks(loop.config().taskLimits());
         this.intake = new Intake(tasks, loop);
+        this.sharedFiles = new SharedFiles(loop.poolFolder(), loop::isTerminated);
     }
 
     /**
@@ -335,6 +340,63 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
         return InvokeAny.invoke(this.tasks, loop, tasks, true, unit.toNanos(timeout));
+    }
+
+    // ------------------------------------------------------------ shared data
+
+    /**
+     * Shares a copy of {@code data} with tasks: the bytes are written once to a file in the pool's folder, and
+     * tasks that capture the returned handle read them with {@link SharedData#buffer()} from a read-only mapping
+     * that each worker makes once, instead of receiving a copy with every task. Later changes to {@code data} are
+     * not seen. The file is deleted when the handle is closed or the pool terminates.
+     *
+     * @param data the bytes to share
+     * @return the handle for tasks to capture; close it when no task needs the data any more
+     * @throws RejectedExecutionException if the pool is shut down
+     * @throws java.io.UncheckedIOException if the file cannot be written (the temp file system is full, say)
+     */
+    public SharedData share(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        return share(ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Shares a copy of the bytes of {@code data} from its position to its limit; see {@link #share(byte[])}. The
+     * buffer's position is not changed.
+     *
+     * @param data the bytes to share, from its position to its limit
+     * @return the handle for tasks to capture; close it when no task needs the data any more
+     * @throws RejectedExecutionException if the pool is shut down
+     * @throws java.io.UncheckedIOException if the file cannot be written (the temp file system is full, say)
+     */
+    public SharedData share(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        refuseIfShutDown();
+        return new SharedData(sharedFiles.write(data), true, sharedFiles);
+    }
+
+    /**
+     * Shares the file {@code file} where it is, without copying it: each worker maps it read-only once, and tasks
+     * that capture the returned handle read it with {@link SharedData#buffer()} or, for a file over 2 GiB,
+     * {@link SharedData#buffer(long, int)}. The file must not change while it is shared; closing the handle or
+     * terminating the pool ends the sharing but does not delete the file.
+     *
+     * @param file a regular file this JVM and the workers can read
+     * @return the handle for tasks to capture; close it when no task needs the data any more
+     * @throws IllegalArgumentException   if {@code file} does not exist or is not a regular file
+     * @throws java.io.UncheckedIOException if it cannot be opened for reading
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public SharedData share(Path file) {
+        Objects.requireNonNull(file, "file");
+        refuseIfShutDown();
+        return new SharedData(sharedFiles.inPlace(file), false, sharedFiles);
+    }
+
+    private void refuseIfShutDown() {
+        if (isShutdown()) {
+            throw new RejectedExecutionException("cannot share data with a pool that is shut down: " + this);
+        }
     }
 
     // ------------------------------------------------------------ life cycle

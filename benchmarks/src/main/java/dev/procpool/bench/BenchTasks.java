@@ -2,16 +2,19 @@ package dev.procpool.bench;
 
 import dev.procpool.SerializableCallable;
 import dev.procpool.SerializableFunction;
+import dev.procpool.SharedData;
 
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -27,6 +30,47 @@ final class BenchTasks {
     /** loky_bench {@code inc(x)}: the trivial task. */
     static SerializableCallable<Integer> inc(int x) {
         return () -> x + 1;
+    }
+
+    /**
+     * The trivial task as a {@code Callable} class, the way code written for {@code ExecutorService} ships tasks:
+     * it takes the JDK-serialization path (or a faster one for such plain classes), not the lambda one.
+     */
+    static final class IncTask implements Callable<Integer>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int x;
+
+        IncTask(int x) {
+            this.x = x;
+        }
+
+        @Override
+        public Integer call() {
+            return x + 1;
+        }
+    }
+
+    /** Reads all of {@code shared}: a checksum over its longs. */
+    static SerializableCallable<Long> sumShared(SharedData shared) {
+        return () -> checksum(shared.buffer());
+    }
+
+    /** Reads all of {@code data}, captured as an argument: the same checksum. */
+    static SerializableCallable<Long> sumArgument(byte[] data) {
+        return () -> checksum(ByteBuffer.wrap(data));
+    }
+
+    static long checksum(ByteBuffer bytes) {
+        long sum = 0;
+        int longs = bytes.limit() - Long.BYTES + 1;
+        int i = 0;
+        for (; i < longs; i += Long.BYTES) {
+            sum += bytes.getLong(i);
+        }
+        for (; i < bytes.limit(); i++) {
+            sum += bytes.get(i);
+        }
+        return sum;
     }
 
     /**

@@ -23,6 +23,28 @@ final class Pools {
     }
 
     /**
+     * Waits until {@code workers} workers answer at once, with nothing else run: the task path of the workers
+     * and of this JVM stays as cold as a new pool's.
+     */
+    static void awaitWorkers(ProcessPoolExecutor pool, int workers)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        for (int attempt = 0; attempt < WARM_ATTEMPTS; attempt++) {
+            Set<Long> pids = new TreeSet<>();
+            List<Future<Long>> futures = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                futures.add(pool.submit(BenchTasks.sleepPid(300)));
+            }
+            for (Future<Long> f : futures) {
+                pids.add(f.get(120, TimeUnit.SECONDS));
+            }
+            if (pids.size() == workers) {
+                return;
+            }
+        }
+        throw new IllegalStateException("fewer than " + workers + " workers answered at once");
+    }
+
+    /**
      * Like loky_bench.py's {@code warm_pool}: holds every worker with a 300 ms task until each has answered once,
      * then runs 50 trivial tasks. Returns the workers' pids.
      */

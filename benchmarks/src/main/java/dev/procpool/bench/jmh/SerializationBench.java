@@ -42,6 +42,21 @@ public class SerializationBench {
         }
     }
 
+    /** The same task as a plain {@code Callable} class, the way code written for ExecutorService has it. */
+    public static final class ClassTask implements java.util.concurrent.Callable<Integer>, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int x;
+
+        public ClassTask(int x) {
+            this.x = x;
+        }
+
+        @Override
+        public Integer call() {
+            return x + 1;
+        }
+    }
+
     private final ClassLoader loader = SerializationBench.class.getClassLoader();
     private SerializableCallable<Integer> lambdaTask;
     private IncTask recordTask;
@@ -49,6 +64,9 @@ public class SerializationBench {
     private Payload lambdaBytes;
     private Payload recordBytes;
     private Payload resultBytes;
+    private ClassTask classTask;
+    private Payload classBytes;
+    private byte[] classJdkBytes;
 
     static SerializableCallable<Integer> inc(int x) {
         return () -> x + 1;
@@ -62,6 +80,10 @@ public class SerializationBench {
         lambdaBytes = TaskCodec.encode(lambdaTask);
         recordBytes = TaskCodec.encode(recordTask);
         resultBytes = TaskCodec.encode(result);
+        classTask = new ClassTask(41);
+        classBytes = TaskCodec.encode(classTask);
+        classJdkBytes = jdkSerialize(classTask);
+        System.out.printf("%nCallable class task: %d B (codec), %d B (JDK)%n", classBytes.length(), classJdkBytes.length);
         System.out.printf("%nserialized sizes: lambda task %d B, record task %d B, Integer result %d B%n",
                 lambdaBytes.length(), recordBytes.length(), resultBytes.length());
     }
@@ -94,8 +116,32 @@ public class SerializationBench {
         return bytes.toByteArray();
     }
 
+    /** A Callable class through the codec: the plain form (before: JDK serialization, as the jdk* pair below). */
+    @Benchmark
+    public long serializeClassTask() throws IOException {
+        return serializeAndRelease(classTask);
+    }
+
+    @Benchmark
+    public Object deserializeClassTask() throws Exception {
+        return TaskCodec.decode(classBytes, loader);
+    }
+
+    @Benchmark
+    public int jdkSerializeClassTask() throws IOException {
+        return jdkSerialize(classTask).length;
+    }
+
+    @Benchmark
+    public Object jdkDeserializeClassTask() throws Exception {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(classJdkBytes))) {
+            return in.readObject();
+        }
+    }
+
     @TearDown
     public void tearDown() {
+        classBytes.release();
         lambdaBytes.release();
         recordBytes.release();
         resultBytes.release();

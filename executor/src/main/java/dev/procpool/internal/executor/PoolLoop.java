@@ -131,6 +131,11 @@ public final class PoolLoop implements TaskFuture.Canceller {
         return config;
     }
 
+    /** The pool's private folder, removed when the pool terminates. */
+    public Path poolFolder() {
+        return poolFolder;
+    }
+
     // ---------------------------------------------------------------- called from any thread
 
     /**

@@ -34,6 +34,9 @@ import java.util.function.Function;
  *                          holding the Object[] when any is not simple
  *   JAVA=10                a JDK serialization stream of the value
  *   FUNCTION_OVER_LIST=11  function as a tagged value | inputs as a tagged value (a FunctionOverList)
+ *   PLAIN=12               className (length:4 | UTF-8) | layout digest:4 | the fields in name order: int, short,
+ *                          char and float as 4 bytes, long and double as 8, boolean and byte as 1, String and boxed
+ *                          values as simple tagged values (an object of a {@link PlainClass}; see {@link PlainObjects})
  * </pre>
  * Simple values are NULL through BYTES. Values inside a LIST or LAMBDA are simple, or the whole list or argument
  * array goes through one JDK stream, which keeps object identity among them. A lambda is rebuilt the way the JDK
@@ -52,6 +55,7 @@ final class ValueFormat {
     static final byte LAMBDA = 9;
     static final byte JAVA = 10;
     static final byte FUNCTION_OVER_LIST = 11;
+    static final byte PLAIN = 12;
 
     /** The tag and length that precede the bytes of a BYTES value. */
     static final int BYTES_HEADER_LENGTH = 1 + Integer.BYTES;
@@ -83,11 +87,16 @@ final class ValueFormat {
             writeList(list, out);
             return;
         }
+        PlainClass plain = PlainClass.of(value.getClass());
+        if (plain != null) {
+            PlainObjects.write(value, plain, out);
+            return;
+        }
         writeJava(value, out);
     }
 
     /** Writes values of the simple kinds; false for anything else. */
-    private static boolean writeSimple(Object value, ByteArrayBuffer out) {
+    static boolean writeSimple(Object value, ByteArrayBuffer out) {
         if (value == null) {
             out.writeByte(NULL);
         } else if (value instanceof Integer i) {
@@ -181,6 +190,8 @@ final class ValueFormat {
             }
             case JAVA:
                 return LoaderObjectInputStream.readObject(in.asInputStream(), loader);
+            case PLAIN:
+                return PlainObjects.read(in, loader);
             case FUNCTION_OVER_LIST: {
                 @SuppressWarnings("unchecked")
                 Function<Object, Object> function = (Function<Object, Object>) read(in, loader);
@@ -193,7 +204,7 @@ final class ValueFormat {
         }
     }
 
-    private static Object readSimple(byte tag, ByteArrayBuffer in) throws IOException {
+    static Object readSimple(byte tag, ByteArrayBuffer in) throws IOException {
         switch (tag) {
             case NULL:
                 return null;
