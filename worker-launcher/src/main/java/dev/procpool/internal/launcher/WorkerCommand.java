@@ -26,9 +26,12 @@ public final class WorkerCommand {
 
     /**
      * The JVM arguments, in order: procpool's defaults, forwarded internal settings, the class-data archive when
-     * there is one, the user's options, paths.
+     * there is one, the user's options, paths. Extracts the class-path entries nested in jars on the first call
+     * ({@link WorkerClassPath#resolve}), so call it on a starter thread.
+     *
+     * @throws IOException when a nested class-path entry cannot be extracted
      */
-    static List<String> jvmArguments(WorkerSpec spec, int workerId) {
+    static List<String> jvmArguments(WorkerSpec spec, int workerId) throws IOException {
         List<String> args = new ArrayList<>(ChronicleFlags.forJavaVersion(spec.javaFeatureVersion()));
         // An OutOfMemoryError leaves a JVM in an unknown state; end it and report the crash instead.
         args.add("-XX:+ExitOnOutOfMemoryError");
@@ -44,12 +47,13 @@ public final class WorkerCommand {
                 .filter(name -> name.startsWith("procpool.internal."))
                 .sorted()
                 .forEach(name -> args.add("-D" + name + "=" + System.getProperty(name)));
+        String workerClassPath = WorkerClassPath.resolve(new WorkerClassPath.Sources(spec.classPath(), spec.nestedClassPath()));
         ClassDataArchive.Plan archive = ClassDataArchive.ready(spec);
         if (archive != null) {
             args.addAll(ClassDataArchive.workerOptions(archive));
         }
         args.addAll(spec.jvmOptions());
-        String classPath = archive == null ? spec.classPath() : ClassDataArchive.workerClassPath(archive, spec.classPath());
+        String classPath = archive == null ? workerClassPath : ClassDataArchive.workerClassPath(archive, workerClassPath);
         if (!classPath.isEmpty()) {
             args.add("-cp");
             args.add(classPath);
