@@ -29,7 +29,7 @@ public class BootApp implements CommandLineRunner {
     private int exitCode = 1;
 
     public static void main(String[] args) {
-        System.exit(SpringApplication.exit(SpringApplication.run(BootApp.class, args), () -> -1));
+        System.exit(SpringApplication.exit(SpringApplication.run(BootApp.class, args)));
     }
 
     /** Spring calls this once the context is up; the exit code becomes the JVM's. */

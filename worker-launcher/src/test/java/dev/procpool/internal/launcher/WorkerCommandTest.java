@@ -104,6 +104,16 @@ class WorkerCommandTest {
     }
 
     @Test
+    void namedModuleFlags_chronicleInANamedModule_queueFlagsRepeatedForIt() {
+        assertEquals(List.of("--add-opens=java.base/java.lang.reflect=chronicle.core",
+                        "--add-exports=java.base/sun.nio.ch=chronicle.core",
+                        "--add-exports=java.base/jdk.internal.ref=chronicle.core",
+                        "--enable-native-access=chronicle.core"),
+                WorkerCommand.namedModuleFlags(dev.procpool.internal.ipc.ChronicleFlags.forJavaVersion(25), "chronicle.core"));
+        assertEquals(List.of(), WorkerCommand.namedModuleFlags(dev.procpool.internal.ipc.ChronicleFlags.forJavaVersion(25), null));
+    }
+
+    @Test
     void jvmArguments_emptyClassPath_noCpOption() throws IOException {
         List<String> args = WorkerCommand.jvmArguments(spec(17, "", "", List.of()), 1);
 
