@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * ({@link #RUNTIME_CLASSES}), where not yet covered. Classes in named modules are left out: they reach the worker
  * through its module path. Entries that are plain files are used as they are; entries inside another jar are
  * extracted once into procpool's cache ({@link NestedJars}) when a worker is launched. With an explicit class path
- * ({@code ProcessPoolBuilder.classPath}) discovery is skipped: the worker gets the jars of procpool's own runtime,
- * then that list.
+ * ({@code ProcessPoolBuilder.classPath}) discovery is skipped: the worker gets the jars of procpool's own runtime
+ * and public API, then that list.
  *
  * <p>{@link #sources} runs on the thread that builds a spec (cheap: no file is read); {@link #resolve} on a
  * starter thread. Thread-safe.
@@ -36,6 +36,12 @@ public final class WorkerClassPath {
             "net.openhft.chronicle.bytes.Bytes", "net.openhft.chronicle.wire.Wire",
             "net.openhft.chronicle.threads.Pauser", "net.openhft.posix.PosixAPI",
             "org.slf4j.Logger");
+
+    /**
+     * The public API's jar, which task classes and lambdas refer to ({@code SerializableCallable}), though a worker
+     * starts without it; looked up by name, as this module does not depend on it.
+     */
+    static final String API_CLASS = "dev.procpool.ProcessPoolExecutor";
 
     /** Extracted files by the URL they came from; checked to exist before each use. */
     private static final ConcurrentHashMap<String, Path> EXTRACTED = new ConcurrentHashMap<>();
@@ -59,7 +65,7 @@ public final class WorkerClassPath {
     /** Discovers the running JVM's sources, as described above. */
     static Sources discover() {
         List<String> urls = new ArrayList<>(loaderUrls(WorkerClassPath.class.getClassLoader()));
-        urls.addAll(runtimeSources());
+        urls.addAll(runtimeSources(RUNTIME_CLASSES));
         return sources(splitPathList(System.getProperty("java.class.path", "")), urls, Platform.current());
     }
 
@@ -67,7 +73,9 @@ public final class WorkerClassPath {
     static Sources explicit(List<Path> classPath) {
         List<String> entries = new ArrayList<>();
         classPath.forEach(path -> entries.add(path.toAbsolutePath().toString()));
-        Sources runtime = sources(List.of(), runtimeSources(), Platform.current());
+        List<String> runtimeClasses = new ArrayList<>(RUNTIME_CLASSES);
+        runtimeClasses.add(API_CLASS);
+        Sources runtime = sources(List.of(), runtimeSources(runtimeClasses), Platform.current());
         List<String> plain = new ArrayList<>(splitPathList(runtime.plain()));
         plain.addAll(entries);
         return new Sources(String.join(File.pathSeparator, new LinkedHashSet<>(plain)), runtime.nested());
@@ -159,10 +167,10 @@ public final class WorkerClassPath {
         return chain.stream().flatMap(List::stream).toList();
     }
 
-    /** The code-source URLs of {@link #RUNTIME_CLASSES} that are not in named modules. */
-    private static List<String> runtimeSources() {
+    /** The code-source URLs of {@code classNames} that are not in named modules. */
+    private static List<String> runtimeSources(List<String> classNames) {
         List<String> urls = new ArrayList<>();
-        for (String name : RUNTIME_CLASSES) {
+        for (String name : classNames) {
             try {
                 Class<?> type = Class.forName(name, false, WorkerClassPath.class.getClassLoader());
                 CodeSource source = type.getProtectionDomain().getCodeSource();
