@@ -120,7 +120,10 @@ final class NestedJars {
             return target;
         } catch (IOException e) {
             throw new IOException("could not extract " + entry + " from " + outer + " into " + cache
-                    + " for the workers' class path: " + e.getMessage(), e);
+                    + " for the workers' class path (" + e + "); make that folder writable (on Linux, set"
+                    + " XDG_CACHE_HOME to a writable folder), or start the application from plain jars (Spring Boot:"
+                    + " java -Djarmode=tools -jar app.jar extract), or set the workers' class path with"
+                    + " ProcessPoolBuilder.classPath(...)", e);
         }
     }
 
