@@ -87,7 +87,7 @@ final class NestedJars {
             if (file != null && !file.isDirectory()) {
                 Path target = folder.resolve(entry);
                 if (!(Files.isRegularFile(target) && (file.getSize() < 0 || Files.size(target) == file.getSize()))) {
-                    write(target, out -> {
+                    write(target, file.getTime(), out -> {
                         try (InputStream in = zip.getInputStream(file)) {
                             in.transferTo(out);
                         }
@@ -101,11 +101,14 @@ final class NestedJars {
             }
             Path target = folder.resolve(prefix.substring(0, prefix.length() - 1) + ".jar");
             if (!Files.isRegularFile(target)) {
-                write(target, out -> {
+                long newest = zip.stream().filter(e -> e.getName().startsWith(prefix)).mapToLong(ZipEntry::getTime).max().orElse(0);
+                write(target, newest, out -> {
                     try (ZipOutputStream jar = new ZipOutputStream(out)) {
                         for (ZipEntry each : Collections.list(zip.entries())) {
                             if (each.getName().startsWith(prefix) && each.getName().length() > prefix.length()) {
-                                jar.putNextEntry(new ZipEntry(each.getName().substring(prefix.length())));
+                                ZipEntry copy = new ZipEntry(each.getName().substring(prefix.length()));
+                                copy.setTime(each.getTime()); // the same bytes whichever JVM writes it
+                                jar.putNextEntry(copy);
                                 if (!each.isDirectory()) {
                                     try (InputStream in = zip.getInputStream(each)) {
                                         in.transferTo(jar);
@@ -141,8 +144,12 @@ final class NestedJars {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code target} under a temporary name beside it, then moves it into place in one step. */
-    private static void write(Path target, Content content) throws IOException {
+    /**
+     * Writes {@code target} under a temporary name beside it, dated {@code modifiedMillis}, then moves it into
+     * place in one step. Two JVMs that race write the same bytes and date, so the one that replaces the other's
+     * file changes nothing a class-data archive checks (a jar's size and date).
+     */
+    private static void write(Path target, long modifiedMillis, Content content) throws IOException {
         CacheTrust.createFolder(target.getParent());
         Path partial = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid()
                 + "-" + System.nanoTime());
@@ -150,6 +157,7 @@ final class NestedJars {
             try (OutputStream out = Files.newOutputStream(Files.createFile(partial, CacheTrust.ownerOnlyFile()))) {
                 content.writeTo(out);
             }
+            Files.setLastModifiedTime(partial, FileTime.fromMillis(Math.max(0, modifiedMillis)));
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             if (Files.isRegularFile(target)) {

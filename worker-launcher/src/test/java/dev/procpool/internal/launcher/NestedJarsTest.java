@@ -98,6 +98,24 @@ class NestedJarsTest {
     }
 
     @Test
+    void extract_anyJvm_writesTheSameBytesAndDate() throws IOException {
+        Path app = bootJar("app.jar", INNER);
+        Path classes = NestedJars.extract(new CodeSourceLocation(app.toString(), "BOOT-INF/classes/"), cache());
+        Path lib = NestedJars.extract(new CodeSourceLocation(app.toString(), "BOOT-INF/lib/inner-1.0.jar"), cache());
+        byte[] classesBytes = Files.readAllBytes(classes);
+        FileTime classesTime = Files.getLastModifiedTime(classes);
+        FileTime libTime = Files.getLastModifiedTime(lib);
+        Files.delete(classes);
+        Files.delete(lib);
+
+        assertArrayEquals(classesBytes, Files.readAllBytes(
+                NestedJars.extract(new CodeSourceLocation(app.toString(), "BOOT-INF/classes/"), cache())));
+        assertEquals(classesTime, Files.getLastModifiedTime(classes));
+        assertEquals(libTime, Files.getLastModifiedTime(
+                NestedJars.extract(new CodeSourceLocation(app.toString(), "BOOT-INF/lib/inner-1.0.jar"), cache())));
+    }
+
+    @Test
     void extract_changedApplication_newFolder() throws IOException {
         Path first = NestedJars.extract(new CodeSourceLocation(bootJar("one.jar", INNER).toString(),
                 "BOOT-INF/lib/inner-1.0.jar"), cache());
