@@ -43,6 +43,8 @@ public final class ProcessPoolBuilder {
     private PoolConfig.Spares spares = PoolConfig.Spares.AFTER_FIRST_LOSS;
     private String name;
     private PoolListener listener;
+    /** Null for the default: discovered. */
+    private List<Path> classPath;
 
     private static final java.util.concurrent.atomic.AtomicInteger POOL_NUMBERS = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -202,6 +204,40 @@ public final class ProcessPoolBuilder {
      */
     public ProcessPoolBuilder classDataSharing(boolean classDataSharing) {
         this.classDataSharing = classDataSharing;
+        return this;
+    }
+
+    /**
+     * The workers' class path: the jars and folders that hold your task classes and what they use, as Gradle's
+     * worker API takes one. procpool puts the jars of its own runtime (procpool, the queue library, SLF4J API)
+     * before them, so you list only your own. Default: discovered from this JVM: its {@code java.class.path}, the
+     * jars and folders of the class loaders that loaded procpool (such as a Spring Boot executable jar's
+     * {@code BOOT-INF/classes} and {@code BOOT-INF/lib}, which procpool extracts once into its cache folder), and
+     * where procpool's own classes come from. Set it when discovery cannot see your classes, or to keep the
+     * workers' class path small. Relative paths are taken against this JVM's working directory.
+     *
+     * @param classPath existing jar files and folders, in class-path order
+     * @return this builder
+     * @throws NullPointerException     if {@code classPath} or an element is null
+     * @throws IllegalArgumentException if an element is neither an existing file nor an existing folder, or
+     *                                  contains the path separator
+     */
+    public ProcessPoolBuilder classPath(List<Path> classPath) {
+        Objects.requireNonNull(classPath, "classPath");
+        List<Path> absolute = new java.util.ArrayList<>();
+        for (Path entry : classPath) {
+            Objects.requireNonNull(entry, "classPath must not contain null");
+            if (entry.toString().contains(java.io.File.pathSeparator)) {
+                throw new IllegalArgumentException("classPath entries must be single paths, without '"
+                        + java.io.File.pathSeparator + "', was " + entry);
+            }
+            if (!Files.exists(entry)) {
+                throw new IllegalArgumentException("classPath entry " + entry + " does not exist (absolute: "
+                        + entry.toAbsolutePath() + "); list existing jar files and class folders");
+            }
+            absolute.add(entry.toAbsolutePath().normalize());
+        }
+        this.classPath = List.copyOf(absolute);
         return this;
     }
 
@@ -368,7 +404,7 @@ public final class ProcessPoolBuilder {
         String poolName = name != null ? name : sharedPool ? "shared" : "pool-" + POOL_NUMBERS.incrementAndGet();
         return new PoolConfig(poolName, listener, workers, minWorkers, jvmOptions, environment, workingDirectory, workerOutput,
                 startTimeout, idle, retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes,
-                initializer, limitNativeThreads, spares, classDataSharing);
+                initializer, limitNativeThreads, spares, classDataSharing, classPath);
     }
 
     ProcessPoolExecutor build(PoolConfig config) {

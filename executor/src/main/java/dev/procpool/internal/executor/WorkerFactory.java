@@ -74,7 +74,7 @@ final class WorkerFactory {
         PoolConfig config = loop.config();
         int perWorker = WorkerDefaults.processorsPerWorker(Runtime.getRuntime().availableProcessors(), config.workers());
         boolean limit = config.limitNativeThreads();
-        return WorkerSpec.ofCurrentJvm(
+        return WorkerSpec.ofCurrentJvm(config.classPath(),
                 WorkerDefaults.jvmOptions(config.jvmOptions(), limit, perWorker),
                 WorkerDefaults.environment(config.environment(), limit, perWorker, System::getenv),
                 config.workingDirectory(), output).withClassDataSharing(config.classDataSharing());

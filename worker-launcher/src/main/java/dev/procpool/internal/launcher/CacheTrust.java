@@ -33,6 +33,12 @@ final class CacheTrust {
         return Files.createDirectories(folder, ownerOnly);
     }
 
+    /** Creation attributes of a file only its owner can read and write, where POSIX permissions exist. */
+    static FileAttribute<?>[] ownerOnlyFile() {
+        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
+    }
+
     /** Why {@code path} (a file or folder that exists) may not be trusted, or null when it may. */
     static String whyNotTrusted(Path path) {
         if (!POSIX) {

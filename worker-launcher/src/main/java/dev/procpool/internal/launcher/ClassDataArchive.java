@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.CodeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,12 +38,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClassDataArchive {
     /** A class from each jar the workers load classes from while starting. */
-    private static final List<String> MARKER_CLASSES = List.of(
-            "dev.procpool.internal.worker.WorkerMain", "dev.procpool.internal.ipc.Queues",
-            "net.openhft.chronicle.queue.ChronicleQueue", "net.openhft.chronicle.core.Jvm",
-            "net.openhft.chronicle.bytes.Bytes", "net.openhft.chronicle.wire.Wire",
-            "net.openhft.chronicle.threads.Pauser", "net.openhft.posix.PosixAPI",
-            "org.slf4j.Logger");
+    private static final List<String> MARKER_CLASSES = WorkerClassPath.RUNTIME_CLASSES;
     /** Options with which the user chose class-data sharing (or none) for the workers themselves. */
     private static final List<String> USER_CDS_OPTIONS = List.of("-Xshare", "-XX:SharedArchiveFile",
             "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:AOTCache", "-XX:AOTMode",
@@ -311,16 +304,11 @@ public final class ClassDataArchive {
         return base == null ? null : base.resolve("class-data");
     }
 
+    /** The jar a class comes from, as a plain file: extracted first when it is nested in another jar. */
     private static Path jarOf(String className) {
         try {
-            Class<?> type = Class.forName(className, false, ClassDataArchive.class.getClassLoader());
-            CodeSource source = type.getProtectionDomain().getCodeSource();
-            if (source == null || source.getLocation() == null) {
-                return null;
-            }
-            Path path = Path.of(source.getLocation().toURI());
-            return Files.isRegularFile(path) && path.getFileName().toString().endsWith(".jar") ? path : null;
-        } catch (ClassNotFoundException | LinkageError | URISyntaxException | RuntimeException e) {
+            return WorkerClassPath.plainJarOf(Class.forName(className, false, ClassDataArchive.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
             return null;
         }
     }

@@ -26,10 +26,16 @@ public final class WorkerCommand {
 
     /**
      * The JVM arguments, in order: procpool's defaults, forwarded internal settings, the class-data archive when
-     * there is one, the user's options, paths.
+     * there is one, the user's options, paths. Extracts the class-path entries nested in jars on the first call
+     * ({@link WorkerClassPath#resolve}), so call it on a starter thread.
+     *
+     * @throws IOException when a nested class-path entry cannot be extracted
      */
-    static List<String> jvmArguments(WorkerSpec spec, int workerId) {
+    static List<String> jvmArguments(WorkerSpec spec, int workerId) throws IOException {
         List<String> args = new ArrayList<>(ChronicleFlags.forJavaVersion(spec.javaFeatureVersion()));
+        if (!spec.modulePath().isEmpty()) {
+            args.addAll(namedModuleFlags(args, chronicleModule()));
+        }
         // An OutOfMemoryError leaves a JVM in an unknown state; end it and report the crash instead.
         args.add("-XX:+ExitOnOutOfMemoryError");
         // HotSpot prints its own messages ("Terminating due to java.lang.OutOfMemoryError: ...") to stdout by
@@ -44,12 +50,13 @@ public final class WorkerCommand {
                 .filter(name -> name.startsWith("procpool.internal."))
                 .sorted()
                 .forEach(name -> args.add("-D" + name + "=" + System.getProperty(name)));
+        String workerClassPath = WorkerClassPath.resolve(new WorkerClassPath.Sources(spec.classPath(), spec.nestedClassPath()));
         ClassDataArchive.Plan archive = ClassDataArchive.ready(spec);
         if (archive != null) {
             args.addAll(ClassDataArchive.workerOptions(archive));
         }
         args.addAll(spec.jvmOptions());
-        String classPath = archive == null ? spec.classPath() : ClassDataArchive.workerClassPath(archive, spec.classPath());
+        String classPath = archive == null ? workerClassPath : ClassDataArchive.workerClassPath(archive, workerClassPath);
         if (!classPath.isEmpty()) {
             args.add("-cp");
             args.add(classPath);
@@ -60,6 +67,29 @@ public final class WorkerCommand {
             args.add("--add-modules=ALL-MODULE-PATH");
         }
         return args;
+    }
+
+    /**
+     * The queue flags once more for {@code module}, when Chronicle sits in that named module of the parent's module
+     * path, which the worker gets too: {@code ALL-UNNAMED} does not reach a named module. Empty for null.
+     */
+    static List<String> namedModuleFlags(List<String> flags, String module) {
+        if (module == null) {
+            return List.of();
+        }
+        return flags.stream().filter(flag -> flag.endsWith("=ALL-UNNAMED"))
+                .map(flag -> flag.substring(0, flag.length() - "ALL-UNNAMED".length()) + module).toList();
+    }
+
+    /** The named module Chronicle's core is in here (an automatic module on the module path), or null. */
+    private static String chronicleModule() {
+        try {
+            Module module = Class.forName("net.openhft.chronicle.core.Jvm", false, WorkerCommand.class.getClassLoader())
+                    .getModule();
+            return module.isNamed() ? module.getName() : null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
     }
 
     /**

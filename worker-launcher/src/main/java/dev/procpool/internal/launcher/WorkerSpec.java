@@ -12,7 +12,9 @@ import java.util.StringJoiner;
  *
  * @param javaExecutable     the {@code java} to run, normally the parent's own
  * @param javaFeatureVersion that JVM's feature version, which decides the Chronicle flags
- * @param classPath          the worker's class path, normally the parent's
+ * @param classPath          the worker's class path entries that are plain files and folders, normally the parent's
+ * @param nestedClassPath    URLs of further entries inside jars (a Spring Boot jar's), which the launch extracts
+ *                           ({@link WorkerClassPath}) and appends to {@code classPath}
  * @param modulePath         the worker's module path, or empty
  * @param jvmOptions         the user's options, placed after procpool's defaults so they win
  * @param environment        variables added to the inherited environment
@@ -20,7 +22,8 @@ import java.util.StringJoiner;
  * @param output             where the worker's output lines go
  * @param classDataSharing   whether workers may start from a class-data archive ({@link ClassDataArchive})
  */
-public record WorkerSpec(Path javaExecutable, int javaFeatureVersion, String classPath, String modulePath,
+public record WorkerSpec(Path javaExecutable, int javaFeatureVersion, String classPath, List<String> nestedClassPath,
+                         String modulePath,
                          List<String> jvmOptions, Map<String, String> environment, Path workingDirectory,
                          OutputSink output, boolean classDataSharing) {
 
@@ -30,18 +33,32 @@ public record WorkerSpec(Path javaExecutable, int javaFeatureVersion, String cla
         void line(int workerId, boolean stderr, String line);
     }
 
-    /** The running JVM's own java, class path and module path. */
+    public WorkerSpec {
+        nestedClassPath = List.copyOf(nestedClassPath);
+    }
+
+    /** The running JVM's own java and module path, and the class path {@link WorkerClassPath} discovers. */
     public static WorkerSpec ofCurrentJvm(List<String> jvmOptions, Map<String, String> environment,
                                           Path workingDirectory, OutputSink output) {
+        return ofCurrentJvm(null, jvmOptions, environment, workingDirectory, output);
+    }
+
+    /**
+     * The running JVM's own java and module path, and {@code classPath} after procpool's own jars, or the
+     * discovered class path when {@code classPath} is null.
+     */
+    public static WorkerSpec ofCurrentJvm(List<Path> classPath, List<String> jvmOptions, Map<String, String> environment,
+                                          Path workingDirectory, OutputSink output) {
         Path java = Path.of(System.getProperty("java.home"), "bin", Platform.javaExecutableName(Platform.current()));
-        return new WorkerSpec(java, Runtime.version().feature(), absolute(System.getProperty("java.class.path", "")),
+        WorkerClassPath.Sources sources = classPath == null ? WorkerClassPath.discover() : WorkerClassPath.explicit(classPath);
+        return new WorkerSpec(java, Runtime.version().feature(), sources.plain(), sources.nested(),
                 absolute(System.getProperty("jdk.module.path", "")), List.copyOf(jvmOptions), Map.copyOf(environment),
                 workingDirectory, output, false);
     }
 
     public WorkerSpec withClassDataSharing(boolean enabled) {
-        return new WorkerSpec(javaExecutable, javaFeatureVersion, classPath, modulePath, jvmOptions, environment,
-                workingDirectory, output, enabled);
+        return new WorkerSpec(javaExecutable, javaFeatureVersion, classPath, nestedClassPath, modulePath, jvmOptions,
+                environment, workingDirectory, output, enabled);
     }
 
     /**

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ClassDataArchiveTest {
     private static WorkerSpec spec(boolean sharing, String modulePath, List<String> options) {
-        return new WorkerSpec(Path.of("/opt/jdk/bin/java"), 17, "/app/lib.jar", modulePath, options, Map.of(), null,
+        return new WorkerSpec(Path.of("/opt/jdk/bin/java"), 17, "/app/lib.jar", List.of(), modulePath, options, Map.of(), null,
                 (id, stderr, line) -> { }, sharing);
     }
 

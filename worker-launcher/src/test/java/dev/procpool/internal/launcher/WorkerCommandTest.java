@@ -30,7 +30,7 @@ class WorkerCommandTest {
     }
 
     @Test
-    void jvmArguments_jdk17_defaultsThenUserOptionsThenClassPath() {
+    void jvmArguments_jdk17_defaultsThenUserOptionsThenClassPath() throws IOException {
         WorkerSpec spec = spec(17, "/a.jar:/b.jar", "", List.of("-Xmx512m", "-XX:-ExitOnOutOfMemoryError"));
 
         assertEquals(List.of(
@@ -47,7 +47,7 @@ class WorkerCommandTest {
     }
 
     @Test
-    void jvmArguments_jdk25_addsFlagsThatSilenceWarnings() {
+    void jvmArguments_jdk25_addsFlagsThatSilenceWarnings() throws IOException {
         WorkerSpec spec = spec(25, "/a.jar", "", List.of());
 
         assertEquals(List.of(
@@ -64,7 +64,7 @@ class WorkerCommandTest {
     }
 
     @Test
-    void jvmArguments_internalPropertiesSet_forwardedSortedBeforeUserOptions() {
+    void jvmArguments_internalPropertiesSet_forwardedSortedBeforeUserOptions() throws IOException {
         System.setProperty("procpool.internal.rollCycle", "TEST_SECONDLY");
         System.setProperty("procpool.internal.alpha", "a b");
         System.setProperty("procpool.internalNot", "x");
@@ -85,7 +85,7 @@ class WorkerCommandTest {
     }
 
     @Test
-    void jvmArguments_userSetsChronicleLogLevel_userOptionComesLastAndWins() {
+    void jvmArguments_userSetsChronicleLogLevel_userOptionComesLastAndWins() throws IOException {
         String userLevel = "-D" + WorkerCommand.CHRONICLE_JVM_LOG_LEVEL + "=info";
         List<String> args = WorkerCommand.jvmArguments(spec(17, "", "", List.of(userLevel)), 1);
 
@@ -94,7 +94,7 @@ class WorkerCommandTest {
     }
 
     @Test
-    void jvmArguments_modulePath_afterClassPathWithAllModules() {
+    void jvmArguments_modulePath_afterClassPathWithAllModules() throws IOException {
         WorkerSpec spec = spec(17, "/a.jar", "/mods", List.of("-Xss1m"));
 
         List<String> args = WorkerCommand.jvmArguments(spec, 1);
@@ -104,7 +104,17 @@ class WorkerCommandTest {
     }
 
     @Test
-    void jvmArguments_emptyClassPath_noCpOption() {
+    void namedModuleFlags_chronicleInANamedModule_queueFlagsRepeatedForIt() {
+        assertEquals(List.of("--add-opens=java.base/java.lang.reflect=chronicle.core",
+                        "--add-exports=java.base/sun.nio.ch=chronicle.core",
+                        "--add-exports=java.base/jdk.internal.ref=chronicle.core",
+                        "--enable-native-access=chronicle.core"),
+                WorkerCommand.namedModuleFlags(dev.procpool.internal.ipc.ChronicleFlags.forJavaVersion(25), "chronicle.core"));
+        assertEquals(List.of(), WorkerCommand.namedModuleFlags(dev.procpool.internal.ipc.ChronicleFlags.forJavaVersion(25), null));
+    }
+
+    @Test
+    void jvmArguments_emptyClassPath_noCpOption() throws IOException {
         List<String> args = WorkerCommand.jvmArguments(spec(17, "", "", List.of()), 1);
 
         assertEquals("-Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm=warn", args.get(args.size() - 1));
@@ -131,6 +141,6 @@ class WorkerCommandTest {
     }
 
     private static WorkerSpec spec(int feature, String classPath, String modulePath, List<String> options) {
-        return new WorkerSpec(JAVA, feature, classPath, modulePath, options, Map.of(), null, IGNORE, false);
+        return new WorkerSpec(JAVA, feature, classPath, List.of(), modulePath, options, Map.of(), null, IGNORE, false);
     }
 }
