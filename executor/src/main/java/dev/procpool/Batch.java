@@ -3,6 +3,7 @@ package dev.procpool;
 import dev.procpool.internal.executor.PoolLoop;
 import dev.procpool.internal.executor.Tasks;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -19,6 +20,7 @@ import java.util.stream.StreamSupport;
  * try (Stream<Outcome<Path, Report>> outcomes = pool.batch(path -> analyse(path), paths)
  *         .ordered(false)
  *         .onProgress(BatchProgress.console())
+ *         .journal(Path.of("scan.journal"))   // optional: resumable after a crash of this JVM
  *         .stream()) {
  *     outcomes.forEach(o -> { if (o.succeeded()) save(o.input(), o.result()); else report(o.index(), o.failure()); });
  * }
@@ -63,6 +65,7 @@ public final class Batch<T, R> {
     private int maxInFlight;
     private int chunkSize;
     private Consumer<BatchProgress> onProgress;
+    private Path journal;
 
     Batch(Tasks tasks, PoolLoop loop, int workers, SerializableFunction<? super T, ? extends R> function,
           Iterable<? extends T> inputs) {
@@ -131,6 +134,51 @@ public final class Batch<T, R> {
     }
 
     /**
+     * Makes the batch durable and resumable: each outcome is appended to the file {@code journal} before the
+     * stream delivers it, and a batch started again with the same function, inputs and journal (after its stream
+     * was closed half-way, or its JVM died, even by {@code kill -9}) replays the outcomes recorded there instead
+     * of running their inputs again, and runs only the rest. The journal is created if it does not exist.
+     *
+     * <ul>
+     *   <li><b>Replay.</b> As each input is taken from the {@code Iterable}, its recorded outcome, if any, is
+     *       delivered in its turn (input order for an ordered stream; at once for an unordered one) with the new
+     *       run's input object. Inputs that were running when the previous run stopped run again. Outcomes whose
+     *       inputs were recorded but not yet delivered when the JVM died are replayed too.</li>
+     *   <li><b>Same batch.</b> The journal's header holds the number of inputs (when the {@code Iterable} is a
+     *       {@link java.util.Collection}) and a SHA-256 digest of the serialized function. A journal with another
+     *       count, another function (another lambda or class, other captured values, a changed class) or another
+     *       format version is refused with {@link IllegalStateException} before anything runs, never mixed.</li>
+     *   <li><b>Same inputs.</b> Each record holds a 64-bit digest of its input's serialized form. An input that
+     *       differs from the one recorded at its position is run again, and its new outcome supersedes the old
+     *       one in the journal (a note is logged once): the outcomes always describe the inputs given now. An
+     *       input whose serialized form is not stable (e.g. a {@code HashMap} of objects without their own
+     *       {@code hashCode}) therefore runs again on every resume.</li>
+     *   <li><b>What is recorded.</b> Results and failures alike, a failure as its exception (or, if that cannot
+     *       be serialized, a {@link TaskSerializationException} with its class, message and stack frames). Not
+     *       recorded: inputs cancelled by closing the stream or by {@link ProcessPoolExecutor#shutdownNow()};
+     *       they run again.</li>
+     *   <li><b>Durability.</b> Records are written to the operating system before the outcome is delivered, so
+     *       they survive the death of the JVM; the file is synced to the disk when the batch ends or its stream is
+     *       closed. A record cut short by a JVM killed mid-write (or by a power loss) is detected by its checksum
+     *       and cut off when the journal is opened again; its input runs again.</li>
+     *   <li><b>Disk and memory.</b> Each outcome takes 25 bytes plus its serialized result or exception (for
+     *       example 30 bytes for an {@code Integer} result); a changed input adds a second record. Resuming holds
+     *       one bit per input in memory, plus an entry per outcome recorded far out of input order. The journal is
+     *       one file that the batch holds open and locked while it runs, and closes when its stream is closed or
+     *       has delivered every outcome; nothing else is written. Once a batch is complete, the user may delete
+     *       the journal: it is only needed to resume.</li>
+     * </ul>
+     *
+     * @param journal the journal file; its folder must exist
+     * @return this batch
+     * @throws NullPointerException if {@code journal} is null
+     */
+    public Batch<T, R> journal(Path journal) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        return this;
+    }
+
+    /**
      * Starts the batch and returns its outcomes as a lazy stream: inputs are taken from the {@code Iterable} as
      * the stream is read, one outcome per input. Read it on one thread. Closing the stream (use
      * try-with-resources) cancels the inputs still queued or running and ends progress reports; the pool stays
@@ -141,6 +189,10 @@ public final class Batch<T, R> {
      * @throws TaskNotSerializableException if the function cannot be serialized
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down (also from the stream,
      *         if it is shut down while the batch runs)
+     * @throws IllegalArgumentException if the {@link #journal} cannot be created, read or written
+     * @throws IllegalStateException if the {@link #journal} belongs to another batch, or another batch is using it
+     * @throws java.io.UncheckedIOException from the stream, if the {@link #journal} cannot be written while the
+     *         batch runs; the batch then stops, and what it delivered stays recorded
      */
     public Stream<Outcome<T, R>> stream() {
         int window = maxInFlight > 0 ? maxInFlight
@@ -153,6 +205,9 @@ public final class Batch<T, R> {
         run.checkFunction();
         if (loop.isShutdown()) {
             throw new java.util.concurrent.RejectedExecutionException("the pool is shut down; the batch was not started");
+        }
+        if (journal != null) {
+            run.useJournal(BatchJournal.open(journal, total.orElse(-1), BatchJournal.functionDigest(function)));
         }
         progress.start();
         return StreamSupport.stream(run, false).onClose(run::close);

@@ -5,8 +5,16 @@ import dev.procpool.internal.executor.TaskFuture;
 import dev.procpool.internal.executor.TaskLimits;
 import dev.procpool.internal.executor.Tasks;
 
+import dev.procpool.internal.ipc.codec.Payload;
+import dev.procpool.internal.ipc.codec.TaskCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -30,8 +38,10 @@ import java.util.function.Function;
  * feeds, and the progress counters.
  */
 final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
-    /** One input and its position. */
-    private record Item<T>(long index, T input) {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessPoolExecutor.class);
+
+    /** One input, its position, and the digest of its serialized form (0 without a journal). */
+    private record Item<T>(long index, T input, long digest) {
     }
 
     /** Inputs sent together as one task. */
@@ -54,6 +64,9 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     private final ChunkSizer sizer;
     private final ProgressReporter progress;
     private final TaskLimits perInput;
+    /** Null without {@link Batch#journal}. */
+    private BatchJournal journal;
+    private boolean warnedChangedInput;
     private final Set<Chunk<T>> running = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<Chunk<T>> finished = new LinkedBlockingQueue<>();
     private final Map<Long, Outcome<T, R>> readyByIndex = new HashMap<>();
@@ -105,11 +118,17 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             Outcome<T, R> next = ordered ? readyByIndex.remove(delivered) : readyAsCompleted.poll();
             if (next != null) {
                 delivered++;
+                if (journal != null) {
+                    flushJournal(); // recorded before delivered: a resumed batch does not run it again
+                }
                 action.accept(next);
                 return true;
             }
             if (running.isEmpty() && exhausted) {
                 progress.finish();
+                if (journal != null) {
+                    journal.close();
+                }
                 if (iteratorFailure != null) {
                     Throwable failure = iteratorFailure;
                     iteratorFailure = null;
@@ -143,6 +162,23 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         readyByIndex.clear();
         readyAsCompleted.clear();
         progress.finish();
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    /** Records each outcome in {@code journal} before delivering it, and replays those it holds. */
+    void useJournal(BatchJournal journal) {
+        this.journal = journal;
+    }
+
+    private void flushJournal() {
+        try {
+            journal.flush();
+        } catch (UncheckedIOException e) {
+            close();
+            throw e;
+        }
     }
 
     /** Pulls and sends inputs while the window allows a full chunk (or any chunk, when nothing runs). */
@@ -163,15 +199,30 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
 
     private List<Item<T>> pull(int count) {
         List<Item<T>> items = new ArrayList<>(count);
-        try {
-            while (items.size() < count) {
+        for (int taken = 0; taken < count && !exhausted; taken++) { // replayed inputs take room in the window too
+            T input;
+            try {
                 if (!inputs.hasNext()) {
                     exhausted = true;
                     break;
                 }
-                items.add(new Item<>(pulled, inputs.next()));
-                pulled++;
+                input = inputs.next();
+            } catch (RuntimeException | Error e) {
+                iteratorFailure = e;
+                exhausted = true;
+                break;
             }
+            long index = pulled++;
+            if (journal == null) {
+                items.add(new Item<>(index, input, 0));
+            } else {
+                long digest = journal.digest(input);
+                if (!replayed(index, input, digest)) {
+                    items.add(new Item<>(index, input, digest));
+                }
+            }
+        }
+        try {
             if (!exhausted && !inputs.hasNext()) {
                 exhausted = true;
             }
@@ -180,6 +231,43 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             exhausted = true;
         }
         return items;
+    }
+
+    /** Delivers input {@code index}'s recorded outcome if the journal has one for this very input. */
+    private boolean replayed(long index, T input, long digest) {
+        BatchJournal.Entry entry = journal.take(index);
+        if (entry == null) {
+            return false;
+        }
+        if (entry.inputDigest() != digest) {
+            warnOnce("input " + index + " differs from the input whose outcome the journal recorded (the digests of"
+                    + " their serialized forms differ); it runs again, and its new outcome supersedes the old one");
+            return false;
+        }
+        Object value;
+        try {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            value = TaskCodec.decode(Payload.of(entry.payload()),
+                    loader != null ? loader : function.getClass().getClassLoader());
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            warnOnce("the recorded outcome of input " + index + " cannot be read (" + e + "); it runs again");
+            return false;
+        }
+        progress.submitted(1);
+        @SuppressWarnings("unchecked")
+        Outcome<T, R> outcome = entry.succeeded() ? Outcome.success(index, input, (R) value)
+                : Outcome.failure(index, input, value instanceof Throwable t ? t
+                        : new TaskSerializationException("the recorded failure of input " + index + " is not an"
+                        + " exception but " + value, null));
+        deliverLater(outcome);
+        return true;
+    }
+
+    private void warnOnce(String message) {
+        if (!warnedChangedInput) {
+            warnedChangedInput = true;
+            LOG.warn("procpool: batch journal: {} (further such notes are not logged)", message);
+        }
     }
 
     private void send(List<Item<T>> items) {
@@ -192,7 +280,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             future = tasks.create(new BatchChunk(function, values), describe(items), false, null, limits(items.size()));
         } catch (TaskNotSerializableException e) {
             if (items.size() == 1) {
-                record(Outcome.failure(items.get(0).index(), items.get(0).input(), e));
+                record(items.get(0), Outcome.failure(items.get(0).index(), items.get(0).input(), e));
             } else { // find the inputs in the way: each alone
                 for (Item<T> item : items) {
                     send(List.of(item));
@@ -253,7 +341,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             Throwable failure = results.failure(i);
             @SuppressWarnings("unchecked")
             R result = (R) results.results()[i];
-            record(failure == null ? Outcome.success(item.index(), item.input(), result)
+            record(item, failure == null ? Outcome.success(item.index(), item.input(), result)
                     : Outcome.failure(item.index(), item.input(), failure));
         }
     }
@@ -269,7 +357,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             return;
         }
         for (Item<T> item : items) {
-            record(Outcome.failure(item.index(), item.input(), cause));
+            record(item, Outcome.failure(item.index(), item.input(), cause));
         }
     }
 
@@ -279,12 +367,65 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         } catch (RejectedExecutionException e) { // the pool was shut down meanwhile: the chunk's failure stands
             cause.addSuppressed(e);
             for (Item<T> item : items) {
-                record(Outcome.failure(item.index(), item.input(), cause));
+                record(item, Outcome.failure(item.index(), item.input(), cause));
             }
         }
     }
 
-    private void record(Outcome<T, R> outcome) {
+    private void record(Item<T> item, Outcome<T, R> outcome) {
+        if (journal != null) {
+            journal(item, outcome);
+        }
+        deliverLater(outcome);
+    }
+
+    /**
+     * Appends the outcome to the journal, unless it says nothing about its input: cancelled, or failed with a
+     * crash of a chunk that could not be narrowed because the pool was shut down. Such inputs run again.
+     */
+    private void journal(Item<T> item, Outcome<T, R> outcome) {
+        byte[] payload;
+        if (outcome.succeeded()) {
+            try {
+                payload = TaskCodec.encodeToArray(outcome.result());
+            } catch (IOException | RuntimeException | StackOverflowError e) {
+                warnOnce("the result of input " + item.index() + " cannot be serialized again (" + e + "), so it"
+                        + " is not recorded; a resumed batch runs that input again");
+                return;
+            }
+        } else {
+            Throwable failure = outcome.failure();
+            if (failure instanceof CancellationException || failure instanceof RejectedExecutionException
+                    || Arrays.stream(failure.getSuppressed()).anyMatch(RejectedExecutionException.class::isInstance)) {
+                return;
+            }
+            payload = failurePayload(failure);
+        }
+        try {
+            journal.append(item.index(), item.digest(), outcome.succeeded(), payload);
+        } catch (UncheckedIOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The exception's bytes or, if it cannot be serialized, those of a stand-in with its class, message and frames. */
+    private static byte[] failurePayload(Throwable failure) {
+        try {
+            return TaskCodec.encodeToArray(failure);
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            TaskSerializationException standIn = new TaskSerializationException("the input failed with " + failure
+                    + ", which cannot be recorded in the batch journal: " + e, null);
+            standIn.setStackTrace(failure.getStackTrace());
+            try {
+                return TaskCodec.encodeToArray(standIn);
+            } catch (IOException cannotHappen) {
+                throw new UncheckedIOException(cannotHappen);
+            }
+        }
+    }
+
+    private void deliverLater(Outcome<T, R> outcome) {
         if (ordered) {
             readyByIndex.put(outcome.index(), outcome);
         } else {
