@@ -47,7 +47,8 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     /** Inputs sent together as one task. */
     private static final class Chunk<T> {
         final List<Item<T>> items;
-        TaskFuture<BatchChunk.Results> future;
+        final long sentNs = System.nanoTime();
+        TaskFuture<List<Object>> future;
 
         Chunk(List<Item<T>> items) {
             this.items = items;
@@ -69,8 +70,10 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     private boolean warnedChangedInput;
     private final Set<Chunk<T>> running = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<Chunk<T>> finished = new LinkedBlockingQueue<>();
-    private final Map<Long, Outcome<T, R>> readyByIndex = new HashMap<>();
+    private final InOrder<Outcome<T, R>> readyByIndex = new InOrder<>();
     private final ArrayDeque<Outcome<T, R>> readyAsCompleted = new ArrayDeque<>();
+    private final int workers;
+    private long lastDoneNs = System.nanoTime();
     private long pulled;
     private long delivered;
     private boolean exhausted;
@@ -79,9 +82,10 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     private volatile boolean closed;
 
     @SuppressWarnings("unchecked")
-    BatchRun(Tasks tasks, PoolLoop loop, SerializableFunction<? super T, ? extends R> function,
+    BatchRun(Tasks tasks, PoolLoop loop, int workers, SerializableFunction<? super T, ? extends R> function,
              Iterator<? extends T> inputs, boolean ordered, int maxInFlight, ChunkSizer sizer, ProgressReporter progress) {
         this.tasks = tasks;
+        this.workers = Math.max(1, workers);
         this.loop = loop;
         this.function = (Function<Object, Object>) (Function<?, ?>) function;
         this.functionName = Tasks.describe(function);
@@ -99,7 +103,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
      * @throws TaskNotSerializableException if it cannot
      */
     void checkFunction() {
-        tasks.create(new BatchChunk(function, new ArrayList<>()), "the function of a batch, " + functionName,
+        tasks.create(BatchChunk.of(function, new ArrayList<>()), "the function of a batch, " + functionName,
                 false, null);
     }
 
@@ -115,7 +119,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
                 handle(done);
             }
             checkEnd();
-            Outcome<T, R> next = ordered ? readyByIndex.remove(delivered) : readyAsCompleted.poll();
+            Outcome<T, R> next = ordered ? readyByIndex.takeNext() : readyAsCompleted.poll();
             if (next != null) {
                 delivered++;
                 if (journal != null) {
@@ -181,11 +185,18 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         }
     }
 
-    /** Pulls and sends inputs while the window allows a full chunk (or any chunk, when nothing runs). */
+    /**
+     * Pulls and sends inputs while the window allows a full chunk (or any chunk, when nothing runs). With automatic
+     * chunks the window opens as chunks grow, so that a batch of slow inputs does not start with hundreds of
+     * one-input tasks queued.
+     */
     private void fill() {
         while (!exhausted) {
-            long room = maxInFlight - (pulled - delivered);
             int size = sizer.next();
+            // automatic chunks start small: hold no more than a few chunks per worker of the current size
+            long limit = sizer.isFixed() ? maxInFlight
+                    : Math.min(maxInFlight, (long) Batch.CHUNKS_PER_WORKER * workers * size);
+            long room = limit - (pulled - delivered);
             if (room <= 0 || (room < size && !running.isEmpty())) {
                 return;
             }
@@ -275,9 +286,9 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         for (Item<T> item : items) {
             values.add(item.input());
         }
-        TaskFuture<BatchChunk.Results> future;
+        TaskFuture<List<Object>> future;
         try {
-            future = tasks.create(new BatchChunk(function, values), describe(items), false, null, limits(items.size()));
+            future = tasks.create(BatchChunk.of(function, values), describe(items), false, null, limits(items.size()));
         } catch (TaskNotSerializableException e) {
             if (items.size() == 1) {
                 record(items.get(0), Outcome.failure(items.get(0).index(), items.get(0).input(), e));
@@ -321,7 +332,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             return; // closed meanwhile
         }
         List<Item<T>> items = chunk.items;
-        BatchChunk.Results results;
+        List<Object> results;
         try {
             results = chunk.future.get();
         } catch (ExecutionException e) {
@@ -335,15 +346,28 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             failed(items, cannotHappen);
             return;
         }
-        sizer.observed(items.size(), results.workerNs());
+        observe(chunk);
         for (int i = 0; i < items.size(); i++) {
             Item<T> item = items.get(i);
-            Throwable failure = results.failure(i);
+            Throwable failure = BatchChunk.failure(results, i);
             @SuppressWarnings("unchecked")
-            R result = (R) results.results()[i];
+            R result = (R) results.get(i);
             record(item, failure == null ? Outcome.success(item.index(), item.input(), result)
                     : Outcome.failure(item.index(), item.input(), failure));
         }
+    }
+
+    /**
+     * Tells the sizer how long the chunk's inputs took in its worker, estimated in the parent: the time since the
+     * previous chunk ended (or since this one was sent, if later) times the chunks that ran meanwhile, up to one
+     * per worker. In a full pipeline, chunks end {@code workers} times as often as each takes; the estimate counts
+     * the round trip too, which is the right share of a chunk's cost.
+     */
+    private void observe(Chunk<T> chunk) {
+        long now = System.nanoTime();
+        long since = now - Math.max(lastDoneNs, chunk.sentNs);
+        lastDoneNs = now;
+        sizer.observed(chunk.items.size(), since * Math.min(workers, running.size() + 1));
     }
 
     /** A whole chunk failed: narrow it down if the failure may be one input's doing, else every input fails. */
