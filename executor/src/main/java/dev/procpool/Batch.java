@@ -28,8 +28,9 @@ import java.util.stream.StreamSupport;
  *
  * <ul>
  *   <li><b>One input, one outcome.</b> An input whose function throws fails alone. When a worker dies (or a time
- *       limit passes, or an answer cannot be read) during a chunk of inputs, the chunk is split in halves and
- *       run again until the input that causes it is found: that input alone fails with
+ *       limit passes, or an answer cannot be read) during a chunk of inputs, the chunk is split (into single
+ *       inputs when small, else into about the square root of its size pieces) and the pieces run again until
+ *       the input that causes it is found: that input alone fails with
  *       {@link WorkerCrashedException} (or {@link TaskTimeoutException}, {@link TaskSerializationException}),
  *       and the others succeed. The pool's {@link ProcessPoolBuilder#retries retries} and
  *       {@link ProcessPoolBuilder#timeLimit time limit} apply to each input.</li>

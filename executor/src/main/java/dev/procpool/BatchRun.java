@@ -15,10 +15,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.concurrent.CancellationException;
@@ -32,13 +30,15 @@ import java.util.function.Function;
 /**
  * One run of a {@link Batch}: the spliterator behind its stream. Each {@link #tryAdvance} pulls inputs while
  * fewer than {@code maxInFlight} are taken and not yet delivered, sends them in chunks, and waits for a chunk to
- * end. A chunk that ends with a crash, a timeout or an unreadable answer is split in two and both halves run
- * again, down to the single input that causes it, which alone fails with it; only single inputs get the pool's
- * retries. All state is owned by the consuming thread, except {@link #finished}, which the scheduler thread
+ * end. A chunk that ends with a crash, a timeout or an unreadable answer is split ({@link #pieces}) and the
+ * pieces run again, down to the single input that causes it, which alone fails with it; only single inputs get
+ * the pool's retries. All state is owned by the consuming thread, except {@link #finished}, which the scheduler thread
  * feeds, and the progress counters.
  */
 final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessPoolExecutor.class);
+    /** A failed chunk this small is narrowed by running each of its inputs alone. */
+    static final int SINGLES_UP_TO = 64;
 
     /** One input, its position, and the digest of its serialized form (0 without a journal). */
     private record Item<T>(long index, T input, long digest) {
@@ -375,14 +375,25 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         boolean narrowable = cause instanceof WorkerCrashedException || cause instanceof TaskTimeoutException
                 || cause instanceof TaskSerializationException;
         if (items.size() > 1 && narrowable && !closed) {
-            int half = items.size() / 2;
-            resend(items.subList(0, half), cause);
-            resend(items.subList(half, items.size()), cause);
+            int pieces = pieces(items.size());
+            for (int p = 0; p < pieces; p++) {
+                resend(items.subList(items.size() * p / pieces, items.size() * (p + 1) / pieces), cause);
+            }
             return;
         }
         for (Item<T> item : items) {
             record(item, Outcome.failure(item.index(), item.input(), cause));
         }
+    }
+
+    /**
+     * How many pieces a failed chunk of {@code size} inputs is split into: each input alone up to
+     * {@link #SINGLES_UP_TO}, else about the square root. Each round costs a crash, and a crash costs a worker
+     * start (0.5-2 s); halving needed 10 rounds for a chunk of 1,000, this needs 2 (32 pieces of 31 or 32, then
+     * 32 single inputs), for a few dozen more small tasks, which cost well under a millisecond each.
+     */
+    static int pieces(int size) {
+        return size <= SINGLES_UP_TO ? size : (int) Math.ceil(Math.sqrt(size));
     }
 
     private void resend(List<Item<T>> items, Throwable cause) {
