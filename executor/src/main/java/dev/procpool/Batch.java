@@ -55,10 +55,11 @@ public final class Batch<T, R> {
     /** Chunks per worker that the default window leaves room for, to balance uneven inputs. */
     static final int CHUNKS_PER_WORKER = 4;
     /**
-     * The automatic chunk the default window is sized for; chunks grow to twice that. Trivial inputs need chunks
-     * of a thousand or more to amortize a chunk's round trip (measured: 128 reached a fifth of map's rate).
+     * The largest automatic chunk the default window is sized for. Trivial inputs need chunks of thousands to
+     * amortize a chunk's round trip (measured against map on 2 workers: chunks of 128 reached a fifth of its
+     * rate, of 2,048 with 2 chunks per worker a third, of 4,000-8,000 with 4 per worker about as much).
      */
-    private static final int AUTOMATIC_CHUNK_CAP = 1024;
+    private static final int AUTOMATIC_CHUNK_CAP = 4096;
 
     private final Tasks tasks;
     private final PoolLoop loop;
@@ -95,9 +96,9 @@ public final class Batch<T, R> {
     /**
      * The most inputs taken from the {@code Iterable} and not yet delivered by the stream, counting inputs
      * queued, running, and done but waiting for their turn in an ordered stream. The default is
-     * {@code max(256, 4 × workers × chunk size)}, with a chunk size of 1,024 when chunks are chosen
-     * automatically (8,192 inputs for 2 workers); automatic chunks then grow up to half a window per worker, and
-     * while they are small, fewer inputs are taken (4 chunks per worker of the current size). Set it lower when
+     * {@code max(256, 4 × workers × chunk size)}, with a chunk size of 4,096 when chunks are chosen
+     * automatically (32,768 inputs for 2 workers); automatic chunks then grow up to a quarter of a window per
+     * worker, and while they are small, fewer inputs are taken (4 chunks per worker of the current size). Set it lower when
      * each input is large in memory. A chunk never holds more inputs than this.
      *
      * @param maxInFlight the most inputs taken ahead of the consumer
@@ -204,7 +205,7 @@ public final class Batch<T, R> {
         int window = maxInFlight > 0 ? maxInFlight
                 : Math.max(MIN_DEFAULT_IN_FLIGHT, CHUNKS_PER_WORKER * workers * (chunkSize > 0 ? chunkSize : AUTOMATIC_CHUNK_CAP));
         ChunkSizer sizer = chunkSize > 0 ? ChunkSizer.fixed(Math.min(chunkSize, window))
-                : ChunkSizer.automatic(window / (2 * Math.max(1, workers)));
+                : ChunkSizer.automatic(window / (CHUNKS_PER_WORKER * Math.max(1, workers)));
         OptionalLong total = inputs instanceof Collection<?> c ? OptionalLong.of(c.size()) : OptionalLong.empty();
         ProgressReporter progress = new ProgressReporter(onProgress, total);
         BatchRun<T, R> run = new BatchRun<>(tasks, loop, workers, function, inputs.iterator(), ordered, window, sizer, progress);
