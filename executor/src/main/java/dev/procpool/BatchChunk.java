@@ -20,7 +20,11 @@ import java.util.function.Function;
  * once the worker's thread is interrupted (cancelled, or over its time limit), since nobody wants the rest.
  */
 final class BatchChunk {
-    /** An input's exception, in place of its result. */
+    /**
+     * An input's exception, in place of its result.
+     *
+     * @param failure what the function threw for the input, or its stand-in
+     */
     record Failed(Throwable failure) implements Serializable {
     }
 

@@ -129,6 +129,7 @@ class BatchJournalFileTest {
     void journalOpenTwice_secondIsRefusedUntilTheFirstCloses() {
         Path path = temp.resolve("j");
         try (BatchJournal first = BatchJournal.open(path, 3, FUNCTION)) {
+            assertEquals(0, first.replayable());
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> BatchJournal.open(path, 3, FUNCTION));
             assertTrue(e.getMessage().contains("is in use by another batch"), e::getMessage);
         }
