@@ -5,12 +5,18 @@ import dev.procpool.internal.executor.TaskFuture;
 import dev.procpool.internal.executor.TaskLimits;
 import dev.procpool.internal.executor.Tasks;
 
+import dev.procpool.internal.ipc.codec.Payload;
+import dev.procpool.internal.ipc.codec.TaskCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.concurrent.CancellationException;
@@ -24,20 +30,25 @@ import java.util.function.Function;
 /**
  * One run of a {@link Batch}: the spliterator behind its stream. Each {@link #tryAdvance} pulls inputs while
  * fewer than {@code maxInFlight} are taken and not yet delivered, sends them in chunks, and waits for a chunk to
- * end. A chunk that ends with a crash, a timeout or an unreadable answer is split in two and both halves run
- * again, down to the single input that causes it, which alone fails with it; only single inputs get the pool's
- * retries. All state is owned by the consuming thread, except {@link #finished}, which the scheduler thread
+ * end. A chunk that ends with a crash, a timeout or an unreadable answer is split ({@link #pieces}) and the
+ * pieces run again, down to the single input that causes it, which alone fails with it; only single inputs get
+ * the pool's retries. All state is owned by the consuming thread, except {@link #finished}, which the scheduler thread
  * feeds, and the progress counters.
  */
 final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
-    /** One input and its position. */
-    private record Item<T>(long index, T input) {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessPoolExecutor.class);
+    /** A failed chunk this small is narrowed by running each of its inputs alone. */
+    static final int SINGLES_UP_TO = 64;
+
+    /** One input, its position, and the digest of its serialized form (0 without a journal). */
+    private record Item<T>(long index, T input, long digest) {
     }
 
     /** Inputs sent together as one task. */
     private static final class Chunk<T> {
         final List<Item<T>> items;
-        TaskFuture<BatchChunk.Results> future;
+        final long sentNs = System.nanoTime();
+        TaskFuture<List<Object>> future;
 
         Chunk(List<Item<T>> items) {
             this.items = items;
@@ -54,10 +65,15 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     private final ChunkSizer sizer;
     private final ProgressReporter progress;
     private final TaskLimits perInput;
+    /** Null without {@link Batch#journal}. */
+    private BatchJournal journal;
+    private boolean warnedChangedInput;
     private final Set<Chunk<T>> running = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<Chunk<T>> finished = new LinkedBlockingQueue<>();
-    private final Map<Long, Outcome<T, R>> readyByIndex = new HashMap<>();
+    private final InOrder<Outcome<T, R>> readyByIndex = new InOrder<>();
     private final ArrayDeque<Outcome<T, R>> readyAsCompleted = new ArrayDeque<>();
+    private final int workers;
+    private long lastDoneNs = System.nanoTime();
     private long pulled;
     private long delivered;
     private boolean exhausted;
@@ -66,9 +82,10 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     private volatile boolean closed;
 
     @SuppressWarnings("unchecked")
-    BatchRun(Tasks tasks, PoolLoop loop, SerializableFunction<? super T, ? extends R> function,
+    BatchRun(Tasks tasks, PoolLoop loop, int workers, SerializableFunction<? super T, ? extends R> function,
              Iterator<? extends T> inputs, boolean ordered, int maxInFlight, ChunkSizer sizer, ProgressReporter progress) {
         this.tasks = tasks;
+        this.workers = Math.max(1, workers);
         this.loop = loop;
         this.function = (Function<Object, Object>) (Function<?, ?>) function;
         this.functionName = Tasks.describe(function);
@@ -86,7 +103,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
      * @throws TaskNotSerializableException if it cannot
      */
     void checkFunction() {
-        tasks.create(new BatchChunk(function, new ArrayList<>()), "the function of a batch, " + functionName,
+        tasks.create(BatchChunk.of(function, new ArrayList<>()), "the function of a batch, " + functionName,
                 false, null);
     }
 
@@ -102,14 +119,20 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
                 handle(done);
             }
             checkEnd();
-            Outcome<T, R> next = ordered ? readyByIndex.remove(delivered) : readyAsCompleted.poll();
+            Outcome<T, R> next = ordered ? readyByIndex.takeNext() : readyAsCompleted.poll();
             if (next != null) {
                 delivered++;
+                if (journal != null) {
+                    flushJournal(); // recorded before delivered: a resumed batch does not run it again
+                }
                 action.accept(next);
                 return true;
             }
             if (running.isEmpty() && exhausted) {
                 progress.finish();
+                if (journal != null) {
+                    journal.close();
+                }
                 if (iteratorFailure != null) {
                     Throwable failure = iteratorFailure;
                     iteratorFailure = null;
@@ -143,13 +166,37 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         readyByIndex.clear();
         readyAsCompleted.clear();
         progress.finish();
+        if (journal != null) {
+            journal.close();
+        }
     }
 
-    /** Pulls and sends inputs while the window allows a full chunk (or any chunk, when nothing runs). */
+    /** Records each outcome in {@code journal} before delivering it, and replays those it holds. */
+    void useJournal(BatchJournal journal) {
+        this.journal = journal;
+    }
+
+    private void flushJournal() {
+        try {
+            journal.flush();
+        } catch (UncheckedIOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Pulls and sends inputs while the window allows a full chunk (or any chunk, when nothing runs). With automatic
+     * chunks the window opens as chunks grow, so that a batch of slow inputs does not start with hundreds of
+     * one-input tasks queued.
+     */
     private void fill() {
         while (!exhausted) {
-            long room = maxInFlight - (pulled - delivered);
             int size = sizer.next();
+            // automatic chunks start small: hold no more than a few chunks per worker of the current size
+            long limit = sizer.isFixed() ? maxInFlight
+                    : Math.min(maxInFlight, (long) Batch.CHUNKS_PER_WORKER * workers * size);
+            long room = limit - (pulled - delivered);
             if (room <= 0 || (room < size && !running.isEmpty())) {
                 return;
             }
@@ -163,15 +210,30 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
 
     private List<Item<T>> pull(int count) {
         List<Item<T>> items = new ArrayList<>(count);
-        try {
-            while (items.size() < count) {
+        for (int taken = 0; taken < count && !exhausted; taken++) { // replayed inputs take room in the window too
+            T input;
+            try {
                 if (!inputs.hasNext()) {
                     exhausted = true;
                     break;
                 }
-                items.add(new Item<>(pulled, inputs.next()));
-                pulled++;
+                input = inputs.next();
+            } catch (RuntimeException | Error e) {
+                iteratorFailure = e;
+                exhausted = true;
+                break;
             }
+            long index = pulled++;
+            if (journal == null) {
+                items.add(new Item<>(index, input, 0));
+            } else {
+                long digest = journal.digest(input);
+                if (!replayed(index, input, digest)) {
+                    items.add(new Item<>(index, input, digest));
+                }
+            }
+        }
+        try {
             if (!exhausted && !inputs.hasNext()) {
                 exhausted = true;
             }
@@ -182,17 +244,54 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         return items;
     }
 
+    /** Delivers input {@code index}'s recorded outcome if the journal has one for this very input. */
+    private boolean replayed(long index, T input, long digest) {
+        BatchJournal.Entry entry = journal.take(index);
+        if (entry == null) {
+            return false;
+        }
+        if (entry.inputDigest() != digest) {
+            warnOnce("input " + index + " differs from the input whose outcome the journal recorded (the digests of"
+                    + " their serialized forms differ); it runs again, and its new outcome supersedes the old one");
+            return false;
+        }
+        Object value;
+        try {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            value = TaskCodec.decode(Payload.of(entry.payload()),
+                    loader != null ? loader : function.getClass().getClassLoader());
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            warnOnce("the recorded outcome of input " + index + " cannot be read (" + e + "); it runs again");
+            return false;
+        }
+        progress.submitted(1);
+        @SuppressWarnings("unchecked")
+        Outcome<T, R> outcome = entry.succeeded() ? Outcome.success(index, input, (R) value)
+                : Outcome.failure(index, input, value instanceof Throwable t ? t
+                        : new TaskSerializationException("the recorded failure of input " + index + " is not an"
+                        + " exception but " + value, null));
+        deliverLater(outcome);
+        return true;
+    }
+
+    private void warnOnce(String message) {
+        if (!warnedChangedInput) {
+            warnedChangedInput = true;
+            LOG.warn("procpool: batch journal: {} (further such notes are not logged)", message);
+        }
+    }
+
     private void send(List<Item<T>> items) {
         ArrayList<Object> values = new ArrayList<>(items.size());
         for (Item<T> item : items) {
             values.add(item.input());
         }
-        TaskFuture<BatchChunk.Results> future;
+        TaskFuture<List<Object>> future;
         try {
-            future = tasks.create(new BatchChunk(function, values), describe(items), false, null, limits(items.size()));
+            future = tasks.create(BatchChunk.of(function, values), describe(items), false, null, limits(items.size()));
         } catch (TaskNotSerializableException e) {
             if (items.size() == 1) {
-                record(Outcome.failure(items.get(0).index(), items.get(0).input(), e));
+                record(items.get(0), Outcome.failure(items.get(0).index(), items.get(0).input(), e));
             } else { // find the inputs in the way: each alone
                 for (Item<T> item : items) {
                     send(List.of(item));
@@ -233,7 +332,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             return; // closed meanwhile
         }
         List<Item<T>> items = chunk.items;
-        BatchChunk.Results results;
+        List<Object> results;
         try {
             results = chunk.future.get();
         } catch (ExecutionException e) {
@@ -247,15 +346,28 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             failed(items, cannotHappen);
             return;
         }
-        sizer.observed(items.size(), results.workerNs());
+        observe(chunk);
         for (int i = 0; i < items.size(); i++) {
             Item<T> item = items.get(i);
-            Throwable failure = results.failure(i);
+            Throwable failure = BatchChunk.failure(results, i);
             @SuppressWarnings("unchecked")
-            R result = (R) results.results()[i];
-            record(failure == null ? Outcome.success(item.index(), item.input(), result)
+            R result = (R) results.get(i);
+            record(item, failure == null ? Outcome.success(item.index(), item.input(), result)
                     : Outcome.failure(item.index(), item.input(), failure));
         }
+    }
+
+    /**
+     * Tells the sizer how long the chunk's inputs took in its worker, estimated in the parent: the time since the
+     * previous chunk ended (or since this one was sent, if later) times the chunks that ran meanwhile, up to one
+     * per worker. In a full pipeline, chunks end {@code workers} times as often as each takes; the estimate counts
+     * the round trip too, which is the right share of a chunk's cost.
+     */
+    private void observe(Chunk<T> chunk) {
+        long now = System.nanoTime();
+        long since = now - Math.max(lastDoneNs, chunk.sentNs);
+        lastDoneNs = now;
+        sizer.observed(chunk.items.size(), since * Math.min(workers, running.size() + 1));
     }
 
     /** A whole chunk failed: narrow it down if the failure may be one input's doing, else every input fails. */
@@ -263,14 +375,25 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         boolean narrowable = cause instanceof WorkerCrashedException || cause instanceof TaskTimeoutException
                 || cause instanceof TaskSerializationException;
         if (items.size() > 1 && narrowable && !closed) {
-            int half = items.size() / 2;
-            resend(items.subList(0, half), cause);
-            resend(items.subList(half, items.size()), cause);
+            int pieces = pieces(items.size());
+            for (int p = 0; p < pieces; p++) {
+                resend(items.subList(items.size() * p / pieces, items.size() * (p + 1) / pieces), cause);
+            }
             return;
         }
         for (Item<T> item : items) {
-            record(Outcome.failure(item.index(), item.input(), cause));
+            record(item, Outcome.failure(item.index(), item.input(), cause));
         }
+    }
+
+    /**
+     * How many pieces a failed chunk of {@code size} inputs is split into: each input alone up to
+     * {@link #SINGLES_UP_TO}, else about the square root. Each round costs a crash, and a crash costs a worker
+     * start (0.5-2 s); halving needed 10 rounds for a chunk of 1,000, this needs 2 (32 pieces of 31 or 32, then
+     * 32 single inputs), for a few dozen more small tasks, which cost well under a millisecond each.
+     */
+    static int pieces(int size) {
+        return size <= SINGLES_UP_TO ? size : (int) Math.ceil(Math.sqrt(size));
     }
 
     private void resend(List<Item<T>> items, Throwable cause) {
@@ -279,12 +402,65 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         } catch (RejectedExecutionException e) { // the pool was shut down meanwhile: the chunk's failure stands
             cause.addSuppressed(e);
             for (Item<T> item : items) {
-                record(Outcome.failure(item.index(), item.input(), cause));
+                record(item, Outcome.failure(item.index(), item.input(), cause));
             }
         }
     }
 
-    private void record(Outcome<T, R> outcome) {
+    private void record(Item<T> item, Outcome<T, R> outcome) {
+        if (journal != null) {
+            journal(item, outcome);
+        }
+        deliverLater(outcome);
+    }
+
+    /**
+     * Appends the outcome to the journal, unless it says nothing about its input: cancelled, or failed with a
+     * crash of a chunk that could not be narrowed because the pool was shut down. Such inputs run again.
+     */
+    private void journal(Item<T> item, Outcome<T, R> outcome) {
+        byte[] payload;
+        if (outcome.succeeded()) {
+            try {
+                payload = TaskCodec.encodeToArray(outcome.result());
+            } catch (IOException | RuntimeException | StackOverflowError e) {
+                warnOnce("the result of input " + item.index() + " cannot be serialized again (" + e + "), so it"
+                        + " is not recorded; a resumed batch runs that input again");
+                return;
+            }
+        } else {
+            Throwable failure = outcome.failure();
+            if (failure instanceof CancellationException || failure instanceof RejectedExecutionException
+                    || Arrays.stream(failure.getSuppressed()).anyMatch(RejectedExecutionException.class::isInstance)) {
+                return;
+            }
+            payload = failurePayload(failure);
+        }
+        try {
+            journal.append(item.index(), item.digest(), outcome.succeeded(), payload);
+        } catch (UncheckedIOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The exception's bytes or, if it cannot be serialized, those of a stand-in with its class, message and frames. */
+    private static byte[] failurePayload(Throwable failure) {
+        try {
+            return TaskCodec.encodeToArray(failure);
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            TaskSerializationException standIn = new TaskSerializationException("the input failed with " + failure
+                    + ", which cannot be recorded in the batch journal: " + e, null);
+            standIn.setStackTrace(failure.getStackTrace());
+            try {
+                return TaskCodec.encodeToArray(standIn);
+            } catch (IOException cannotHappen) {
+                throw new UncheckedIOException(cannotHappen);
+            }
+        }
+    }
+
+    private void deliverLater(Outcome<T, R> outcome) {
         if (ordered) {
             readyByIndex.put(outcome.index(), outcome);
         } else {

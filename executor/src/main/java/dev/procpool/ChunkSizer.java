@@ -39,6 +39,11 @@ final class ChunkSizer {
         return size;
     }
 
+    /** Whether the caller chose the size. */
+    boolean isFixed() {
+        return fixed;
+    }
+
     /** A chunk of {@code inputs} inputs took {@code workerNs} in its worker. */
     void observed(int inputs, long workerNs) {
         if (fixed || inputs <= 0) {

@@ -1,10 +1,15 @@
 package dev.procpool.demo;
 
+import dev.procpool.BatchProgress;
+import dev.procpool.Outcome;
 import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.SerializableCallable;
 import dev.procpool.WorkerCrashedException;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,10 +18,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The job the README runs first: a pool of two worker JVMs runs a small batch in which one task kills its own
- * worker. It prints what happened to every task and shows that a replacement worker takes over. Exits with 1
+ * worker. It prints what happened to every task and shows that a replacement worker takes over; then a streamed
+ * batch with a progress bar and a journal is stopped half-way and resumed by a second pool. Exits with 1
  * if anything turned out other than described, so the demo doubles as a check.
  */
 public final class Demo {
@@ -24,6 +31,9 @@ public final class Demo {
     private static final int CRASHING_TASK = 3;
     private static final int CRASH_EXIT_CODE = 42;
     private static final long PID_PROBE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final int BATCH_INPUTS = 2_000;
+    private static final int POISON_INPUT = 1_234;
+    private static final int THROWING_INPUT = 77;
 
     private final List<String> problems = new ArrayList<>();
 
@@ -39,7 +49,8 @@ public final class Demo {
             System.exit(1);
         }
         System.out.println();
-        System.out.println("Demo finished: every task but the crashing one succeeded, and the pool carried on.");
+        System.out.println("Demo finished: every task but the crashing one succeeded, the pool carried on, and the"
+                + " batch resumed from its journal.");
     }
 
     private void run() throws Exception {
@@ -111,6 +122,67 @@ public final class Demo {
         }
         System.out.println();
         System.out.println("Pool closed: all worker JVMs have exited and the pool's files are removed.");
+        batch();
+    }
+
+    /**
+     * Section 4: a journaled batch with the console progress reporter, stopped half-way and resumed by a second
+     * pool; the results are worker pids, so replayed outcomes show the first pool's workers.
+     */
+    private void batch() throws IOException {
+        section("4. batch: " + BATCH_INPUTS + " inputs streamed with a progress bar (on stderr) and a journal;"
+                + " input " + POISON_INPUT + " halts its worker, input " + THROWING_INPUT + " throws");
+        Path folder = Files.createTempDirectory("procpool-demo-");
+        Path journal = folder.resolve("demo.journal");
+        List<Integer> inputs = IntStream.range(0, BATCH_INPUTS).boxed().toList();
+        Set<Long> firstPids = new LinkedHashSet<>();
+        try {
+            try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(WORKERS).build();
+                 Stream<Outcome<Integer, Long>> outcomes = pool.batch(Demo::batchInput, inputs)
+                         .onProgress(BatchProgress.console()).journal(journal).stream()) {
+                outcomes.limit(BATCH_INPUTS / 2).filter(Outcome::succeeded).forEach(o -> firstPids.add(o.result()));
+            } // as if the job were stopped half-way: the stream and the pool are closed
+            System.out.println("   first pool: read " + BATCH_INPUTS / 2 + " outcomes, then stopped; journal "
+                    + Files.size(journal) + " bytes");
+
+            int replayed = 0;
+            int ran = 0;
+            List<String> failures = new ArrayList<>();
+            try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(WORKERS).build();
+                 Stream<Outcome<Integer, Long>> outcomes = pool.batch(Demo::batchInput, inputs)
+                         .onProgress(BatchProgress.console()).journal(journal).stream()) {
+                for (Outcome<Integer, Long> o : (Iterable<Outcome<Integer, Long>>) outcomes::iterator) {
+                    if (!o.succeeded()) {
+                        failures.add("input " + o.index() + ": " + o.failure().getClass().getSimpleName());
+                    } else if (firstPids.contains(o.result())) {
+                        replayed++;
+                    } else {
+                        ran++;
+                    }
+                }
+            }
+            System.out.println("   second pool, same journal: " + replayed + " outcomes replayed from the journal, "
+                    + ran + " inputs run, failed: " + failures);
+            check(replayed >= BATCH_INPUTS / 2 - 1, "the first half should be replayed, " + replayed + " were");
+            check(replayed + ran + failures.size() == BATCH_INPUTS, "one outcome per input");
+            check(failures.equals(List.of("input " + THROWING_INPUT + ": IllegalArgumentException",
+                    "input " + POISON_INPUT + ": WorkerCrashedException")), "failures were " + failures);
+        } finally {
+            Files.deleteIfExists(journal); // a completed journal is only needed to resume; delete it
+            Files.deleteIfExists(folder);
+        }
+    }
+
+    /** The batch's function: a little work, then the worker's pid; two inputs misbehave. */
+    private static long batchInput(int x) {
+        if (x == POISON_INPUT) {
+            Runtime.getRuntime().halt(CRASH_EXIT_CODE);
+        }
+        if (x == THROWING_INPUT) {
+            throw new IllegalArgumentException("input " + x + " refuses to be processed");
+        }
+        IntStream.range(2, 20_000).filter(Demo::isPrime).count();
+        return ProcessHandle.current().pid();
     }
 
     /** Task {@code i} of section 2: most return a line of text, one halts its worker, one throws. */

@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Command lines for fixture JVMs: this JVM's java, the flags the queues need, a class path and a main class. */
-final class FixtureJvm {
+public final class FixtureJvm {
     private FixtureJvm() {
     }
 
     /** {@code java <queue flags> <procpool.internal.* properties> <jvmOptions> -cp <classPath> <mainClass> <args>}. */
-    static List<String> command(List<String> jvmOptions, String classPath, Class<?> mainClass, String... args) {
+    public static List<String> command(List<String> jvmOptions, String classPath, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
