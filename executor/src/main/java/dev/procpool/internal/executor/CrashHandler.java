@@ -86,7 +86,8 @@ final class CrashHandler {
                 long running = worker.runningTaskAfterExit();
                 TaskFuture<?> blamed = running == 0 ? null : worker.remove(running);
                 WorkerCrashedException crash = CrashReports.crash(worker.id, worker.pid(), exitCode, stderr,
-                        worker.process.lastStdoutLines(), blamed == null ? "no task" : blamed.toString());
+                        worker.process.lastStdoutLines(), blamed == null ? "no task" : blamed.toString(),
+                        ErrorReportFiles.keep(worker.folder, worker.pid()));
                 if (blamed != null) {
                     crashed(blamed, crash);
                 }
