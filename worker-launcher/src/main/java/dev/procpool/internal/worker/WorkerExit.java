@@ -2,6 +2,7 @@ package dev.procpool.internal.worker;
 
 import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.WorkerStderr;
+import dev.procpool.internal.launcher.TaggedProcesses;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +63,7 @@ final class WorkerExit {
      */
     static void endStartedProcesses() {
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        TaggedProcesses.endTagged(TaggedProcesses.ownTag(), false); // those a double fork took out of the tree
     }
 
     /**
