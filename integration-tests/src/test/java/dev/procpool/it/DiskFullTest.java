@@ -79,14 +79,16 @@ class DiskFullTest {
                 futures.add(pool.submit(new ArgumentLengthTask(argument)));
             }
             int refused = 0;
+            String first = null;
             for (Future<Integer> future : futures) {
                 Throwable failure = Pools.failureOf(future);
                 String message = String.valueOf(failure.getMessage());
                 assertTrue(message.contains("disk holding the pool's folder is full") && message.contains(small.toString())
                         && message.contains("free"), "says the disk is full, where, and how much is free: " + failure);
                 refused++;
+                first = first == null ? failure.toString() : first;
             }
-            System.out.println("disk full: " + refused + " of 12 tasks failed at once, saying so");
+            System.out.println("disk full: " + refused + " of 12 tasks failed at once, saying so; the first: " + first);
 
             Files.delete(filler);
             for (int i = 0; i < 12; i++) {
