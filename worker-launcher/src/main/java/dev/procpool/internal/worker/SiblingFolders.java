@@ -66,7 +66,10 @@ final class SiblingFolders {
     static void removeAbandoned(Path poolFolder) {
         long owner = ownerPid(String.valueOf(poolFolder.getFileName()));
         if (owner <= 0 || ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
-            return; // not a pool folder, or its parent lives on (and may be starting a worker in it right now)
+            // its parent lives on (and may be starting a worker in a sibling folder right now), or it is named
+            // by no pid: only an empty pool folder goes
+            deleteIfEmpty(poolFolder);
+            return;
         }
         List<Path> siblings = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(poolFolder, WORKER_PREFIX + "*")) {
@@ -82,12 +85,16 @@ final class SiblingFolders {
                 FileTrees.deleteTree(sibling);
             }
         }
+        deleteIfEmpty(poolFolder);
+        removeChronicleFolders(poolFolder.getParent(), owner);
+    }
+
+    private static void deleteIfEmpty(Path poolFolder) {
         try {
             Files.deleteIfExists(poolFolder);
         } catch (IOException ignored) {
             // a live worker's folder remains: that worker removes the pool folder when it goes
         }
-        removeChronicleFolders(poolFolder.getParent(), owner);
     }
 
     /**

@@ -56,6 +56,19 @@ class SiblingFoldersTest {
     }
 
     @Test
+    void removeAbandoned_folderNamedByNoPid_removedOnlyOnceEmpty() throws IOException {
+        Path pool = Files.createDirectory(temp.resolve("pool"));
+        Path starting = Files.createDirectory(pool.resolve("worker-1"));
+
+        SiblingFolders.removeAbandoned(pool);
+        assertTrue(Files.exists(starting));
+
+        Files.delete(starting);
+        SiblingFolders.removeAbandoned(pool);
+        assertFalse(Files.exists(pool));
+    }
+
+    @Test
     void removeAbandoned_parentAlive_leavesEverything() throws IOException {
         Path pool = Files.createDirectory(temp.resolve("procpool-" + ProcessHandle.current().pid() + "-1"));
         Path starting = Files.createDirectory(pool.resolve("worker-1"));
