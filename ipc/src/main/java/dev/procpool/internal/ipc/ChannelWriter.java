@@ -50,12 +50,19 @@ public final class ChannelWriter implements AutoCloseable {
      */
     public synchronized void write(Message message) throws IOException {
         Message toWrite = spillIfLarge(message);
-        space.require(inlineBytes(toWrite));
+        long needed = inlineBytes(toWrite);
+        space.require(needed);
         try (DocumentContext dc = appender.writingDocument()) {
             try {
                 MessageCodec.encode(toWrite, dc.wire().bytes());
             } catch (RuntimeException | Error e) {
                 dc.rollbackOnClose();
+                // a fault on the mapping (SIGBUS): the disk filled up since it was last asked
+                NoSpaceLeftException full = e instanceof InternalError ? NoSpaceLeftException.check(folder, needed, null) : null;
+                if (full != null) {
+                    full.addSuppressed(e);
+                    throw full;
+                }
                 throw e;
             }
         }

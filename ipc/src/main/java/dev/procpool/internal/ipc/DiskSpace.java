@@ -10,14 +10,18 @@ import java.util.concurrent.TimeUnit;
  * Checks that the disk under a queue can take the next message before it is written. A write into a mapped
  * page the disk cannot back is no exception but a SIGBUS (a fault the JVM turns into an {@code InternalError}
  * wherever it lands), so space is asked for first. Asking costs a system call, so it is done at most every
- * {@link #RECHECK_MS} ms while plenty is free, and on every message once free space nears {@link #RESERVE_BYTES}.
- * Another process can still fill the disk between two checks; this narrows that window, it cannot close it.
+ * {@link #RECHECK_MS} ms while plenty is free, and on every message of {@link #ALWAYS_CHECK_BYTES} or more or
+ * once free space nears {@link #RESERVE_BYTES}.
+ * Another process can still fill the disk between two checks; {@link ChannelWriter} then turns the fault on the
+ * mapping into the same refusal when the disk turns out to be short (the document is rolled back).
  * Used by one writer, under its lock.
  */
 final class DiskSpace {
     /** Kept free beyond the message: Chronicle's index entries and the next block's first pages. */
     static final long RESERVE_BYTES = 8L << 20;
     static final long RECHECK_MS = 100;
+    /** A message this large is checked every time: the system call costs little next to copying it. */
+    static final long ALWAYS_CHECK_BYTES = 64L << 10;
 
     private final Path folder;
     private FileStore store;
@@ -32,7 +36,8 @@ final class DiskSpace {
     /** Throws when fewer than {@code bytes} plus the reserve are free. */
     void require(long bytes) throws NoSpaceLeftException {
         long now = System.nanoTime();
-        boolean stale = freeAtCheck < 0 || now - checkedAtNs > TimeUnit.MILLISECONDS.toNanos(RECHECK_MS)
+        boolean stale = freeAtCheck < 0 || bytes >= ALWAYS_CHECK_BYTES
+                || now - checkedAtNs > TimeUnit.MILLISECONDS.toNanos(RECHECK_MS)
                 || writtenSinceCheck + bytes + RESERVE_BYTES > freeAtCheck / 2;
         if (stale) {
             freeAtCheck = usable();
