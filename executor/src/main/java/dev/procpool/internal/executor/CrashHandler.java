@@ -5,7 +5,6 @@ import dev.procpool.PoolListener.WorkerExit.Kind;
 import dev.procpool.WorkerCrashedException;
 import dev.procpool.internal.executor.WorkerStatus.Leaving;
 import dev.procpool.internal.executor.WorkerStatus.Phase;
-import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.launcher.Platform;
 
 import java.util.List;
@@ -84,10 +83,11 @@ final class CrashHandler {
                 }
             }
             case CRASH -> {
-                long running = WorkerActivityFile.readRunningTask(worker.folder);
+                long running = worker.runningTaskAfterExit();
                 TaskFuture<?> blamed = running == 0 ? null : worker.remove(running);
                 WorkerCrashedException crash = CrashReports.crash(worker.id, worker.pid(), exitCode, stderr,
-                        worker.process.lastStdoutLines(), blamed == null ? "no task" : blamed.toString());
+                        worker.process.lastStdoutLines(), blamed == null ? "no task" : blamed.toString(),
+                        ErrorReportFiles.keep(worker.folder, worker.pid()));
                 if (blamed != null) {
                     crashed(blamed, crash);
                 }

@@ -16,12 +16,20 @@ final class CrashReports {
 
     static WorkerCrashedException crash(int workerId, long pid, int exitCode, List<String> stderr,
                                         List<String> stdout, String task) {
+        return crash(workerId, pid, exitCode, stderr, stdout, task, null);
+    }
+
+    /** {@code errorReport}: what the worker's fatal-error report said, or null when it left none. */
+    static WorkerCrashedException crash(int workerId, long pid, int exitCode, List<String> stderr,
+                                        List<String> stdout, String task, ErrorReportFiles.Report errorReport) {
         String signal = Platform.describeExitCode(Platform.current(), exitCode);
         List<String> both = new java.util.ArrayList<>(stdout);
         both.addAll(stderr);
+        String cause = errorReport == null ? likelyCause(exitCode, signal, both)
+                : "the JVM crashed in native code (a fatal error: " + errorReport.describe() + ")";
         String message = "worker " + workerId + " (pid " + pid + ") exited with code " + exitCode
                 + (signal == null ? "" : " (" + signal + ")") + " while running " + task + ": "
-                + likelyCause(exitCode, signal, both) + stderrSection(stderr);
+                + cause + stderrSection(stderr);
         return new WorkerCrashedException(message, workerId, pid, exitCode, signal, stderr);
     }
 

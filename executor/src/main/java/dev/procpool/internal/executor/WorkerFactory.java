@@ -99,6 +99,11 @@ final class WorkerFactory {
         });
     }
 
+    /** The folder the workers' folders are made in. */
+    Path poolFolder() {
+        return poolFolder;
+    }
+
     /** No more launches. */
     void close() {
         starter.shutdown();

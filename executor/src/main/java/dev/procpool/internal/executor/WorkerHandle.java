@@ -101,6 +101,44 @@ final class WorkerHandle {
         return activity == null ? 0 : activity.runningTask();
     }
 
+    /**
+     * The task the dead worker was running, to blame it (at most once per attempt: a task that may have started
+     * must not be sent again beyond its retries). Read from the parent's own mapping of the activity slot, which
+     * outlives the file's name (a task may delete its worker's folder), else from the file. When the slot cannot
+     * be read (truncated), names no task in flight, or reads 0 while the task last seen running is still
+     * unanswered, a task has tampered with it: the task seen running, else the oldest in flight (a worker runs
+     * its tasks in order, so no other can have started), is blamed. 0: none was running.
+     */
+    long runningTaskAfterExit() {
+        long slot;
+        try {
+            slot = activity != null ? activity.runningTask() : WorkerActivityFile.readRunningTask(folder);
+        } catch (InternalError truncated) { // a fault on the mapping: the file was cut short under it
+            slot = -1;
+        }
+        boolean seenRunning = watch.observedTask != 0 && holdsId(watch.observedTask);
+        if (slot > 0 && holdsId(slot)) {
+            return slot;
+        }
+        if (slot == 0 && !seenRunning) {
+            return 0;
+        }
+        if (seenRunning) {
+            return watch.observedTask;
+        }
+        TaskFuture<?> oldest = inFlight.peekFirst();
+        return oldest == null ? 0 : oldest.id();
+    }
+
+    private boolean holdsId(long taskId) {
+        for (TaskFuture<?> future : inFlight) {
+            if (future.id() == taskId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Hands a task to the worker; it then belongs to this worker until answered, requeued or failed. */
     void send(TaskFuture<?> task) throws IOException {
         tasks.write(new Message.RunTask(task.id(), task.task()));

@@ -4,6 +4,7 @@ import dev.procpool.WorkerStartException;
 import dev.procpool.internal.executor.WorkerStatus.Leaving;
 import dev.procpool.internal.executor.WorkerStatus.Phase;
 import dev.procpool.internal.ipc.Message;
+import dev.procpool.internal.ipc.NoSpaceLeftException;
 import dev.procpool.internal.ipc.Message.ConfigureWorker;
 import dev.procpool.internal.ipc.Message.RunInitializer;
 import dev.procpool.internal.ipc.Message.WorkerReady;
@@ -240,8 +241,24 @@ final class WorkerLifecycle {
         factory.prepareClassData();
     }
 
-    /** Counts a failed start; after too many in a row the pool is broken and fails what waits. */
+    /**
+     * Counts a failed start; after too many in a row the pool is broken and fails what waits. A start that failed
+     * because the pool folder's disk is full is the world's fault, not the configuration's: it does not count,
+     * the tasks waiting fail saying so (they could not be written), and starts go on with a back-off, so that
+     * the pool serves again once space returns.
+     */
     void startFailed(WorkerStartException failure) {
+        NoSpaceLeftException diskFull = NoSpaceLeftException.isDiskFull(failure)
+                ? NoSpaceLeftException.check(factory.poolFolder(), 0, failure)
+                : NoSpaceLeftException.check(factory.poolFolder(), 0, null);
+        if (diskFull != null) {
+            long waitNs = startFailures.killedFromOutside(System.nanoTime());
+            LOG.warn("procpool: a worker could not start: {}; trying again in {} ms", diskFull.getMessage(),
+                    TimeUnit.NANOSECONDS.toMillis(waitNs));
+            dispatcher.failAll(new WorkerStartException("no worker could start to run this task: "
+                    + diskFull.getMessage(), failure.stderr(), diskFull));
+            return;
+        }
         LOG.warn("procpool: {}", failure.getMessage());
         if (startFailures.failed(System.nanoTime())) {
             loop.breakPool(failure);

@@ -27,9 +27,14 @@ public final class ChannelWriter implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private long spilled;
+    private final DiskSpace space;
+    /** The roll cycle being written, and the payload bytes put inline in it so far. */
+    private int inlineCycle = Integer.MIN_VALUE;
+    private long inlineBytes;
 
     private ChannelWriter(Path folder) {
         this.folder = folder;
+        this.space = new DiskSpace(folder);
         this.queue = Queues.open(folder, StoreFileListener.noOp());
         this.appender = queue.createAppender();
         this.appender.singleThreadedCheckDisabled(true);
@@ -39,13 +44,25 @@ public final class ChannelWriter implements AutoCloseable {
         return new ChannelWriter(folder);
     }
 
+    /**
+     * Writes {@code message}. Throws {@link NoSpaceLeftException}, having written nothing, when the disk under
+     * the queue has too little space left for it.
+     */
     public synchronized void write(Message message) throws IOException {
         Message toWrite = spillIfLarge(message);
+        long needed = inlineBytes(toWrite);
+        space.require(needed);
         try (DocumentContext dc = appender.writingDocument()) {
             try {
                 MessageCodec.encode(toWrite, dc.wire().bytes());
             } catch (RuntimeException | Error e) {
                 dc.rollbackOnClose();
+                // a fault on the mapping (SIGBUS): the disk filled up since it was last asked
+                NoSpaceLeftException full = e instanceof InternalError ? NoSpaceLeftException.check(folder, needed, null) : null;
+                if (full != null) {
+                    full.addSuppressed(e);
+                    throw full;
+                }
                 throw e;
             }
         }
@@ -64,11 +81,39 @@ public final class ChannelWriter implements AutoCloseable {
         return message;
     }
 
-    private static boolean isLarge(Payload payload) {
-        return !payload.isInFile() && payload.length() > Queues.INLINE_LIMIT;
+    /** Whether {@code payload} goes out of band: too large for the queue, or over this cycle's inline budget. */
+    private boolean isLarge(Payload payload) {
+        if (payload.isInFile()) {
+            return false;
+        }
+        int cycle = queue.cycle();
+        if (cycle != inlineCycle) {
+            inlineCycle = cycle;
+            inlineBytes = 0;
+        }
+        if (payload.length() > Queues.INLINE_LIMIT
+                || (payload.length() > Queues.ALWAYS_INLINE && inlineBytes >= Queues.INLINE_BUDGET_PER_CYCLE)) {
+            return true;
+        }
+        inlineBytes += payload.length();
+        return false;
+    }
+
+    /** What a message costs the queue: its inline payload and a little for the frame and the index. */
+    private static long inlineBytes(Message message) {
+        Payload payload = null;
+        if (message instanceof Message.RunTask m) {
+            payload = m.task();
+        } else if (message instanceof Message.TaskCompleted m) {
+            payload = m.result();
+        } else if (message instanceof Message.TaskFailed m) {
+            payload = m.error();
+        }
+        return 512 + (payload == null || payload.isInFile() ? 0 : payload.length());
     }
 
     private Payload spill(Payload payload) throws IOException {
+        space.require(payload.length());
         Path file = folder.resolve(PayloadFileNames.name(++spilled));
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try (channel) {
@@ -82,6 +127,9 @@ public final class ChannelWriter implements AutoCloseable {
         } catch (IOException | RuntimeException | Error e) {
             // a partial file (a full disk, a released buffer) would stay until the worker's folder is removed
             Files.deleteIfExists(file);
+            if (e instanceof IOException && NoSpaceLeftException.isDiskFull(e) && !(e instanceof NoSpaceLeftException)) {
+                throw NoSpaceLeftException.of(folder, folder.toFile().getUsableSpace(), payload.length(), e);
+            }
             throw e;
         }
     }

@@ -118,6 +118,36 @@ public final class Platform {
         }
     }
 
+    /**
+     * Whether another process's start-up environment can be read without native code: Linux shows the user's own
+     * processes' in {@code /proc/<pid>/environ}; macOS and Windows do not.
+     */
+    public static boolean canReadProcessEnvironments(Os os) {
+        return os == Os.LINUX;
+    }
+
+    /**
+     * Whether a {@code /proc/<pid>/environ} image (NUL-separated {@code NAME=value} entries) sets {@code name} to
+     * {@code value}, or, with {@code prefix}, to something that starts with it.
+     */
+    public static boolean environmentHas(byte[] environ, String name, String value, boolean prefix) {
+        byte[] wanted = (name + "=" + value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int start = 0;
+        while (start < environ.length) {
+            int end = start;
+            while (end < environ.length && environ[end] != 0) {
+                end++;
+            }
+            int length = end - start;
+            if ((prefix ? length >= wanted.length : length == wanted.length)
+                    && java.util.Arrays.equals(environ, start, start + wanted.length, wanted, 0, wanted.length)) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
+    }
+
     private static boolean notBlank(String value) {
         return value != null && !value.isBlank();
     }

@@ -18,6 +18,10 @@ import java.util.List;
 public final class WorkerCommand {
     public static final String MAIN_CLASS = "dev.procpool.internal.worker.WorkerMain";
     static final String ARG_FILE = "jvm.args";
+    /** The worker's {@code java.io.tmpdir}, inside its folder, so that what tasks leave there goes with the pool. */
+    public static final String TEMP_FOLDER = "tmp";
+    /** HotSpot's fatal-error report, written into the worker's folder; {@code %p} is the worker's pid. */
+    public static final String ERROR_FILE_PATTERN = "hs_err_pid%p.log";
     /** slf4j-simple's level setting for the logger of Chronicle's {@code Jvm} class. */
     static final String CHRONICLE_JVM_LOG_LEVEL = "org.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm";
 
@@ -93,6 +97,20 @@ public final class WorkerCommand {
     }
 
     /**
+     * The options that keep a worker's files in its folder, first on the line so that the user's options win:
+     * its temp folder (the parent's own {@code java.io.tmpdir} chose where the pool folder is; what tasks put
+     * in theirs goes with the pool), and its fatal-error report, which HotSpot would otherwise leave in the
+     * working directory and which the parent reads for the crash report.
+     */
+    static List<String> folderOptions(Path folder) {
+        // in -XX:ErrorFile, % starts a substitution (%p, the pid): a literal one in the path is written %%
+        String errorFile = folder.resolve(ERROR_FILE_PATTERN).toString();
+        String escaped = errorFile.substring(0, errorFile.length() - ERROR_FILE_PATTERN.length()).replace("%", "%%")
+                + ERROR_FILE_PATTERN;
+        return List.of("-Djava.io.tmpdir=" + folder.resolve(TEMP_FOLDER), "-XX:ErrorFile=" + escaped);
+    }
+
+    /**
      * Writes the argfile into {@code folder} and returns the full command. Fails, naming the character, when an
      * argument cannot be written in the encoding the worker's launcher reads.
      */
@@ -101,7 +119,10 @@ public final class WorkerCommand {
         Charset charset = argFileCharset();
         CharsetEncoder encoder = charset.newEncoder();
         StringBuilder text = new StringBuilder();
-        for (String arg : jvmArguments(spec, workerId)) {
+        Files.createDirectories(folder.resolve(TEMP_FOLDER));
+        List<String> args = new ArrayList<>(folderOptions(folder));
+        args.addAll(jvmArguments(spec, workerId));
+        for (String arg : args) {
             requireEncodable(arg, encoder);
             text.append(Platform.quoteForArgFile(arg)).append(System.lineSeparator());
         }

@@ -35,7 +35,8 @@ public final class WorkerProcess {
     /** When it last stopped being busy: a process its last task started may be younger than a watch period. */
     private volatile long idleSinceNs = System.nanoTime();
 
-    private WorkerProcess(int workerId, Process process, WorkerStreams streams, OutputTail stderrTail, OutputTail stdoutTail) {
+    private WorkerProcess(int workerId, Process process, WorkerStreams streams, OutputTail stderrTail, OutputTail stdoutTail,
+                          String tag) {
         this.workerId = workerId;
         this.process = process;
         this.control = new DataOutputStream(new BufferedOutputStream(streams.stdin(), 64));
@@ -45,6 +46,7 @@ public final class WorkerProcess {
                 .thenApply(p -> {
                     DescendantWatch.forget(this);
                     started.forEach(ProcessHandle::destroyForcibly);
+                    TaggedProcesses.endTagged(tag, false); // those that left the tree (double fork)
                     return p;
                 })
                 .thenCompose(p -> streams.drainThenClose()) // its last output lines still count
@@ -58,6 +60,10 @@ public final class WorkerProcess {
         OutputTail stdoutTail = new OutputTail(TAIL_LINES, TAIL_LINE_CHARS);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(spec.environment());
+        // inherited by everything the worker starts: found again after a double fork, see TaggedProcesses
+        Path poolFolder = folder.toAbsolutePath().getParent();
+        String tag = TaggedProcesses.tagOf(poolFolder == null ? "" : String.valueOf(poolFolder.getFileName()), workerId);
+        builder.environment().put(TaggedProcesses.VARIABLE, tag);
         if (spec.workingDirectory() != null) {
             builder.directory(spec.workingDirectory().toFile());
         }
@@ -73,7 +79,7 @@ public final class WorkerProcess {
                     }
                     spec.output().line(workerId, true, line);
                 });
-        WorkerProcess worker = new WorkerProcess(workerId, process, streams, stderrTail, stdoutTail);
+        WorkerProcess worker = new WorkerProcess(workerId, process, streams, stderrTail, stdoutTail, tag);
         DescendantWatch.watch(worker);
         return worker;
     }

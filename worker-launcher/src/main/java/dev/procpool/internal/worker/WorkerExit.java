@@ -2,9 +2,8 @@ package dev.procpool.internal.worker;
 
 import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.WorkerStderr;
+import dev.procpool.internal.launcher.TaggedProcesses;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -14,8 +13,12 @@ import java.util.function.LongSupplier;
  * exiting for any reason, the parent going away. Called on shutdown-hook threads and the parent watch's threads.
  */
 final class WorkerExit {
-    /** How long the orphan cleanup may take; start-up, which it waits for, may take seconds on a busy machine. */
-    private static final long ORPHAN_CLEANUP_MS = 5_000;
+    /**
+     * How long the orphan cleanup may take. It waits for start-up to finish filling the folder (the first queue
+     * open alone took over 5 s on a loaded 2-core machine, and a halt at 5 s left the folder behind); the worker
+     * halts as soon as the cleanup is done, so only a slow start-up makes an orphan linger.
+     */
+    private static final long ORPHAN_CLEANUP_MS = 20_000;
 
     private WorkerExit() {
     }
@@ -62,6 +65,7 @@ final class WorkerExit {
      */
     static void endStartedProcesses() {
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        TaggedProcesses.endTagged(TaggedProcesses.ownTag(), false); // those a double fork took out of the tree
     }
 
     /**
@@ -71,12 +75,11 @@ final class WorkerExit {
     static void asOrphan(int workerId, Path folder, Runnable closeQueues, String why) {
         Thread cleaner = new Thread(() -> {
             closeQueues.run();
+            SiblingFolders.releaseAliveLock();
             FileTrees.deleteTree(folder);
-            try {
-                Files.deleteIfExists(folder.getParent());
-            } catch (IOException ignored) {
-                // another worker still uses it, or the parent's own files remain
-            }
+            // the last worker out removes what the dead parent left: folders of workers that died or never
+            // started, then the pool folder
+            SiblingFolders.removeAbandoned(folder.getParent());
         }, "procpool-orphan-cleanup");
         // Not a daemon: closing the queues makes the main thread fail on its next poll or write and end, and the
         // JVM would then exit at once (every other thread is a daemon) with the files only half deleted. The
@@ -87,6 +90,11 @@ final class WorkerExit {
             cleaner.join(ORPHAN_CLEANUP_MS);
         } catch (InterruptedException ignored) {
             // end anyway
+        }
+        if (cleaner.isAlive()) { // start-up hung: remove what can be removed (Windows keeps open files) and go
+            SiblingFolders.releaseAliveLock();
+            FileTrees.deleteTree(folder);
+            SiblingFolders.removeAbandoned(folder.getParent());
         }
         System.err.println("procpool worker " + workerId + " exiting: " + why);
         endStartedProcesses();

@@ -23,7 +23,10 @@ public final class WorkerMain {
             System.err.println("usage: WorkerMain <workerId> <channelFolder> (started by procpool, not by hand)");
             System.exit(2);
         }
-        TaskLoop loop = new TaskLoop(Integer.parseInt(args[0]), Path.of(args[1]), control);
+        Path folder = Path.of(args[1]);
+        // first: from now on an orphaned sibling tells this worker's folder from an abandoned one
+        SiblingFolders.holdAliveLock(folder);
+        TaskLoop loop = new TaskLoop(Integer.parseInt(args[0]), folder, control);
         try {
             loop.run();
         } catch (Exception | Error e) {

@@ -130,4 +130,25 @@ class PlatformTest {
         assertNull(Platform.cacheDirectory(Os.LINUX, none::get, null));
         assertNull(Platform.cacheDirectory(Os.WINDOWS, none::get, ""));
     }
+
+    @Test
+    void canReadProcessEnvironments_onlyLinuxShowsThemToPureJava() {
+        assertEquals(true, Platform.canReadProcessEnvironments(Os.LINUX));
+        assertEquals(false, Platform.canReadProcessEnvironments(Os.MAC));
+        assertEquals(false, Platform.canReadProcessEnvironments(Os.WINDOWS));
+        assertEquals(false, Platform.canReadProcessEnvironments(Os.OTHER_UNIX));
+    }
+
+    @Test
+    void environmentHas_matchesWholeEntriesOrPrefixes() {
+        byte[] environ = "PATH=/bin\0PROCPOOL_WORKER_TAG=abc/pool/3\0HOME=/root\0"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertEquals(true, Platform.environmentHas(environ, "PROCPOOL_WORKER_TAG", "abc/pool/3", false));
+        assertEquals(false, Platform.environmentHas(environ, "PROCPOOL_WORKER_TAG", "abc/pool/", false));
+        assertEquals(true, Platform.environmentHas(environ, "PROCPOOL_WORKER_TAG", "abc/pool/", true));
+        assertEquals(false, Platform.environmentHas(environ, "PROCPOOL_WORKER_TAG", "abc/pool/30", false));
+        assertEquals(false, Platform.environmentHas(environ, "TAG", "abc/pool/3", true));
+        assertEquals(false, Platform.environmentHas(new byte[0], "PROCPOOL_WORKER_TAG", "abc", true));
+    }
 }

@@ -130,9 +130,28 @@ class WorkerCommandTest {
         assertEquals(List.of(JAVA.toString(), "@" + argFile, "dev.procpool.internal.worker.WorkerMain", "4",
                 folder.toString()), command);
         List<String> expectedLines = new ArrayList<>();
+        WorkerCommand.folderOptions(folder).forEach(arg -> expectedLines.add(Platform.quoteForArgFile(arg)));
         WorkerCommand.jvmArguments(spec, 4).forEach(arg -> expectedLines.add(Platform.quoteForArgFile(arg)));
         assertEquals(expectedLines, Files.readAllLines(argFile, WorkerCommand.argFileCharset()));
         assertEquals("\"-Dx=C:\\\\y \\\"z\\\"\"", expectedLines.get(expectedLines.size() - 3));
+    }
+
+    @Test
+    void folderOptions_tempFolderAndErrorFileInTheWorkersFolder_percentSignsEscaped() {
+        Path plain = Path.of("/tmp/procpool-1-x/worker-2");
+        Path percent = Path.of("/tmp/a%b/worker-2");
+
+        assertEquals(List.of("-Djava.io.tmpdir=" + plain.resolve("tmp"), "-XX:ErrorFile=" + plain.resolve("hs_err_pid%p.log")),
+                WorkerCommand.folderOptions(plain));
+        assertEquals("-XX:ErrorFile=" + Path.of("/tmp/a%%b/worker-2").resolve("hs_err_pid%p.log"),
+                WorkerCommand.folderOptions(percent).get(1));
+    }
+
+    @Test
+    void build_createsTheWorkersTempFolder() throws IOException {
+        WorkerCommand.build(spec(17, "", "", List.of()), 1, folder);
+
+        assertEquals(true, Files.isDirectory(folder.resolve("tmp")));
     }
 
     @Test
