@@ -47,8 +47,11 @@ final class TaskLoop implements ParentWatch.Listener {
     /** The parent is gone; from then on the orphan cleanup owns the queues and the folder. */
     private volatile boolean orphaned;
 
-    private ChannelReader tasks;
+    private ChannelReader taskQueue;
+    /** The task queue as the task loop and the class-shipping waits share it. */
+    private TaskInbox tasks;
     private ChannelWriter results;
+    private ShippedClasses shipped;
     private WorkerActivityFile activity;
 
     TaskLoop(int workerId, Path folder, InputStream controlPipe) {
@@ -68,7 +71,9 @@ final class TaskLoop implements ParentWatch.Listener {
             activity = WorkerActivityFile.create(folder);
             results = ChannelWriter.open(folder.resolve("results"));
             trace("results queue open");
-            tasks = ChannelReader.open(folder.resolve("tasks"));
+            taskQueue = ChannelReader.open(folder.resolve("tasks"));
+            tasks = new TaskInbox(taskQueue);
+            shipped = new ShippedClasses(Thread.currentThread().getContextClassLoader(), results, tasks);
             trace("tasks queue open");
         }
         // Not earlier: opening the queues initialises SLF4J, and a second thread logging during that (Netty
@@ -171,12 +176,20 @@ final class TaskLoop implements ParentWatch.Listener {
         }
         activity.setRunningTask(taskId);
         Message reply;
+        Thread thread = Thread.currentThread();
+        ClassLoader appLoader = thread.getContextClassLoader();
         try {
-            Object task = TaskCodec.decode(message.task(), Thread.currentThread().getContextClassLoader());
-            reply = Answers.completed(taskId, Answers.call(task));
+            // a task whose classes come from a loader of the parent's (a plugin's) runs with the loader that
+            // stands in for it as its context loader, as it would in the parent
+            long loaderId = TaskCodec.loaderIdOf(message.task());
+            ClassLoader loader = loaderId == 0 ? appLoader : shipped.loaderOf(loaderId);
+            thread.setContextClassLoader(loader);
+            Object task = TaskCodec.decode(message.task(), loader, shipped);
+            reply = Answers.completed(taskId, Answers.call(task), shipped);
         } catch (Throwable thrown) {
-            reply = Answers.failed(taskId, thrown);
+            reply = Answers.failed(taskId, thrown, shipped);
         } finally {
+            thread.setContextClassLoader(appLoader);
             message.task().release();
         }
         gate.finished(taskId); // from here no interrupt reaches the queue write, and no skip overtakes it
@@ -254,8 +267,8 @@ final class TaskLoop implements ParentWatch.Listener {
     }
 
     private synchronized void closeQueues() {
-        if (tasks != null) {
-            tasks.close();
+        if (taskQueue != null) {
+            taskQueue.close();
         }
         if (results != null) {
             results.close();
