@@ -55,6 +55,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
     private final Dispatcher dispatcher;
     private final WorkerLifecycle lifecycle;
     private final ResultRouter router;
+    private final ClassServer classServer;
     private final CrashHandler crashes;
     private final PoolEvents events;
     private final PoolMBean mbean;
@@ -85,7 +86,8 @@ public final class PoolLoop implements TaskFuture.Canceller {
         this.dispatcher = new Dispatcher(timeLimits, events);
         this.lifecycle = new WorkerLifecycle(this, dispatcher, new WorkerFactory(this, exitHook, poolFolder, config),
                 events, config);
-        this.router = new ResultRouter(lifecycle, dispatcher);
+        this.classServer = new ClassServer(this::post);
+        this.router = new ResultRouter(lifecycle, dispatcher, classServer);
         this.crashes = new CrashHandler(lifecycle, dispatcher, events);
         this.mbean = new PoolMBean(config.name(), this::stats);
         this.thread = new Thread(this::run, "procpool-scheduler");
@@ -357,6 +359,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
 
     private void terminate() {
         lifecycle.close();
+        classServer.close();
         mbean.unregister();
         events.publish(List.of(), 0);
         events.close();

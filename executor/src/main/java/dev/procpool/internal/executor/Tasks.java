@@ -56,7 +56,7 @@ public final class Tasks {
         }
         Payload payload;
         try {
-            payload = TaskCodec.encode(task);
+            payload = TaskCodec.encode(task, ParentLoaders.INSTANCE);
         } catch (NotSerializableException e) {
             throw new TaskNotSerializableException(what + " cannot be serialized: it refers to an object of class "
                     + e.getMessage() + ", which is not Serializable. Make that class implement java.io.Serializable,"
