@@ -2,6 +2,7 @@ package dev.procpool.it.classloading;
 
 import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.SerializableCallable;
+import dev.procpool.SerializableRunnable;
 import dev.procpool.WorkerOutput;
 import dev.procpool.it.NoLeakedWorkers;
 import org.junit.jupiter.api.AfterAll;
@@ -163,6 +164,18 @@ class ClassShippingTest {
             assertEquals(pidBefore, valueOf(pool.submit((SerializableCallable<Long>) () -> ProcessHandle.current().pid())),
                     "the same worker serves the next task");
             assertEquals("A", property(valueOf(pool.submit(job(pluginA, 1))), "plugin"), "and plugin tasks still run");
+        }
+    }
+
+    @Test
+    void initializerCapturingAPluginLambda_runsInEachWorkerWithThePluginsClasses() throws Exception {
+        Runnable marksJvm = (Runnable) staticCall(pluginA, "marksJvm");
+        SerializableRunnable initializer = () -> marksJvm.run(); // a class-path lambda that captures a plugin's
+
+        try (ProcessPoolExecutor initialized = ProcessPoolExecutor.builder().workers(1)
+                .workerOutput(WorkerOutput.DISCARD).initializer(initializer).build()) {
+            assertEquals("initialized by plugin A, offset 200", valueOf(initialized.submit(
+                    (SerializableCallable<String>) () -> System.getProperty("procpool.test.plugin"))));
         }
     }
 

@@ -51,6 +51,12 @@ final class PluginClasses {
                         return (Callable<Integer> & Serializable) () -> x + Helper.offset();
                     }
 
+                    /** Marks the JVM it runs in, with the plugin's helper; a pool initializer. */
+                    public static Runnable marksJvm() {
+                        return (Runnable & Serializable) () -> System.setProperty("procpool.test.plugin",
+                                "initialized by plugin %1$s, offset " + Helper.offset());
+                    }
+
                     /** Reads the plugin's resource, through the class and through the context loader. */
                     public static Callable<String> readsResource() {
                         return (Callable<String> & Serializable) () -> {

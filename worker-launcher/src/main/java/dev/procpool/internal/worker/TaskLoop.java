@@ -3,6 +3,7 @@ package dev.procpool.internal.worker;
 import dev.procpool.internal.ipc.BackoffIdler;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
+import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.ConfigureWorker;
@@ -151,12 +152,17 @@ final class TaskLoop implements ParentWatch.Listener {
      */
     private void runInitializer(RunInitializer message) throws IOException {
         Message reply;
+        Thread thread = Thread.currentThread();
+        ClassLoader appLoader = thread.getContextClassLoader();
         try {
-            Answers.call(TaskCodec.decode(message.initializer(), Thread.currentThread().getContextClassLoader()));
+            ClassLoader loader = loaderFor(message.initializer(), appLoader);
+            thread.setContextClassLoader(loader);
+            Answers.call(TaskCodec.decode(message.initializer(), loader, shipped));
             reply = new InitializerCompleted();
         } catch (Throwable thrown) {
             reply = new InitializerFailed(Answers.initializerThrew(thrown));
         } finally {
+            thread.setContextClassLoader(appLoader);
             message.initializer().release();
         }
         try {
@@ -179,10 +185,7 @@ final class TaskLoop implements ParentWatch.Listener {
         Thread thread = Thread.currentThread();
         ClassLoader appLoader = thread.getContextClassLoader();
         try {
-            // a task whose classes come from a loader of the parent's (a plugin's) runs with the loader that
-            // stands in for it as its context loader, as it would in the parent
-            long loaderId = TaskCodec.loaderIdOf(message.task());
-            ClassLoader loader = loaderId == 0 ? appLoader : shipped.loaderOf(loaderId);
+            ClassLoader loader = loaderFor(message.task(), appLoader);
             thread.setContextClassLoader(loader);
             Object task = TaskCodec.decode(message.task(), loader, shipped);
             reply = Answers.completed(taskId, Answers.call(task), shipped);
@@ -201,6 +204,15 @@ final class TaskLoop implements ParentWatch.Listener {
         }
         // cleared only after the reply is written: a worker that dies in between must not look idle
         activity.setRunningTask(0);
+    }
+
+    /**
+     * The loader to read a task with: for a task whose classes come from a loader of the parent's (a plugin's),
+     * the one that stands in for it here, which is also its context loader while it runs, as in the parent.
+     */
+    private ClassLoader loaderFor(Payload task, ClassLoader appLoader) throws IOException {
+        long loaderId = TaskCodec.loaderIdOf(task);
+        return loaderId == 0 ? appLoader : shipped.loaderOf(loaderId);
     }
 
     private static void releasePayload(Message reply) {
