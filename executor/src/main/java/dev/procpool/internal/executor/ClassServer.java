@@ -43,8 +43,14 @@ final class ClassServer {
     void request(WorkerHandle worker, ResourceRequested request) {
         try {
             reader.execute(() -> {
-                ShipResource answer = answer(request);
-                scheduler.accept(() -> ship(worker, answer));
+                ShipResource answer;
+                try {
+                    answer = answer(request);
+                } catch (RuntimeException | Error e) { // an OutOfMemoryError on a huge resource, say: the worker waits
+                    answer = missing(request, "reading " + request.name() + " in the parent failed: " + e);
+                }
+                ShipResource reply = answer;
+                scheduler.accept(() -> ship(worker, reply));
             });
         } catch (RejectedExecutionException e) {
             // the pool has terminated; its workers are gone
