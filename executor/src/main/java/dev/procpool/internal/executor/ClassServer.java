@@ -6,6 +6,7 @@ import dev.procpool.internal.ipc.codec.Payload;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,12 +21,15 @@ import static dev.procpool.internal.executor.PoolLog.LOG;
  * the task came from ({@link ParentLoaders}). Reading them runs the user's class loader, which may be slow, so
  * it happens on a thread of its own ({@code procpool-class-server}, started on the first request, gone after a
  * minute without one); the answer goes back to the scheduler thread, the only writer of a worker's task queue.
- * The bytes travel only over that queue, the pool's private channel. {@link #request} is called by the
- * scheduler thread.
+ * With the first class of a package a worker asks for, the other classes of that package in the same folder or
+ * jar go along ({@link Preloads}), so a task's classes cost one round trip, not one each. The bytes travel
+ * only over the worker's task queue, the pool's private channel. {@link #request} is called by the scheduler
+ * thread.
  */
 final class ClassServer {
     private final Consumer<Runnable> scheduler;
     private final ExecutorService reader;
+    private final Preloads preloads = new Preloads();
 
     /** {@code scheduler} runs an action on the scheduler thread. */
     ClassServer(Consumer<Runnable> scheduler) {
@@ -42,18 +46,33 @@ final class ClassServer {
     /** Scheduler thread: reads the bytes elsewhere, then ships them to {@code worker} if it still serves. */
     void request(WorkerHandle worker, ResourceRequested request) {
         try {
-            reader.execute(() -> {
-                ShipResource answer;
-                try {
-                    answer = answer(request);
-                } catch (RuntimeException | Error e) { // an OutOfMemoryError on a huge resource, say: the worker waits
-                    answer = missing(request, "reading " + request.name() + " in the parent failed: " + e);
-                }
-                ShipResource reply = answer;
-                scheduler.accept(() -> ship(worker, reply));
-            });
+            reader.execute(() -> serve(worker, request));
         } catch (RejectedExecutionException e) {
             // the pool has terminated; its workers are gone
+        }
+    }
+
+    /** Class-server thread. */
+    private void serve(WorkerHandle worker, ResourceRequested request) {
+        ShipResource answer;
+        try {
+            answer = answer(request);
+        } catch (RuntimeException | Error e) { // an OutOfMemoryError on a huge resource, say: the worker waits
+            answer = missing(request, "reading " + request.name() + " in the parent failed: " + e);
+        }
+        ShipResource reply = answer;
+        scheduler.accept(() -> ship(worker, reply));
+        if (reply.bytes() != null) {
+            List<ShipResource> along;
+            try {
+                along = preloads.packageOf(worker, request);
+            } catch (RuntimeException | Error e) { // a loader's getResource is user code; nothing goes along
+                along = List.of();
+            }
+            if (!along.isEmpty()) {
+                List<ShipResource> siblings = along;
+                scheduler.accept(() -> siblings.forEach(sibling -> ship(worker, sibling)));
+            }
         }
     }
 

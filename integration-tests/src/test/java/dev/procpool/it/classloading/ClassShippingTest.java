@@ -168,6 +168,19 @@ class ClassShippingTest {
     }
 
     @Test
+    void firstClassOfAPackage_bringsTheOthersAlong_soTheWorkerNeedsNoFurtherAnswer() throws Exception {
+        Path folder = PluginClasses.compile(PluginClasses.plugin("P", 5), temp.resolve("src-p"), temp.resolve("plugin-p"));
+        try (URLClassLoader plugin = new URLClassLoader("plugin-p", new URL[]{folder.toUri().toURL()},
+                ClassShippingTest.class.getClassLoader())) {
+            Callable<?> usesHelper = (Callable<?>) staticCall(plugin, "lambda", 1);
+            assertEquals(25, property(valueOf(pool.submit(job(plugin, 5))), "value"), "ships Job, brings Helper along");
+            Files.delete(folder.resolve("com/acme/plugin/Helper.class")); // the parent could no longer supply it
+
+            assertEquals(501, valueOf(pool.submit(usesHelper)), "the worker had Helper already");
+        }
+    }
+
+    @Test
     void initializerCapturingAPluginLambda_runsInEachWorkerWithThePluginsClasses() throws Exception {
         Runnable marksJvm = (Runnable) staticCall(pluginA, "marksJvm");
         SerializableRunnable initializer = () -> marksJvm.run(); // a class-path lambda that captures a plugin's

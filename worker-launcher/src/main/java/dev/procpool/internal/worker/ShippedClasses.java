@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * The worker's side of class shipping: one {@link ShippingLoader} per class loader of the parent that a task
  * came from, and the round trip that fetches a class's or resource's bytes from the parent over the pool's own
  * queues. What was fetched is kept for the worker's life (a class once defined, a resource's bytes, and a miss),
- * so each name costs one round trip per worker. Thread-safe: any thread of a task may load a class.
+ * so each name costs at most one round trip per worker; a class the parent sent along with another of its
+ * package costs none. Thread-safe: any thread of a task may load a class.
  */
 final class ShippedClasses implements ClassLoaderTable {
     /** Long enough for a parent busy in a slow class loader; a parent that is gone ends the worker anyway. */
@@ -78,6 +79,10 @@ final class ShippedClasses implements ClassLoaderTable {
     }
 
     private Fetched ask(long loaderId, String name) {
+        ShipResource sent = answers.take(loaderId, name);
+        if (sent != null) {
+            return fetched(sent);
+        }
         try {
             requests.write(new ResourceRequested(loaderId, name));
         } catch (IOException e) {
@@ -88,6 +93,10 @@ final class ShippedClasses implements ClassLoaderTable {
             return new Fetched(null, "the parent did not answer within "
                     + TimeUnit.NANOSECONDS.toSeconds(ANSWER_TIMEOUT_NS) + " s");
         }
+        return fetched(answer);
+    }
+
+    private static Fetched fetched(ShipResource answer) {
         Payload bytes = answer.bytes();
         if (bytes == null) {
             return new Fetched(null, answer.missing());

@@ -44,6 +44,22 @@ final class TaskInbox {
     }
 
     /**
+     * The answer about {@code name} if the parent has already sent it unasked (it sends the other classes of a
+     * requested class's package along), else null. Never waits.
+     */
+    synchronized ShipResource take(long loaderId, String name) {
+        Message message;
+        while ((message = queue.poll()) != null) {
+            if (message instanceof ShipResource answer) {
+                answers.put(new Key(answer.loaderId(), answer.name()), answer);
+            } else {
+                held.add(message);
+            }
+        }
+        return answers.remove(new Key(loaderId, name));
+    }
+
+    /**
      * Waits for the answer about {@code name} from loader {@code loaderId}; null if none came within
      * {@code timeoutNs}. An interrupt does not end the wait (class loading cannot be half done); it is kept for
      * the task to see afterwards.
