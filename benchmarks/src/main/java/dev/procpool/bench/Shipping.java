@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Section {@code shipping}, procpool only: the round trip of a task whose class the worker has to fetch from the
  * parent (a plugin's {@code URLClassLoader} over a folder on no class path), on its first call and on later
  * calls, beside the same code as a class on the class path. One worker, so every first call ships. Each trial
- * uses a new plugin loader, which the worker has never seen.
+ * uses a new plugin loader, which the worker has never seen (15 trials).
  */
 final class Shipping {
     private static final String SOURCE = """
@@ -32,6 +32,23 @@ final class Shipping {
                     return x + 1;
                 }
             }
+            """;
+    /** A task whose call needs five more classes of its package, as a plugin's task usually does. */
+    private static final String CHAIN_SOURCE = """
+            package bench.plugin;
+
+            public record ShippedChain(int x) implements java.util.concurrent.Callable<Integer>, java.io.Serializable {
+                @Override
+                public Integer call() {
+                    return Step1.f(Step2.f(Step3.f(Step4.f(Step5.f(x - 4)))));
+                }
+            }
+
+            class Step1 { static int f(int x) { return x + 1; } }
+            class Step2 { static int f(int x) { return x + 1; } }
+            class Step3 { static int f(int x) { return x + 1; } }
+            class Step4 { static int f(int x) { return x + 1; } }
+            class Step5 { static int f(int x) { return x + 1; } }
             """;
 
     /** The same code, on the class path. */
@@ -46,7 +63,7 @@ final class Shipping {
     }
 
     static void run(Params p, Report report, BenchMain.Progress progress) throws Exception {
-        int trials = p.quick() ? 2 : 9;
+        int trials = p.quick() ? 2 : 15;
         int calls = p.latN();
         Path folder = Files.createTempDirectory("procpool-bench-plugin");
         try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(1).build()) {
@@ -62,12 +79,14 @@ final class Shipping {
             List<Double> later = new ArrayList<>();
             List<Double> onClassPath = new ArrayList<>();
             List<Double> notShipped = new ArrayList<>();
+            List<Double> chain = new ArrayList<>();
             for (int t = 0; t < trials; t++) {
                 double[] shipped = trial(pool, folder, calls);
                 first.add(shipped[0]);
                 later.add(shipped[1]);
                 onClassPath.add(classPath(pool, calls));
                 notShipped.add(firstCallOfOwnCopy(pool));
+                chain.add(firstCallOfChain(pool, folder));
             }
             progress.line("shipping done");
             report.heading("classes shipped from a plugin loader (1 worker; median of " + trials + " trials)");
@@ -77,6 +96,8 @@ final class Shipping {
                     spread(later), "us", Report.Better.LOWER, "");
             report.row("shipping.classpath", "the same class on the class path: median (us)",
                     Stats.median(onClassPath), spread(onClassPath), "us", Report.Better.LOWER, "");
+            report.row("shipping.chain", "shipped task class needing 5 more classes: first call (us)",
+                    Stats.median(chain), spread(chain), "us", Report.Better.LOWER, "");
             report.row("shipping.copy", "first call, new loader's copy of a class the worker has (us)",
                     Stats.median(notShipped), spread(notShipped), "us", Report.Better.LOWER, "");
             report.note(String.format(Locale.ROOT, "  shipping: %d trials, each a new URLClassLoader; later calls and"
@@ -104,6 +125,18 @@ final class Shipping {
                 check((Integer) r, i);
             }
             return new double[]{first, Stats.median(samples)};
+        }
+    }
+
+    /** The first call of a task that needs six classes of its package, from a new plugin loader. */
+    private static double firstCallOfChain(ProcessPoolExecutor pool, Path folder) throws Exception {
+        try (URLClassLoader plugin = new URLClassLoader("bench-plugin", new URL[]{folder.toUri().toURL()},
+                Shipping.class.getClassLoader())) {
+            Callable<?> task = (Callable<?>) plugin.loadClass("bench.plugin.ShippedChain").getConstructor(int.class)
+                    .newInstance(7);
+            long t0 = System.nanoTime();
+            check((Integer) pool.submit(task).get(60, TimeUnit.SECONDS), 7);
+            return (System.nanoTime() - t0) / 1e3;
         }
     }
 
@@ -164,11 +197,13 @@ final class Shipping {
 
     private static void compile(Path out) throws Exception {
         Path source = out.resolve("src/bench/plugin/ShippedInc.java");
+        Path chain = out.resolve("src/bench/plugin/ShippedChain.java");
         Files.createDirectories(source.getParent());
         Files.writeString(source, SOURCE, StandardCharsets.UTF_8);
+        Files.writeString(chain, CHAIN_SOURCE, StandardCharsets.UTF_8);
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int code = ToolProvider.getSystemJavaCompiler().run(null, errors, errors, "--release", "17", "-d",
-                out.toString(), source.toString());
+                out.toString(), source.toString(), chain.toString());
         if (code != 0) {
             throw new IllegalStateException("cannot compile the plugin class: " + errors.toString(StandardCharsets.UTF_8));
         }
