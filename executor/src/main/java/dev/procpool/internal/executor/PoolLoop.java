@@ -24,7 +24,8 @@ import static dev.procpool.internal.executor.PoolLog.LOG;
 /**
  * The pool's one thread of control. It owns the run state and composes the parts that do the work, each with one
  * job and all called on this thread (Agrona {@code Agent} style: each part's {@code doWork} says how much it
- * did, which paces the idle strategy): {@link ResultRouter} reads the workers' events, {@link TimeLimits}
+ * did, which paces the idle strategy): {@link ResultRouter} reads the workers' events (and hands their requests
+ * for classes to the {@link ClassServer}, which reads them on a thread of its own), {@link TimeLimits}
  * watches deadlines, {@link WorkerLifecycle} starts and stops workers, {@link Dispatcher} hands out tasks, and
  * {@link CrashHandler} deals with exits. Other threads only put work in the inbox and wake the thread
  * ({@link #submit}, {@link #cancelled}, {@link #resize}, {@link #shutdown}, {@link #shutdownNow} and the
