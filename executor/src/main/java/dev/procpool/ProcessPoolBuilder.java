@@ -161,7 +161,7 @@ public final class ProcessPoolBuilder {
     public ProcessPoolBuilder initializer(SerializableRunnable initializer) {
         Objects.requireNonNull(initializer, "initializer");
         try {
-            this.initializer = TaskCodec.encodeToArray(initializer);
+            this.initializer = TaskCodec.encode(initializer, Tasks.classLoaders()).toByteArray();
         } catch (IOException e) {
             throw new TaskNotSerializableException("the initializer " + Tasks.describe(initializer)
                     + " cannot be serialized: " + e, e);

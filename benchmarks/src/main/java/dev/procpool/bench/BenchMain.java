@@ -19,7 +19,7 @@ import java.util.Map;
 public final class BenchMain {
     /** The sections, in loky_bench.py's order and under its names (so {@code --only} means the same to both). */
     static final List<String> SECTIONS = List.of("cold", "latency", "throughput", "crash", "idle", "payload", "scaling",
-            "policies", "firstuse", "shared", "batch");
+            "policies", "firstuse", "shared", "batch", "shipping");
     /** The sections loky_bench.py has; the others measure what only procpool does. */
     static final List<String> LOKY_SECTIONS = SECTIONS.subList(0, 7);
 
@@ -48,6 +48,7 @@ public final class BenchMain {
         RUNNERS.put("firstuse", FirstUse::run);
         RUNNERS.put("shared", Shared::run);
         RUNNERS.put("batch", BatchBench::run);
+        RUNNERS.put("shipping", Shipping::run);
     }
 
     private BenchMain() {

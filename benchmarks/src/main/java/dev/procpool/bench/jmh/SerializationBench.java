@@ -2,6 +2,7 @@ package dev.procpool.bench.jmh;
 
 import dev.procpool.SerializableCallable;
 import dev.procpool.internal.ipc.ChronicleFlags;
+import dev.procpool.internal.ipc.codec.ClassLoaderTable;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.codec.Payload;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -177,8 +178,38 @@ public class SerializationBench {
         return TaskCodec.decode(resultBytes, loader);
     }
 
+    /**
+     * Numbers loaders as the parent does for class shipping (0 for the JDK's and the application's): what
+     * noting the loaders of a task's classes costs a task whose classes are all on the class path.
+     */
+    private static final ClassLoaderTable PARENT_LIKE = new ClassLoaderTable() {
+        @Override
+        public long idOf(ClassLoader l) {
+            return ClassLoaderTable.isShared(l) ? 0 : 1;
+        }
+
+        @Override
+        public ClassLoader loaderOf(long id) {
+            return null;
+        }
+    };
+
+    @Benchmark
+    public long serializeLambdaTaskNotingLoaders() throws IOException {
+        return serializeAndRelease(lambdaTask, PARENT_LIKE);
+    }
+
+    @Benchmark
+    public long serializeRecordTaskNotingLoaders() throws IOException {
+        return serializeAndRelease(recordTask, PARENT_LIKE);
+    }
+
     private static long serializeAndRelease(Object value) throws IOException {
-        Payload p = TaskCodec.encode(value);
+        return serializeAndRelease(value, ClassLoaderTable.NONE);
+    }
+
+    private static long serializeAndRelease(Object value, ClassLoaderTable loaders) throws IOException {
+        Payload p = TaskCodec.encode(value, loaders);
         long length = p.length();
         p.release();
         return length;

@@ -24,7 +24,8 @@ import static dev.procpool.internal.executor.PoolLog.LOG;
 /**
  * The pool's one thread of control. It owns the run state and composes the parts that do the work, each with one
  * job and all called on this thread (Agrona {@code Agent} style: each part's {@code doWork} says how much it
- * did, which paces the idle strategy): {@link ResultRouter} reads the workers' events, {@link TimeLimits}
+ * did, which paces the idle strategy): {@link ResultRouter} reads the workers' events (and hands their requests
+ * for classes to the {@link ClassServer}, which reads them on a thread of its own), {@link TimeLimits}
  * watches deadlines, {@link WorkerLifecycle} starts and stops workers, {@link Dispatcher} hands out tasks, and
  * {@link CrashHandler} deals with exits. Other threads only put work in the inbox and wake the thread
  * ({@link #submit}, {@link #cancelled}, {@link #resize}, {@link #shutdown}, {@link #shutdownNow} and the
@@ -55,6 +56,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
     private final Dispatcher dispatcher;
     private final WorkerLifecycle lifecycle;
     private final ResultRouter router;
+    private final ClassServer classServer;
     private final CrashHandler crashes;
     private final PoolEvents events;
     private final PoolMBean mbean;
@@ -85,7 +87,8 @@ public final class PoolLoop implements TaskFuture.Canceller {
         this.dispatcher = new Dispatcher(timeLimits, events);
         this.lifecycle = new WorkerLifecycle(this, dispatcher, new WorkerFactory(this, exitHook, poolFolder, config),
                 events, config);
-        this.router = new ResultRouter(lifecycle, dispatcher);
+        this.classServer = new ClassServer(this::post);
+        this.router = new ResultRouter(lifecycle, dispatcher, classServer);
         this.crashes = new CrashHandler(lifecycle, dispatcher, events);
         this.mbean = new PoolMBean(config.name(), this::stats);
         this.thread = new Thread(this::run, "procpool-scheduler");
@@ -362,6 +365,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
 
     private void terminate() {
         lifecycle.close();
+        classServer.close();
         mbean.unregister();
         events.publish(List.of(), 0);
         events.close();

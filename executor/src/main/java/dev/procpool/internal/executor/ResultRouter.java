@@ -9,13 +9,15 @@ import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.InitializerCompleted;
 import dev.procpool.internal.ipc.Message.InitializerFailed;
 import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
+import dev.procpool.internal.ipc.Message.ResourceRequested;
 import dev.procpool.internal.ipc.Message.WorkerRetired;
 
 import java.util.List;
 
 /**
  * Reads every worker's results queue and hands each event to the part it concerns: answers to the tasks'
- * futures, handshakes, initializer outcomes and goodbyes to the worker lifecycle. Scheduler thread.
+ * futures, handshakes, initializer outcomes and goodbyes to the worker lifecycle, requests for classes to the
+ * {@link ClassServer}. Scheduler thread.
  */
 final class ResultRouter {
     /** Events read from one worker per pass, so that one busy worker cannot starve the others. */
@@ -23,10 +25,12 @@ final class ResultRouter {
 
     private final WorkerLifecycle lifecycle;
     private final Dispatcher dispatcher;
+    private final ClassServer classServer;
 
-    ResultRouter(WorkerLifecycle lifecycle, Dispatcher dispatcher) {
+    ResultRouter(WorkerLifecycle lifecycle, Dispatcher dispatcher, ClassServer classServer) {
         this.lifecycle = lifecycle;
         this.dispatcher = dispatcher;
+        this.classServer = classServer;
     }
 
     /** Reads what the workers wrote; returns how many events were handled. */
@@ -93,6 +97,8 @@ final class ResultRouter {
             lifecycle.initializerFailed(worker, Outcomes.readThrowable(null, failed.error()));
         } else if (message instanceof WorkerRetired retired) {
             lifecycle.saidGoodbye(worker, retired.reason());
+        } else if (message instanceof ResourceRequested request) {
+            classServer.request(worker, request);
         }
     }
 }

@@ -167,7 +167,7 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
             if (!read) {
                 read = true;
                 try {
-                    readResult = TaskCodec.decode(unread.bytes(), loader);
+                    readResult = TaskCodec.decode(unread.bytes(), loader, ParentLoaders.INSTANCE);
                 } catch (Exception | Error e) { // any Error too (StackOverflowError on a deep graph)
                     readFailure = new TaskSerializationException("the result of " + this
                             + " could not be read in the parent: " + e, e);

@@ -3,6 +3,7 @@ package dev.procpool.internal.executor;
 import dev.procpool.SerializableCallable;
 import dev.procpool.SerializableRunnable;
 import dev.procpool.TaskNotSerializableException;
+import dev.procpool.internal.ipc.codec.ClassLoaderTable;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.codec.Payload;
 
@@ -56,7 +57,7 @@ public final class Tasks {
         }
         Payload payload;
         try {
-            payload = TaskCodec.encode(task);
+            payload = TaskCodec.encode(task, ParentLoaders.INSTANCE);
         } catch (NotSerializableException e) {
             throw new TaskNotSerializableException(what + " cannot be serialized: it refers to an object of class "
                     + e.getMessage() + ", which is not Serializable. Make that class implement java.io.Serializable,"
@@ -86,6 +87,11 @@ public final class Tasks {
         return what + " cannot be serialized: it is too large, its serialized form did not fit in the parent's heap"
                 + " (" + e.getMessage() + "). Pass a smaller argument, split the work into smaller tasks, or pass the"
                 + " path of a file the worker reads instead of the data itself.";
+    }
+
+    /** The parent's numbers for the loaders that tasks' classes come from, for encoding what workers run. */
+    public static ClassLoaderTable classLoaders() {
+        return ParentLoaders.INSTANCE;
     }
 
     public boolean owns(TaskFuture<?> future) {

@@ -147,6 +147,13 @@ final class WorkerHandle {
         process.busy(true);
     }
 
+    /** Answers the worker's request for a class or resource; does nothing once the worker has exited. */
+    void ship(Message.ShipResource answer) throws IOException {
+        if (tasks != null && !status.is(Phase.EXITED)) {
+            tasks.write(answer);
+        }
+    }
+
     /** Records a task as sent to this worker. */
     void track(TaskFuture<?> task) {
         inFlight.add(task);

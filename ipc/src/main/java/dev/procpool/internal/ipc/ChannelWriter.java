@@ -78,6 +78,9 @@ public final class ChannelWriter implements AutoCloseable {
         if (message instanceof Message.TaskFailed m && isLarge(m.error())) {
             return new Message.TaskFailed(m.taskId(), spill(m.error()));
         }
+        if (message instanceof Message.ShipResource m && m.bytes() != null && isLarge(m.bytes())) {
+            return new Message.ShipResource(m.loaderId(), m.name(), spill(m.bytes()), null);
+        }
         return message;
     }
 

@@ -25,6 +25,9 @@ package dev.procpool.internal.ipc;
  *     stack frame: classLoaderName | moduleName | moduleVersion | declaringClass | methodName | fileName
  *                  (each UTF-8, or null) | lineNumber:4
  *   body of CANCEL_TASK:            interrupt:1
+ *   body of RESOURCE_REQUESTED:     loaderId:8 | resource name, UTF-8
+ *   body of SHIP_RESOURCE:          loaderId:8 | resource name, UTF-8 | found:1 | found: a payload (the bytes)
+ *                                                                               | else: why missing, UTF-8
  *   other types: empty
  *
  *   Control frame (the worker's stdin), always CONTROL_FRAME_LENGTH bytes, big-endian
@@ -34,7 +37,7 @@ package dev.procpool.internal.ipc;
  *   +--------+-------------------+
  * </pre>
  * Which frames travel where: commands to the worker go on the tasks queue in order (CONFIGURE_WORKER first,
- * then RUN_INITIALIZER if the pool has one, then RUN_TASK and SHUTDOWN) or on the control pipe when they must
+ * then RUN_INITIALIZER if the pool has one, then RUN_TASK and SHUTDOWN; SHIP_RESOURCE whenever a worker asked) or on the control pipe when they must
  * overtake queued tasks (CANCEL_TASK, SKIP_TASK, STOP_NOW, WAKE); every event goes on the results queue.
  * Bump {@link Message#PROTOCOL_VERSION} whenever anything here changes. Constants only.
  */
@@ -58,6 +61,7 @@ public final class FrameDescriptor {
     public static final byte WAKE = 6;
     public static final byte CONFIGURE_WORKER = 7;
     public static final byte RUN_INITIALIZER = 8;
+    public static final byte SHIP_RESOURCE = 9;
 
     // events, worker to parent
     public static final byte WORKER_READY = 10;
@@ -68,6 +72,7 @@ public final class FrameDescriptor {
     public static final byte INITIALIZER_COMPLETED = 15;
     public static final byte INITIALIZER_FAILED = 16;
     public static final byte OUTCOME_NOT_SERIALIZED = 17;
+    public static final byte RESOURCE_REQUESTED = 18;
 
     // where a payload's bytes are
     public static final byte PAYLOAD_INLINE = 0;

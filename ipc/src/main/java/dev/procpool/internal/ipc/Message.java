@@ -11,16 +11,16 @@ import java.util.List;
 public sealed interface Message permits Message.Command, Message.Event {
 
     /** Bump whenever the layout of any message changes; the handshake refuses a mismatch. */
-    int PROTOCOL_VERSION = 2;
+    int PROTOCOL_VERSION = 3;
 
     /** Parent to worker. */
     sealed interface Command extends Message
-            permits ConfigureWorker, RunInitializer, RunTask, CancelTask, Shutdown, StopNow, Wake {
+            permits ConfigureWorker, RunInitializer, RunTask, CancelTask, Shutdown, StopNow, Wake, ShipResource {
     }
 
     /** Worker to parent. */
     sealed interface Event extends Message permits WorkerReady, InitializerCompleted, InitializerFailed,
-            TaskCompleted, TaskFailed, OutcomeNotSerialized, TaskCancelled, WorkerRetired {
+            TaskCompleted, TaskFailed, OutcomeNotSerialized, TaskCancelled, WorkerRetired, ResourceRequested {
     }
 
     /**
@@ -66,6 +66,20 @@ public sealed interface Message permits Message.Command, Message.Event {
     record Wake() implements Command {
     }
 
+    /**
+     * The answer to a {@link ResourceRequested}: the bytes of resource {@code name} (a class is its
+     * {@code .class} file) as the parent's class loader {@code loaderId} serves them, or, when it serves none,
+     * {@code bytes} is null and {@code missing} says why. Sent on the task queue, out of turn: the worker takes
+     * it whenever it comes, and keeps the other commands in order.
+     */
+    record ShipResource(long loaderId, String name, Payload bytes, String missing) implements Command {
+        public ShipResource {
+            if ((bytes == null) == (missing == null)) {
+                throw new IllegalArgumentException("exactly one of bytes and missing, for " + name);
+            }
+        }
+    }
+
     /** The handshake: the worker has opened its queues and its activity file, and waits for commands. */
     record WorkerReady(int protocolVersion, long pid) implements Event {
     }
@@ -101,6 +115,14 @@ public sealed interface Message permits Message.Command, Message.Event {
         public OutcomeNotSerialized {
             stack = List.copyOf(stack);
         }
+    }
+
+    /**
+     * The worker cannot find resource {@code name} (a class is its {@code .class} file) in the loader it keeps
+     * for the parent's class loader {@code loaderId}, and asks the parent for it; answered by
+     * {@link ShipResource}.
+     */
+    record ResourceRequested(long loaderId, String name) implements Event {
     }
 
     /** The task was cancelled before it started. */

@@ -74,6 +74,12 @@ final class MessageCodec {
         } else if (message instanceof WorkerRetired m) {
             header(out, WORKER_RETIRED, 0);
             out.writeUtf8(m.reason());
+        } else if (message instanceof Message.ResourceRequested m) {
+            header(out, RESOURCE_REQUESTED, 0);
+            out.writeLong(m.loaderId());
+            out.writeUtf8(m.name());
+        } else if (message instanceof Message.ShipResource m) {
+            writeShipResource(m, out);
         } else {
             throw new IllegalArgumentException("no encoding for " + message);
         }
@@ -97,8 +103,31 @@ final class MessageCodec {
             case INITIALIZER_FAILED -> new InitializerFailed(readPayload(in, folder));
             case TASK_CANCELLED -> new TaskCancelled(taskId);
             case WORKER_RETIRED -> new WorkerRetired(in.readUtf8());
+            case RESOURCE_REQUESTED -> new Message.ResourceRequested(in.readLong(), in.readUtf8());
+            case SHIP_RESOURCE -> readShipResource(in, folder);
             default -> throw new IllegalStateException("unknown message type " + type + " in " + folder);
         };
+    }
+
+    private static void writeShipResource(Message.ShipResource m, Bytes<?> out) {
+        header(out, SHIP_RESOURCE, 0);
+        out.writeLong(m.loaderId());
+        out.writeUtf8(m.name());
+        if (m.bytes() == null) {
+            out.writeByte((byte) 0);
+            out.writeUtf8(m.missing());
+        } else {
+            out.writeByte((byte) 1);
+            payload(out, m.bytes());
+        }
+    }
+
+    private static Message.ShipResource readShipResource(Bytes<?> in, Path folder) {
+        long loaderId = in.readLong();
+        String name = in.readUtf8();
+        return in.readByte() == 0
+                ? new Message.ShipResource(loaderId, name, null, in.readUtf8())
+                : new Message.ShipResource(loaderId, name, readPayload(in, folder), null);
     }
 
     private static void writeStack(Bytes<?> out, List<StackTraceElement> stack) {
@@ -140,6 +169,10 @@ final class MessageCodec {
 
     private static void payloadMessage(Bytes<?> out, byte type, long taskId, Payload payload) {
         header(out, type, taskId);
+        payload(out, payload);
+    }
+
+    private static void payload(Bytes<?> out, Payload payload) {
         if (payload.isInFile()) {
             out.writeByte(IN_FILE);
             out.writeLong(payload.length());

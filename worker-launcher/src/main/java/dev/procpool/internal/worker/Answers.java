@@ -4,6 +4,7 @@ import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
+import dev.procpool.internal.ipc.codec.ClassLoaderTable;
 import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 
@@ -34,8 +35,13 @@ final class Answers {
     }
 
     static Message completed(long taskId, Object result) throws IOException {
+        return completed(taskId, result, ClassLoaderTable.NONE);
+    }
+
+    /** {@code loaders} numbers the shipped loaders, so a result of a shipped class is read in the parent with its loader. */
+    static Message completed(long taskId, Object result, ClassLoaderTable loaders) throws IOException {
         try {
-            return new TaskCompleted(taskId, TaskCodec.encode(result));
+            return new TaskCompleted(taskId, TaskCodec.encode(result, loaders));
         } catch (Exception | StackOverflowError e) {
             String type = result.getClass().getName();
             return new OutcomeNotSerialized(taskId, "the task's result, a " + type + ", could not be serialized: "
@@ -45,8 +51,12 @@ final class Answers {
     }
 
     static Message failed(long taskId, Throwable thrown) throws IOException {
+        return failed(taskId, thrown, ClassLoaderTable.NONE);
+    }
+
+    static Message failed(long taskId, Throwable thrown, ClassLoaderTable loaders) throws IOException {
         try {
-            return new TaskFailed(taskId, TaskCodec.encode(thrown));
+            return new TaskFailed(taskId, TaskCodec.encode(thrown, loaders));
         } catch (Exception | StackOverflowError e) {
             return new OutcomeNotSerialized(taskId, thrownNotSerializable("the task", thrown, e),
                     Guarded.stackOf(thrown));

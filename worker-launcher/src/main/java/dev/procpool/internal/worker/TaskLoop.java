@@ -3,6 +3,7 @@ package dev.procpool.internal.worker;
 import dev.procpool.internal.ipc.BackoffIdler;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
+import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.ConfigureWorker;
@@ -47,8 +48,11 @@ final class TaskLoop implements ParentWatch.Listener {
     /** The parent is gone; from then on the orphan cleanup owns the queues and the folder. */
     private volatile boolean orphaned;
 
-    private ChannelReader tasks;
+    private ChannelReader taskQueue;
+    /** The task queue as the task loop and the class-shipping waits share it. */
+    private TaskInbox tasks;
     private ChannelWriter results;
+    private ShippedClasses shipped;
     private WorkerActivityFile activity;
 
     TaskLoop(int workerId, Path folder, InputStream controlPipe) {
@@ -68,7 +72,9 @@ final class TaskLoop implements ParentWatch.Listener {
             activity = WorkerActivityFile.create(folder);
             results = ChannelWriter.open(folder.resolve("results"));
             trace("results queue open");
-            tasks = ChannelReader.open(folder.resolve("tasks"));
+            taskQueue = ChannelReader.open(folder.resolve("tasks"));
+            tasks = new TaskInbox(taskQueue);
+            shipped = new ShippedClasses(Thread.currentThread().getContextClassLoader(), results, tasks);
             trace("tasks queue open");
         }
         // Not earlier: opening the queues initialises SLF4J, and a second thread logging during that (Netty
@@ -146,12 +152,17 @@ final class TaskLoop implements ParentWatch.Listener {
      */
     private void runInitializer(RunInitializer message) throws IOException {
         Message reply;
+        Thread thread = Thread.currentThread();
+        ClassLoader appLoader = thread.getContextClassLoader();
         try {
-            Answers.call(TaskCodec.decode(message.initializer(), Thread.currentThread().getContextClassLoader()));
+            ClassLoader loader = loaderFor(message.initializer(), appLoader);
+            thread.setContextClassLoader(loader);
+            Answers.call(TaskCodec.decode(message.initializer(), loader, shipped));
             reply = new InitializerCompleted();
         } catch (Throwable thrown) {
             reply = new InitializerFailed(Answers.initializerThrew(thrown));
         } finally {
+            thread.setContextClassLoader(appLoader);
             message.initializer().release();
         }
         try {
@@ -171,12 +182,17 @@ final class TaskLoop implements ParentWatch.Listener {
         }
         activity.setRunningTask(taskId);
         Message reply;
+        Thread thread = Thread.currentThread();
+        ClassLoader appLoader = thread.getContextClassLoader();
         try {
-            Object task = TaskCodec.decode(message.task(), Thread.currentThread().getContextClassLoader());
-            reply = Answers.completed(taskId, Answers.call(task));
+            ClassLoader loader = loaderFor(message.task(), appLoader);
+            thread.setContextClassLoader(loader);
+            Object task = TaskCodec.decode(message.task(), loader, shipped);
+            reply = Answers.completed(taskId, Answers.call(task), shipped);
         } catch (Throwable thrown) {
-            reply = Answers.failed(taskId, thrown);
+            reply = Answers.failed(taskId, thrown, shipped);
         } finally {
+            thread.setContextClassLoader(appLoader);
             message.task().release();
         }
         gate.finished(taskId); // from here no interrupt reaches the queue write, and no skip overtakes it
@@ -188,6 +204,15 @@ final class TaskLoop implements ParentWatch.Listener {
         }
         // cleared only after the reply is written: a worker that dies in between must not look idle
         activity.setRunningTask(0);
+    }
+
+    /**
+     * The loader to read a task with: for a task whose classes come from a loader of the parent's (a plugin's),
+     * the one that stands in for it here, which is also its context loader while it runs, as in the parent.
+     */
+    private ClassLoader loaderFor(Payload task, ClassLoader appLoader) throws IOException {
+        long loaderId = TaskCodec.loaderIdOf(task);
+        return loaderId == 0 ? appLoader : shipped.loaderOf(loaderId);
     }
 
     private static void releasePayload(Message reply) {
@@ -254,8 +279,8 @@ final class TaskLoop implements ParentWatch.Listener {
     }
 
     private synchronized void closeQueues() {
-        if (tasks != null) {
-            tasks.close();
+        if (taskQueue != null) {
+            taskQueue.close();
         }
         if (results != null) {
             results.close();

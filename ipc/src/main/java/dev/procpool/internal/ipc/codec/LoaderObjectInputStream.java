@@ -29,7 +29,11 @@ final class LoaderObjectInputStream extends ObjectInputStream {
         try {
             return Class.forName(desc.getName(), false, loader);
         } catch (ClassNotFoundException e) {
-            return super.resolveClass(desc);
+            try {
+                return super.resolveClass(desc);
+            } catch (ClassNotFoundException again) {
+                throw e; // the loader's own message says where it looked (a shipped class's says why it is missing)
+            }
         }
     }
 }

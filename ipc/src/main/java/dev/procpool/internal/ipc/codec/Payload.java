@@ -162,6 +162,13 @@ public final class Payload {
         }
     }
 
+    /** The first {@code length} bytes of the out-of-band file (fewer when it is shorter). */
+    byte[] readFileHead(int length) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(length);
+        }
+    }
+
     /** The bytes of the out-of-band file from {@code offset} to the end, read in one go into an exact-size array. */
     byte[] readFileFrom(int offset) throws IOException {
         byte[] bytes = new byte[Math.toIntExact(length - offset)];

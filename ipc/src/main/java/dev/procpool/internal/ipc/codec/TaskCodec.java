@@ -25,6 +25,17 @@ public final class TaskCodec {
      * @throws java.io.NotSerializableException and other IOExceptions when the value cannot be serialized
      */
     public static Payload encode(Object value) throws IOException {
+        return encode(value, ClassLoaderTable.NONE);
+    }
+
+    /**
+     * Encodes {@code value} as {@link #encode(Object)} does; when its classes come from a loader {@code loaders}
+     * numbers (the loader that sees all of them), the payload begins with that number, and the other side reads
+     * the value with its loader for it.
+     *
+     * @throws java.io.NotSerializableException and other IOExceptions when the value cannot be serialized
+     */
+    public static Payload encode(Object value, ClassLoaderTable loaders) throws IOException {
         if (value instanceof byte[] bytes && bytes.length > KEEP_SCRATCH_BYTES) {
             byte[] header = new ByteArrayBuffer(ValueFormat.BYTES_HEADER_LENGTH)
                     .writeByte(ValueFormat.BYTES).writeInt(bytes.length).toByteArray();
@@ -32,11 +43,21 @@ public final class TaskCodec {
         }
         ByteArrayBuffer scratch = SCRATCH.get();
         scratch.clear();
+        LoaderCollector collector = loaders == ClassLoaderTable.NONE ? null : new LoaderCollector();
         try {
-            ValueFormat.write(value, scratch);
+            ValueFormat.write(value, scratch, collector);
         } catch (IOException | RuntimeException | Error e) {
             dropLargeScratch(scratch);
             throw e;
+        }
+        ClassLoader home = collector == null ? null : collector.mostSpecific();
+        long loaderId = home == null ? 0 : loaders.idOf(home);
+        if (loaderId != 0) {
+            byte[] header = new ByteArrayBuffer(ValueFormat.LOADER_HEADER_LENGTH)
+                    .writeByte(ValueFormat.LOADER).writeLong(loaderId).toByteArray();
+            byte[] body = scratch.toByteArray();
+            dropLargeScratch(scratch);
+            return Payload.of(header, body);
         }
         if (scratch.readableBytes() > KEEP_SCRATCH_BYTES) {
             SCRATCH.remove();
@@ -58,9 +79,22 @@ public final class TaskCodec {
 
     /** Decodes one value, resolving classes through {@code loader}. Does not release the payload. */
     public static Object decode(Payload payload, ClassLoader loader) throws IOException, ClassNotFoundException {
+        return decode(payload, loader, ClassLoaderTable.NONE);
+    }
+
+    /**
+     * Decodes one value, resolving classes through {@code loader}, or, when the payload names a loader number,
+     * through the loader {@code loaders} keeps for it. Does not release the payload.
+     */
+    public static Object decode(Payload payload, ClassLoader loader, ClassLoaderTable loaders)
+            throws IOException, ClassNotFoundException {
         if (!payload.isInFile()) {
             ByteArrayBuffer in = payload.readableOrNull();
             if (in != null) {
+                if (in.readableBytes() > 0 && in.array()[in.readerIndex()] == ValueFormat.LOADER) {
+                    in.readByte();
+                    loader = loaderFor(in.readLong(), loader, loaders);
+                }
                 return ValueFormat.read(in, loader);
             }
             byte[] head = payload.head();
@@ -68,19 +102,56 @@ public final class TaskCodec {
                 return payload.copyOfBody(); // a large byte[] as encode made it
             }
             byte[] whole = payload.toByteArray();
-            return ValueFormat.read(ByteArrayBuffer.wrap(whole, 0, whole.length), loader);
+            return decode(Payload.of(whole), loader, loaders);
         }
+        int start = 0;
         int tag = payload.firstByteOfFile();
-        if (tag == ValueFormat.BYTES && payload.length() > ValueFormat.BYTES_HEADER_LENGTH) {
-            return payload.readFileFrom(ValueFormat.BYTES_HEADER_LENGTH); // straight into the array
+        if (tag == ValueFormat.LOADER) {
+            byte[] head = payload.readFileHead(ValueFormat.LOADER_HEADER_LENGTH + 1);
+            ByteArrayBuffer header = ByteArrayBuffer.wrap(head, 0, head.length);
+            header.readByte();
+            loader = loaderFor(header.readLong(), loader, loaders);
+            tag = header.readByte();
+            start = ValueFormat.LOADER_HEADER_LENGTH;
+        }
+        if (tag == ValueFormat.BYTES && payload.length() > start + ValueFormat.BYTES_HEADER_LENGTH) {
+            return payload.readFileFrom(start + ValueFormat.BYTES_HEADER_LENGTH); // straight into the array
         }
         if (tag == ValueFormat.JAVA) { // streamed from the file: the heap holds the objects, not their bytes too
             try (InputStream in = new BufferedInputStream(payload.openStream(), OUT_OF_BAND_READ_BUFFER)) {
-                in.skipNBytes(1);
+                in.skipNBytes(start + 1);
                 return LoaderObjectInputStream.readObject(in, loader);
             }
         }
-        byte[] whole = payload.readFileFrom(0);
+        byte[] whole = payload.readFileFrom(start);
         return ValueFormat.read(ByteArrayBuffer.wrap(whole, 0, whole.length), loader);
+    }
+
+    /** The loader number a payload begins with, 0 when it names none. */
+    public static long loaderIdOf(Payload payload) throws IOException {
+        byte[] head;
+        if (payload.isInFile()) {
+            head = payload.length() > ValueFormat.LOADER_HEADER_LENGTH
+                    ? payload.readFileHead(ValueFormat.LOADER_HEADER_LENGTH) : new byte[0];
+        } else {
+            ByteArrayBuffer in = payload.readableOrNull();
+            if (in == null) {
+                head = payload.head();
+            } else {
+                head = in.readableBytes() >= ValueFormat.LOADER_HEADER_LENGTH
+                        ? java.util.Arrays.copyOfRange(in.array(), in.readerIndex(), in.readerIndex()
+                        + ValueFormat.LOADER_HEADER_LENGTH) : new byte[0];
+            }
+        }
+        if (head.length < ValueFormat.LOADER_HEADER_LENGTH || head[0] != ValueFormat.LOADER) {
+            return 0;
+        }
+        ByteArrayBuffer header = ByteArrayBuffer.wrap(head, 1, Long.BYTES);
+        return header.readLong();
+    }
+
+    private static ClassLoader loaderFor(long id, ClassLoader fallback, ClassLoaderTable loaders) {
+        ClassLoader kept = loaders.loaderOf(id);
+        return kept != null ? kept : fallback;
     }
 }

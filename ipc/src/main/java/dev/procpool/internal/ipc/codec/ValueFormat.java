@@ -34,7 +34,9 @@ import java.util.function.Function;
  *                          holding the Object[] when any is not simple
  *   JAVA=10                a JDK serialization stream of the value
  *   FUNCTION_OVER_LIST=11  function as a tagged value | inputs as a tagged value (a FunctionOverList)
- *   PLAIN=12               className (length:4 | UTF-8) | layout digest:4 | the fields in name order: int, short,
+ *   LOADER=12              loaderId:8 | one tagged value whose classes the other side resolves through its loader
+ *                          for loaderId (see ClassLoaderTable); only first in a payload, added by TaskCodec
+ *   PLAIN=13               className (length:4 | UTF-8) | layout digest:4 | the fields in name order: int, short,
  *                          char and float as 4 bytes, long and double as 8, boolean and byte as 1, String and boxed
  *                          values as simple tagged values (an object of a {@link PlainClass}; see {@link PlainObjects})
  * </pre>
@@ -55,7 +57,11 @@ final class ValueFormat {
     static final byte LAMBDA = 9;
     static final byte JAVA = 10;
     static final byte FUNCTION_OVER_LIST = 11;
-    static final byte PLAIN = 12;
+    static final byte LOADER = 12;
+    static final byte PLAIN = 13;
+
+    /** The tag and loader id that precede a value whose classes come from a numbered loader. */
+    static final int LOADER_HEADER_LENGTH = 1 + Long.BYTES;
 
     /** The tag and length that precede the bytes of a BYTES value. */
     static final int BYTES_HEADER_LENGTH = 1 + Integer.BYTES;
@@ -66,6 +72,11 @@ final class ValueFormat {
     // ------------------------------------------------------------------ writing
 
     static void write(Object value, ByteArrayBuffer out) throws IOException {
+        write(value, out, null);
+    }
+
+    /** Writes {@code value}, noting the loaders of its classes in {@code loaders} unless it is null. */
+    static void write(Object value, ByteArrayBuffer out, LoaderCollector loaders) throws IOException {
         if (writeSimple(value, out)) {
             return;
         }
@@ -73,14 +84,17 @@ final class ValueFormat {
             LambdaWriter writer = LambdaWriter.forClass(value.getClass());
             SerializedLambda lambda = writer.serializedLambda(value);
             if (lambda != null) {
-                writeLambda(writer, lambda, out);
+                if (loaders != null) {
+                    loaders.add(value.getClass()); // a lambda's class is defined in its capturing class's loader
+                }
+                writeLambda(writer, lambda, out, loaders);
                 return;
             }
         }
         if (value instanceof FunctionOverList batch) {
             out.writeByte(FUNCTION_OVER_LIST);
-            write(batch.function(), out);
-            write(batch.inputs(), out);
+            write(batch.function(), out, loaders);
+            write(batch.inputs(), out, loaders);
             return;
         }
         if (value instanceof ArrayList<?> list && allSimple(list)) {
@@ -89,10 +103,13 @@ final class ValueFormat {
         }
         PlainClass plain = PlainClass.of(value.getClass());
         if (plain != null) {
+            if (loaders != null) {
+                loaders.add(value.getClass());
+            }
             PlainObjects.write(value, plain, out);
             return;
         }
-        writeJava(value, out);
+        writeJava(value, out, loaders);
     }
 
     /** Writes values of the simple kinds; false for anything else. */
@@ -148,7 +165,8 @@ final class ValueFormat {
         }
     }
 
-    private static void writeLambda(LambdaWriter writer, SerializedLambda lambda, ByteArrayBuffer out) throws IOException {
+    private static void writeLambda(LambdaWriter writer, SerializedLambda lambda, ByteArrayBuffer out,
+                                    LoaderCollector loaders) throws IOException {
         out.writeBytes(writer.header(lambda));
         Object[] captured = new Object[lambda.getCapturedArgCount()];
         boolean simple = true;
@@ -159,14 +177,39 @@ final class ValueFormat {
         if (simple) {
             writeList(captured, out);
         } else {
-            writeJava(captured, out);
+            writeJava(captured, out, loaders);
         }
     }
 
     static void writeJava(Object value, ByteArrayBuffer out) throws IOException {
+        writeJava(value, out, null);
+    }
+
+    private static void writeJava(Object value, ByteArrayBuffer out, LoaderCollector loaders) throws IOException {
         out.writeByte(JAVA);
-        try (ObjectOutputStream objects = new ObjectOutputStream(out.asOutputStream())) {
+        try (ObjectOutputStream objects = loaders == null ? new ObjectOutputStream(out.asOutputStream())
+                : new NotingObjectOutputStream(out.asOutputStream(), loaders)) {
             objects.writeObject(value);
+        }
+    }
+
+    /** Notes the loader of each class it writes a descriptor for; writes the same bytes as its parent class. */
+    private static final class NotingObjectOutputStream extends ObjectOutputStream {
+        private final LoaderCollector loaders;
+
+        NotingObjectOutputStream(java.io.OutputStream out, LoaderCollector loaders) throws IOException {
+            super(out);
+            this.loaders = loaders;
+        }
+
+        @Override
+        protected void annotateClass(Class<?> type) {
+            loaders.add(type);
+        }
+
+        @Override
+        protected void annotateProxyClass(Class<?> type) {
+            loaders.add(type);
         }
     }
 
