@@ -63,6 +63,7 @@ public final class Batch<T, R> {
     private int maxInFlight;
     private int chunkSize;
     private Consumer<BatchProgress> onProgress;
+    private boolean captureOutput;
 
     Batch(Tasks tasks, PoolLoop loop, int workers, SerializableFunction<? super T, ? extends R> function,
           Iterable<? extends T> inputs) {
@@ -115,6 +116,19 @@ public final class Batch<T, R> {
     }
 
     /**
+     * Whether what the function prints to {@code System.out} and {@code System.err} in the worker is captured
+     * for each input and returned with its {@link Outcome#output()}, bounded as {@link TaskOutput} says. The
+     * output also reaches the worker's own stream, as without capture. Off by default.
+     *
+     * @param captureOutput true to capture each input's output
+     * @return this batch
+     */
+    public Batch<T, R> captureOutput(boolean captureOutput) {
+        this.captureOutput = captureOutput;
+        return this;
+    }
+
+    /**
      * Calls {@code listener} with the batch's progress about ten times a second while it runs, and once more at
      * the end (its {@link BatchProgress#isLast()} is true; when the batch ran to its end, its
      * {@link BatchProgress#completed()} equals the number of inputs). The listener runs on a thread of the pool,
@@ -151,6 +165,7 @@ public final class Batch<T, R> {
         ProgressReporter progress = new ProgressReporter(onProgress, total);
         BatchRun<T, R> run = new BatchRun<>(tasks, loop, function, inputs.iterator(), ordered, window, sizer, progress);
         run.checkFunction();
+        run.captureOutput(captureOutput);
         if (loop.isShutdown()) {
             throw new java.util.concurrent.RejectedExecutionException("the pool is shut down; the batch was not started");
         }

@@ -1,5 +1,8 @@
 package dev.procpool;
 
+import dev.procpool.internal.ipc.CapturedOutput;
+import dev.procpool.internal.worker.OutputCapture;
+
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
@@ -30,10 +33,15 @@ record BatchChunk(Function<Object, Object> function, ArrayList<Object> inputs)
      * @param results  each input's result
      * @param failures each input's exception, or null when none failed
      * @param workerNs how long the chunk's inputs took in the worker
+     * @param outputs  what each input printed, or null when the chunk's output was not captured
      */
-    record Results(Object[] results, Throwable[] failures, long workerNs) implements Serializable {
+    record Results(Object[] results, Throwable[] failures, long workerNs, TaskOutput[] outputs) implements Serializable {
         Throwable failure(int i) {
             return failures == null ? null : failures[i];
+        }
+
+        TaskOutput output(int i) {
+            return outputs == null ? null : outputs[i];
         }
     }
 
@@ -42,6 +50,9 @@ record BatchChunk(Function<Object, Object> function, ArrayList<Object> inputs)
         long start = System.nanoTime();
         Object[] results = new Object[inputs.size()];
         Throwable[] failures = null;
+        // In the worker, a chunk sent with output capture cuts the capture after each input; what was printed
+        // while the chunk was read is nobody's.
+        TaskOutput[] outputs = OutputCapture.cut() == null ? null : new TaskOutput[results.length];
         for (int i = 0; i < results.length; i++) {
             if (Thread.currentThread().isInterrupted()) { // cancelled or over its time limit: nobody wants the rest
                 throw new InterruptedException("batch chunk interrupted before input " + i + " of " + results.length);
@@ -56,8 +67,13 @@ record BatchChunk(Function<Object, Object> function, ArrayList<Object> inputs)
                 }
                 failures[i] = shippable(e);
             }
+            if (outputs != null) {
+                CapturedOutput printed = OutputCapture.cut();
+                outputs[i] = printed == null ? null
+                        : new TaskOutput(printed.stdout(), printed.stderr(), printed.omittedBytes());
+            }
         }
-        return new Results(results, failures, System.nanoTime() - start);
+        return new Results(results, failures, System.nanoTime() - start, outputs);
     }
 
     /** {@code thrown} if it can be serialized, else a stand-in that says what it was. */

@@ -62,6 +62,7 @@ final class ResultRouter {
             TaskFuture<?> future = worker.answered(done.taskId());
             if (future != null) {
                 future.releaseTask();
+                Outcomes.output(future, done.output());
                 Outcomes.complete(future, done.result());
             } else {
                 done.result().release();
@@ -70,6 +71,7 @@ final class ResultRouter {
             TaskFuture<?> future = worker.answered(failed.taskId());
             if (future != null) {
                 future.releaseTask();
+                Outcomes.output(future, failed.output());
                 Outcomes.fail(future, failed.error());
             } else {
                 failed.error().release();

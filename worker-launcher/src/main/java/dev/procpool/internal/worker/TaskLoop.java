@@ -1,6 +1,7 @@
 package dev.procpool.internal.worker;
 
 import dev.procpool.internal.ipc.BackoffIdler;
+import dev.procpool.internal.ipc.CapturedOutput;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.codec.TaskCodec;
@@ -171,6 +172,10 @@ final class TaskLoop implements ParentWatch.Listener {
         }
         activity.setRunningTask(taskId);
         Message reply;
+        CapturedOutput output = null;
+        if (message.captureOutput()) {
+            OutputCapture.begin();
+        }
         try {
             Object task = TaskCodec.decode(message.task(), Thread.currentThread().getContextClassLoader());
             reply = Answers.completed(taskId, Answers.call(task));
@@ -178,7 +183,11 @@ final class TaskLoop implements ParentWatch.Listener {
             reply = Answers.failed(taskId, thrown);
         } finally {
             message.task().release();
+            if (message.captureOutput()) { // after the encoding: a writeObject that prints is the task's too
+                output = OutputCapture.end();
+            }
         }
+        reply = Answers.withOutput(reply, output);
         gate.finished(taskId); // from here no interrupt reaches the queue write, and no skip overtakes it
         try {
             results.write(reply);
