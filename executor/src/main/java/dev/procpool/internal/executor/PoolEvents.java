@@ -20,7 +20,8 @@ import static dev.procpool.internal.executor.PoolLog.LOG;
 /**
  * What the pool tells the outside: the counters and worker figures behind {@code stats()} and JMX, and the
  * user's {@link PoolListener}, called in order on a thread of its own ({@code procpool-events}) through a
- * bounded queue, so that a slow or failing listener never holds up the pool. The task methods are called on
+ * bounded queue, so that a slow or failing listener never holds up the pool; each call sees the worker's and the
+ * task's ids in the SLF4J MDC ({@link PoolMdc}). The task methods are called on
  * whichever thread ends a task (the scheduler's, or a canceller's); the rest on the scheduler thread.
  */
 final class PoolEvents {
@@ -65,11 +66,11 @@ final class PoolEvents {
     // ---------------------------------------------------------------- tasks
 
     void taskSubmitted(TaskFuture<?> task) {
-        tell("taskSubmitted", l -> l.taskSubmitted(info(task)));
+        tell("taskSubmitted", PoolMdc.NONE, task.id(), l -> l.taskSubmitted(info(task)));
     }
 
     void taskStarted(TaskFuture<?> task, WorkerHandle worker) {
-        tell("taskStarted", l -> l.taskStarted(info(task), info(worker)));
+        tell("taskStarted", worker.id, task.id(), l -> l.taskStarted(info(task), info(worker)));
     }
 
     void countCompleted(int n) {
@@ -81,11 +82,11 @@ final class PoolEvents {
     }
 
     void taskCompleted(TaskFuture<?> task) {
-        tell("taskCompleted", l -> l.taskCompleted(info(task)));
+        tell("taskCompleted", PoolMdc.NONE, task.id(), l -> l.taskCompleted(info(task)));
     }
 
     void taskFailed(TaskFuture<?> task, Throwable failure) {
-        tell("taskFailed", l -> l.taskFailed(info(task), failure));
+        tell("taskFailed", PoolMdc.NONE, task.id(), l -> l.taskFailed(info(task), failure));
     }
 
     void taskCancelled(TaskFuture<?> task) {
@@ -93,7 +94,7 @@ final class PoolEvents {
     }
 
     void taskRetried(TaskFuture<?> task, WorkerCrashedException crash) {
-        tell("taskRetried", l -> l.taskRetried(info(task), crash));
+        tell("taskRetried", crash.workerId(), task.id(), l -> l.taskRetried(info(task), crash));
     }
 
     // ---------------------------------------------------------------- workers
@@ -103,11 +104,11 @@ final class PoolEvents {
         if (aWorkerExited) {
             restarts++;
         }
-        tell("workerStarted", l -> l.workerStarted(info(worker)));
+        tell("workerStarted", worker.id, 0, l -> l.workerStarted(info(worker)));
     }
 
     void workerReady(WorkerHandle worker, Duration startTime) {
-        tell("workerReady", l -> l.workerReady(info(worker), startTime));
+        tell("workerReady", worker.id, 0, l -> l.workerReady(info(worker), startTime));
     }
 
     void workerExited(WorkerHandle worker, WorkerExit exit) {
@@ -116,7 +117,7 @@ final class PoolEvents {
             crashes++;
         }
         JfrEvents.workerExited(worker, exit.exitCode(), exit.kind().name(), exit.reason());
-        tell("workerExited", l -> l.workerExited(info(worker), exit));
+        tell("workerExited", worker.id, 0, l -> l.workerExited(info(worker), exit));
     }
 
     /** The scheduler's figures after one pass: workers by state, tasks waiting and in flight. */
@@ -159,11 +160,12 @@ final class PoolEvents {
 
     // ---------------------------------------------------------------- delivery
 
-    private void tell(String method, Consumer<PoolListener> call) {
+    /** Queues a listener call, to be made with the worker's and the task's ids (if known) in the MDC. */
+    private void tell(String method, int workerId, long taskId, Consumer<PoolListener> call) {
         if (listener == null) {
             return;
         }
-        if (!pending.offer(() -> call(method, call))) {
+        if (!pending.offer(() -> call(method, workerId, taskId, call))) {
             dropped.increment();
             if (!dropReported) {
                 dropReported = true;
@@ -173,13 +175,15 @@ final class PoolEvents {
         }
     }
 
-    private void call(String method, Consumer<PoolListener> call) {
-        try {
-            call.accept(listener);
-        } catch (RuntimeException | Error e) {
-            if (failedMethods.add(method)) {
-                LOG.warn("procpool: the pool's listener ({}) threw from {}; the pool carries on (logged once per"
-                        + " method)", listener, method, e);
+    private void call(String method, int workerId, long taskId, Consumer<PoolListener> call) {
+        try (PoolMdc ids = PoolMdc.of(workerId, taskId)) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException | Error e) {
+                if (failedMethods.add(method)) {
+                    LOG.warn("procpool: the pool's listener ({}) threw from {}; the pool carries on (logged once"
+                            + " per method)", listener, method, e);
+                }
             }
         }
     }

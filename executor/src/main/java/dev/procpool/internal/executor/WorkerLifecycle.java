@@ -170,7 +170,7 @@ final class WorkerLifecycle {
         }
         List<String> stderr = worker.process == null ? List.of() : worker.process.lastStderrLines();
         worker.leave(Leaving.START_FAILED, "launching it failed: " + error);
-        startFailed(CrashReports.startFailure(worker.id, worker.pid(), "launching it failed: " + error, stderr, error));
+        startFailed(worker.id, CrashReports.startFailure(worker.id, worker.pid(), "launching it failed: " + error, stderr, error));
         gone(worker);
     }
 
@@ -206,7 +206,7 @@ final class WorkerLifecycle {
 
     void initializerFailed(WorkerHandle worker, Throwable cause) {
         worker.kill(Leaving.START_FAILED, "its initializer failed: " + cause);
-        startFailed(CrashReports.startFailure(worker.id, worker.pid(), "the pool's initializer threw " + cause,
+        startFailed(worker.id, CrashReports.startFailure(worker.id, worker.pid(), "the pool's initializer threw " + cause,
                 worker.process.lastStderrLines(), cause));
     }
 
@@ -217,7 +217,9 @@ final class WorkerLifecycle {
         worker.readyEvent(now);
         events.workerReady(worker, java.time.Duration.ofNanos(now - worker.createdNs));
         startFailures.succeeded();
-        LOG.debug("{} ready", worker);
+        try (PoolMdc ids = PoolMdc.worker(worker.id)) {
+            LOG.debug("{} ready", worker);
+        }
         prepareClassDataOnceAllReady();
     }
 
@@ -225,7 +227,9 @@ final class WorkerLifecycle {
     void saidGoodbye(WorkerHandle worker, String reason) {
         if (worker.status().isServing()) {
             worker.deadlineNs = System.nanoTime() + SHUTDOWN_GRACE_NS;
-            LOG.debug("{} is retiring: {}", worker, reason);
+            try (PoolMdc ids = PoolMdc.worker(worker.id)) {
+                LOG.debug("{} is retiring: {}", worker, reason);
+            }
         }
         worker.leave(Leaving.SAID_GOODBYE, reason);
     }
@@ -241,8 +245,10 @@ final class WorkerLifecycle {
     }
 
     /** Counts a failed start; after too many in a row the pool is broken and fails what waits. */
-    void startFailed(WorkerStartException failure) {
-        LOG.warn("procpool: {}", failure.getMessage());
+    void startFailed(int workerId, WorkerStartException failure) {
+        try (PoolMdc ids = PoolMdc.worker(workerId)) {
+            LOG.warn("procpool: {}", failure.getMessage());
+        }
         if (startFailures.failed(System.nanoTime())) {
             loop.breakPool(failure);
         }
@@ -251,9 +257,11 @@ final class WorkerLifecycle {
     /** A starting worker was ended by a signal from outside: not a start failure; see {@link StartFailures}. */
     void killedWhileStarting(WorkerHandle worker, int exitCode, String signal) {
         long waitNs = startFailures.killedFromOutside(System.nanoTime());
-        LOG.warn("procpool: {} was ended by {} (exit code {}) from outside while it started, not by anything in its"
-                + " start (the OS may have killed it for memory); starting another in {} ms", worker, signal, exitCode,
-                TimeUnit.NANOSECONDS.toMillis(waitNs));
+        try (PoolMdc ids = PoolMdc.worker(worker.id)) {
+            LOG.warn("procpool: {} was ended by {} (exit code {}) from outside while it started, not by anything in"
+                    + " its start (the OS may have killed it for memory); starting another in {} ms", worker, signal,
+                    exitCode, TimeUnit.NANOSECONDS.toMillis(waitNs));
+        }
     }
 
     void lostAWorker() {
