@@ -9,10 +9,12 @@ import dev.procpool.WorkerCrashedException;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import static dev.procpool.internal.executor.PoolLog.LOG;
@@ -27,9 +29,18 @@ import static dev.procpool.internal.executor.PoolLog.LOG;
 final class PoolEvents {
     /** Events a listener may fall behind by before further ones are dropped. */
     static final int MAX_PENDING_EVENTS = 10_000;
+    /** While events keep coming, the events thread looks for more this often, without being woken for each. */
+    private static final long BUSY_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Empty looks in a row after which the events thread asks to be woken, and how long it then sleeps at most. */
+    private static final int BUSY_LOOKS = 10;
+    private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final PoolListener listener;
-    private final BlockingQueue<Runnable> pending;
+    private final ConcurrentLinkedQueue<Runnable> pending;
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final Thread thread;
+    /** The events thread sleeps until woken: the next event must unpark it. */
+    private volatile boolean sleeping;
     private final long createdNs = System.nanoTime();
     private final Set<String> failedMethods = ConcurrentHashMap.newKeySet();
     private volatile boolean dropReported;
@@ -55,9 +66,9 @@ final class PoolEvents {
     /** {@code listener}: the user's, or null for none. */
     PoolEvents(PoolListener listener) {
         this.listener = listener;
-        this.pending = listener == null ? null : new ArrayBlockingQueue<>(MAX_PENDING_EVENTS);
-        if (listener != null) {
-            Thread thread = new Thread(this::deliver, "procpool-events");
+        this.pending = listener == null ? null : new ConcurrentLinkedQueue<>();
+        this.thread = listener == null ? null : new Thread(this::deliver, "procpool-events");
+        if (thread != null) {
             thread.setDaemon(true);
             thread.start();
         }
@@ -165,7 +176,13 @@ final class PoolEvents {
         if (listener == null) {
             return;
         }
-        if (!pending.offer(() -> call(method, workerId, taskId, call))) {
+        if (pendingCount.incrementAndGet() <= MAX_PENDING_EVENTS) {
+            pending.offer(() -> call(method, workerId, taskId, call));
+            if (sleeping) {
+                LockSupport.unpark(thread);
+            }
+        } else {
+            pendingCount.decrementAndGet();
             dropped.increment();
             if (!dropReported) {
                 dropReported = true;
@@ -193,17 +210,31 @@ final class PoolEvents {
         closed = true;
     }
 
+    /**
+     * The events thread. While events keep coming it looks for them every {@link #BUSY_PARK_NS} instead of being
+     * woken for each one: a wake-up per event cost the scheduler (and a busy 2-core machine) more than the
+     * listener itself, several times a trivial task's round trip (PoolObserversBench). After
+     * {@link #BUSY_LOOKS} empty looks it sleeps until the next event wakes it.
+     */
     private void deliver() {
-        while (true) {
-            try {
-                Runnable next = pending.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (next != null) {
-                    next.run();
-                } else if (closed) {
-                    return;
-                }
-            } catch (InterruptedException e) {
+        int emptyLooks = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            Runnable next = pending.poll();
+            if (next != null) {
+                pendingCount.decrementAndGet();
+                next.run();
+                emptyLooks = 0;
+            } else if (closed) {
                 return;
+            } else if (emptyLooks < BUSY_LOOKS) {
+                emptyLooks++;
+                LockSupport.parkNanos(this, BUSY_PARK_NS);
+            } else {
+                sleeping = true; // then look once more: an event queued before this write finds no sleeper to wake
+                if (pending.isEmpty() && !closed) {
+                    LockSupport.parkNanos(this, IDLE_PARK_NS);
+                }
+                sleeping = false;
             }
         }
     }
