@@ -20,6 +20,7 @@ package dev.procpool.internal.ipc;
  *     an IN_FILE name must be exactly payload-<n>.bin (n > 0, decimal); a reader refuses any other name
  *   after the payload of RUN_TASK:  captureOutput:1
  *   after the payload of TASK_COMPLETED, TASK_FAILED: captured output
+ *     (both optional: a frame that ends after its payload means no capture, no output)
  *     +----------+------------------------------------------------------------+
  *     | output:1 | PAYLOAD_NO_OUTPUT: nothing                                 |
  *     |          | PAYLOAD_OUTPUT: stdout, UTF-8 | stderr, UTF-8 | omitted:8  |

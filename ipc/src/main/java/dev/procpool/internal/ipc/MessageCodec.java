@@ -90,7 +90,7 @@ final class MessageCodec {
         return switch (type) {
             case CONFIGURE_WORKER -> new ConfigureWorker(in.readLong(), in.readLong());
             case RUN_INITIALIZER -> new RunInitializer(readPayload(in, folder));
-            case RUN_TASK -> new RunTask(taskId, readPayload(in, folder), in.readByte() != 0);
+            case RUN_TASK -> new RunTask(taskId, readPayload(in, folder), in.readRemaining() > 0 && in.readByte() != 0);
             case CANCEL_TASK -> new CancelTask(taskId, in.readByte() != 0);
             case SHUTDOWN -> new Shutdown();
             case STOP_NOW -> new StopNow();
@@ -119,6 +119,9 @@ final class MessageCodec {
 
     /** Bounded: the texts come from the worker, whose frames are untrusted. */
     private static CapturedOutput readOutput(Bytes<?> in, Path folder) {
+        if (in.readRemaining() == 0) { // a frame without the section, as version 2 wrote it: no output
+            return null;
+        }
         byte flag = in.readByte();
         if (flag == NO_OUTPUT) {
             return null;

@@ -4,6 +4,7 @@ import dev.procpool.internal.ipc.Message.RunTask;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.codec.Payload;
+import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The capture flag of RUN_TASK and the captured output of TASK_COMPLETED and TASK_FAILED, written and read back. */
@@ -78,6 +80,50 @@ class CapturedOutputFramesTest {
             assertTrue(run.captureOutput());
             done.result().release();
             run.task().release();
+        }
+    }
+
+    @Test
+    void frameEndingAfterItsPayload_readsAsNoCaptureAndNoOutput() {
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(64);
+        try {
+            for (byte type : new byte[] {FrameDescriptor.RUN_TASK, FrameDescriptor.TASK_COMPLETED}) {
+                bytes.clear();
+                bytes.writeByte(type);
+                bytes.writeLong(9);
+                bytes.writeByte(FrameDescriptor.PAYLOAD_INLINE);
+                bytes.writeLong(1);
+                bytes.writeByte((byte) 5);
+                Message read = MessageCodec.decode(bytes, folder);
+                if (read instanceof RunTask run) {
+                    assertFalse(run.captureOutput());
+                } else {
+                    assertNull(assertInstanceOf(TaskCompleted.class, read).output());
+                }
+            }
+        } finally {
+            bytes.releaseLast();
+        }
+    }
+
+    @Test
+    void outputLongerThanTheBound_frameRefused() {
+        Bytes<?> bytes = Bytes.allocateElasticOnHeap(256 * 1024);
+        try {
+            bytes.writeByte(FrameDescriptor.TASK_FAILED);
+            bytes.writeLong(9);
+            bytes.writeByte(FrameDescriptor.PAYLOAD_INLINE);
+            bytes.writeLong(1);
+            bytes.writeByte((byte) 5);
+            bytes.writeByte(FrameDescriptor.PAYLOAD_OUTPUT);
+            bytes.writeUtf8("x".repeat(CapturedOutput.MAX_BYTES_PER_STREAM + 1));
+            bytes.writeUtf8("");
+            bytes.writeLong(0);
+            IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                    () -> MessageCodec.decode(bytes, folder));
+            assertEquals("a frame carries malformed captured output in " + folder, thrown.getMessage());
+        } finally {
+            bytes.releaseLast();
         }
     }
 }
