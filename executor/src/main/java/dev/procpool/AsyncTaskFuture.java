@@ -25,6 +25,11 @@ final class AsyncTaskFuture<T> extends CompletableFuture<T> {
         return async;
     }
 
+    /** The task this future follows. */
+    TaskFuture<T> task() {
+        return task;
+    }
+
     private void copyOutcome() {
         try {
             complete(task.get());

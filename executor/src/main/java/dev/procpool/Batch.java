@@ -71,6 +71,7 @@ public final class Batch<T, R> {
     private int chunkSize;
     private Consumer<BatchProgress> onProgress;
     private Path journal;
+    private boolean captureOutput;
 
     Batch(Tasks tasks, PoolLoop loop, int workers, SerializableFunction<? super T, ? extends R> function,
           Iterable<? extends T> inputs) {
@@ -121,6 +122,19 @@ public final class Batch<T, R> {
      */
     public Batch<T, R> chunkSize(int chunkSize) {
         this.chunkSize = Checks.positive(chunkSize, "chunkSize");
+        return this;
+    }
+
+    /**
+     * Whether what the function prints to {@code System.out} and {@code System.err} in the worker is captured
+     * for each input and returned with its {@link Outcome#output()}, bounded as {@link TaskOutput} says. The
+     * output also reaches the worker's own stream, as without capture. Off by default.
+     *
+     * @param captureOutput true to capture each input's output
+     * @return this batch
+     */
+    public Batch<T, R> captureOutput(boolean captureOutput) {
+        this.captureOutput = captureOutput;
         return this;
     }
 
@@ -210,6 +224,7 @@ public final class Batch<T, R> {
         ProgressReporter progress = new ProgressReporter(onProgress, total);
         BatchRun<T, R> run = new BatchRun<>(tasks, loop, workers, function, inputs.iterator(), ordered, window, sizer, progress);
         run.checkFunction();
+        run.captureOutput(captureOutput);
         if (loop.isShutdown()) {
             throw new java.util.concurrent.RejectedExecutionException("the pool is shut down; the batch was not started");
         }

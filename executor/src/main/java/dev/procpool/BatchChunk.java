@@ -1,6 +1,8 @@
 package dev.procpool;
 
+import dev.procpool.internal.ipc.CapturedOutput;
 import dev.procpool.internal.ipc.codec.FunctionOverList;
+import dev.procpool.internal.worker.OutputCapture;
 
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -18,6 +20,8 @@ import java.util.function.Function;
  * exception could not travel back to the parent, by a {@link TaskSerializationException} carrying its class,
  * message and stack frames; otherwise it would make the whole chunk's answer unreadable), and stops the chunk
  * once the worker's thread is interrupted (cancelled, or over its time limit), since nobody wants the rest.
+ * When the chunk was sent with output capture, the wrapper also cuts the capture after each input, so that
+ * each input's result comes back {@link Printed} with what that input printed.
  */
 final class BatchChunk {
     /**
@@ -26,6 +30,15 @@ final class BatchChunk {
      * @param failure what the function threw for the input, or its stand-in
      */
     record Failed(Throwable failure) implements Serializable {
+    }
+
+    /**
+     * An input's result or {@link Failed}, with what the input printed, when the chunk captures its output.
+     *
+     * @param value  the result or a {@link Failed}
+     * @param output what the input printed
+     */
+    record Printed(Object value, TaskOutput output) implements Serializable {
     }
 
     private BatchChunk() {
@@ -38,7 +51,18 @@ final class BatchChunk {
 
     /** The exception of result {@code i} of a chunk, or null if that input succeeded. */
     static Throwable failure(List<?> results, int i) {
-        return results.get(i) instanceof Failed failed ? failed.failure() : null;
+        return value(results, i) instanceof Failed failed ? failed.failure() : null;
+    }
+
+    /** Result {@code i} of a chunk (a {@link Failed} if that input failed). */
+    static Object value(List<?> results, int i) {
+        Object value = results.get(i);
+        return value instanceof Printed printed ? printed.value() : value;
+    }
+
+    /** What input {@code i} of a chunk printed, or null when the chunk's output was not captured. */
+    static TaskOutput output(List<?> results, int i) {
+        return results.get(i) instanceof Printed printed ? printed.output() : null;
     }
 
     private static SerializableFunction<Object, Object> capturing(Function<Object, Object> function) {
@@ -46,13 +70,23 @@ final class BatchChunk {
             if (Thread.currentThread().isInterrupted()) {
                 throw new IllegalStateException("batch chunk interrupted: it was cancelled or ran past its time limit");
             }
+            // What was printed before this input (while the chunk was read, or between inputs) is nobody's;
+            // null when the chunk does not capture its output.
+            boolean capturing = OutputCapture.cut() != null;
+            Object value;
             try {
-                return function.apply(input);
+                value = function.apply(input);
             } catch (VirtualMachineError e) {
                 throw e; // the worker's own handling (exit on OutOfMemoryError) applies
             } catch (Throwable e) {
-                return new Failed(shippable(e));
+                value = new Failed(shippable(e));
             }
+            if (!capturing) {
+                return value;
+            }
+            CapturedOutput printed = OutputCapture.cut();
+            return new Printed(value, printed == null ? null
+                    : new TaskOutput(printed.stdout(), printed.stderr(), printed.omittedBytes()));
         };
     }
 

@@ -80,6 +80,8 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     /** What the inputs' iterator threw (a RuntimeException or an Error), rethrown once the rest is delivered. */
     private Throwable iteratorFailure;
     private volatile boolean closed;
+    /** Set once, before the first chunk is sent. */
+    private boolean captureOutput;
 
     @SuppressWarnings("unchecked")
     BatchRun(Tasks tasks, PoolLoop loop, int workers, SerializableFunction<? super T, ? extends R> function,
@@ -105,6 +107,11 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     void checkFunction() {
         tasks.create(BatchChunk.of(function, new ArrayList<>()), "the function of a batch, " + functionName,
                 false, null);
+    }
+
+    /** Whether each input's output is captured in the worker and kept with its outcome. */
+    void captureOutput(boolean captureOutput) {
+        this.captureOutput = captureOutput;
     }
 
     @Override
@@ -315,7 +322,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     private TaskLimits limits(int inputs) {
         long limit = perInput.timeLimitNs();
         long chunkLimit = limit == 0 ? 0 : limit > Long.MAX_VALUE / inputs ? Long.MAX_VALUE : limit * inputs;
-        return new TaskLimits(chunkLimit, inputs == 1 ? perInput.retries() : 0);
+        return new TaskLimits(chunkLimit, inputs == 1 ? perInput.retries() : 0, captureOutput);
     }
 
     private String describe(List<Item<T>> items) {
@@ -351,9 +358,9 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             Item<T> item = items.get(i);
             Throwable failure = BatchChunk.failure(results, i);
             @SuppressWarnings("unchecked")
-            R result = (R) results.get(i);
-            record(item, failure == null ? Outcome.success(item.index(), item.input(), result)
-                    : Outcome.failure(item.index(), item.input(), failure));
+            R result = (R) BatchChunk.value(results, i);
+            record(item, (failure == null ? Outcome.<T, R>success(item.index(), item.input(), result)
+                    : Outcome.<T, R>failure(item.index(), item.input(), failure)).withOutput(BatchChunk.output(results, i)));
         }
     }
 

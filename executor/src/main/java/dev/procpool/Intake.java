@@ -1,10 +1,11 @@
 package dev.procpool;
 
 import dev.procpool.internal.executor.PoolLoop;
+import dev.procpool.internal.executor.PoolLog;
+import dev.procpool.internal.executor.PoolMdc;
 import dev.procpool.internal.executor.TaskFuture;
 import dev.procpool.internal.executor.Tasks;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
 import java.util.Objects;
@@ -18,7 +19,7 @@ import java.util.concurrent.Future;
  * for and is therefore logged. Called on the submitting threads; thread-safe.
  */
 final class Intake {
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessPoolExecutor.class);
+    private static final Logger LOG = PoolLog.LOG;
 
     private final Tasks tasks;
     private final PoolLoop loop;
@@ -56,7 +57,9 @@ final class Intake {
             try {
                 f.get();
             } catch (ExecutionException e) {
-                LOG.warn("procpool: {} submitted with execute() failed", f, e.getCause());
+                try (PoolMdc ids = PoolMdc.of(f)) {
+                    LOG.warn("procpool: {} submitted with execute() failed", f, e.getCause());
+                }
             } catch (CancellationException | InterruptedException ignored) {
                 // cancelled by shutdownNow: nothing to report
             }

@@ -1,6 +1,7 @@
 package dev.procpool;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What became of one input of a {@link Batch}: its result, or the exception it failed with. Every input of a batch
@@ -14,20 +15,28 @@ public final class Outcome<T, R> {
     private final T input;
     private final R result;
     private final Throwable failure;
+    /** Null unless the batch captured output and the input's chunk came back from its worker. */
+    private final TaskOutput output;
 
-    private Outcome(long index, T input, R result, Throwable failure) {
+    private Outcome(long index, T input, R result, Throwable failure, TaskOutput output) {
         this.index = index;
         this.input = input;
         this.result = result;
         this.failure = failure;
+        this.output = output;
     }
 
     static <T, R> Outcome<T, R> success(long index, T input, R result) {
-        return new Outcome<>(index, input, result, null);
+        return new Outcome<>(index, input, result, null, null);
     }
 
     static <T, R> Outcome<T, R> failure(long index, T input, Throwable failure) {
-        return new Outcome<>(index, input, null, Objects.requireNonNull(failure, "failure"));
+        return new Outcome<>(index, input, null, Objects.requireNonNull(failure, "failure"), null);
+    }
+
+    /** This outcome with what the input's function printed, if it was captured. */
+    Outcome<T, R> withOutput(TaskOutput output) {
+        return output == null ? this : new Outcome<>(index, input, result, failure, output);
     }
 
     /**
@@ -86,6 +95,18 @@ public final class Outcome<T, R> {
             throw new IllegalStateException("input " + index + " succeeded: it has no failure");
         }
         return failure;
+    }
+
+    /**
+     * What the function printed in its worker while it ran on this input, when the batch was started with
+     * {@link Batch#captureOutput(boolean) captureOutput(true)}: each input's output is kept apart, even within a
+     * chunk, and bounded as {@link TaskOutput} says.
+     *
+     * @return the output; empty if the batch did not capture output, or if the input has no answer from its
+     *         worker (its worker crashed, it timed out, it could not be sent, or the pool was shut down)
+     */
+    public Optional<TaskOutput> output() {
+        return Optional.ofNullable(output);
     }
 
     @Override

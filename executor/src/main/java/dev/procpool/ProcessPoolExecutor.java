@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -216,6 +217,31 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         TaskFuture<T> future = tasks.create(task, null, false, null, options.over(tasks.defaultLimits()));
         loop.submit(future);
         return future;
+    }
+
+    /**
+     * What a task submitted with {@link TaskOptions#captureOutput(boolean) captureOutput(true)} printed in its
+     * worker. A method here rather than a richer future type, so that every future this pool returns
+     * ({@code submit}, {@code invokeAll}, {@code submitAsync}) keeps its plain JDK type and code written against
+     * {@code ExecutorService} is unchanged.
+     *
+     * @param future a future returned by this pool
+     * @return the output, once the task has ended with a result or an exception of its own; empty while it runs,
+     *         when its output was not captured, or when it ended without an answer from its worker (cancelled,
+     *         crashed, killed over its time limit)
+     * @throws NullPointerException     if {@code future} is null
+     * @throws IllegalArgumentException if {@code future} was not returned by a {@code ProcessPoolExecutor}
+     */
+    public Optional<TaskOutput> outputOf(Future<?> future) {
+        Objects.requireNonNull(future, "future");
+        if (future instanceof TaskFuture<?> task) {
+            return Optional.ofNullable(task.output());
+        }
+        if (future instanceof AsyncTaskFuture<?> async) {
+            return Optional.ofNullable(async.task().output());
+        }
+        throw new IllegalArgumentException("not a future of a process pool: " + future.getClass().getName()
+                + "; pass the future that submit, invokeAll or submitAsync returned");
     }
 
     /**

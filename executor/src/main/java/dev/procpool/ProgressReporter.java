@@ -1,7 +1,6 @@
 package dev.procpool;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +15,7 @@ import java.util.function.Consumer;
  * listener runs on a {@link CallbackThreads} thread, never on the scheduler's or the consumer's.
  */
 final class ProgressReporter {
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessPoolExecutor.class);
+    private static final Logger LOG = dev.procpool.internal.executor.PoolLog.LOG;
     static final long PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Consumer<BatchProgress> listener;

@@ -236,7 +236,7 @@ class ExecutorServiceContractTest {
 
             await().atMost(WORKER_BOUND).until(() -> {
                 String log = captured.toString(Charset.defaultCharset());
-                return log.contains("WARN dev.procpool.ProcessPoolExecutor") && log.contains("submitted with execute() failed")
+                return log.contains("WARN dev.procpool.pool") && log.contains("submitted with execute() failed")
                         && log.contains(DeliberateException.class.getName() + ": nobody is waiting for this");
             });
         } finally {

@@ -78,7 +78,7 @@ final class CrashHandler {
                 if (!status.isLeaving() && CrashReports.killedFromOutside(signal)) {
                     lifecycle.killedWhileStarting(worker, exitCode, signal);
                 } else if (status.leaving() != Leaving.START_FAILED && (poolNeedsWorkers || !dispatcher.isEmpty())) {
-                    lifecycle.startFailed(CrashReports.startFailure(worker.id, worker.pid(), reason(status, exitCode),
+                    lifecycle.startFailed(worker.id, CrashReports.startFailure(worker.id, worker.pid(), reason(status, exitCode),
                             stderr, null));
                 }
             }
@@ -92,8 +92,10 @@ final class CrashHandler {
                     crashed(blamed, crash);
                 }
                 exit = new WorkerExit(Kind.CRASHED, exitCode, crash.getMessage(), Optional.of(crash));
-                LOG.warn("procpool {} exited with code {}{}; starting a replacement", worker, exitCode,
-                        running == 0 ? " while idle" : " while running task " + running);
+                try (PoolMdc ids = PoolMdc.of(worker.id, running)) {
+                    LOG.warn("procpool {} exited with code {}{}; starting a replacement", worker, exitCode,
+                            running == 0 ? " while idle" : " while running task " + running);
+                }
             }
             case EXPECTED -> {
             }

@@ -1,6 +1,9 @@
 package dev.procpool.internal.executor;
 
+import dev.procpool.TaskOutput;
+import dev.procpool.TaskOutputException;
 import dev.procpool.TaskSerializationException;
+import dev.procpool.internal.ipc.CapturedOutput;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
@@ -30,8 +33,21 @@ final class Outcomes {
         }
     }
 
+    /** Keeps what the task printed, if it was captured, before its future completes. */
+    static void output(TaskFuture<?> future, CapturedOutput captured) {
+        if (captured != null) {
+            future.output(new TaskOutput(captured.stdout(), captured.stderr(), captured.omittedBytes()));
+        }
+    }
+
+    /** Fails the future with the task's exception; captured output goes along as a suppressed exception. */
     static void fail(TaskFuture<?> future, Payload error) {
-        future.fail(readThrowable(future, error));
+        Throwable thrown = readThrowable(future, error);
+        TaskOutput output = future.output();
+        if (output != null) { // a type made without suppression ignores it; outputOf still has the output
+            thrown.addSuppressed(new TaskOutputException(future.toString(), output));
+        }
+        future.fail(thrown);
     }
 
     /** The task ended, but the worker could not serialize what it returned or threw. */

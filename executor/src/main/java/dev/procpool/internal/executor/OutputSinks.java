@@ -16,10 +16,12 @@ public final class OutputSinks {
                     (stderr ? System.err : System.out).println("[procpool-worker-" + id + "] " + line);
             case LOGGER -> (id, stderr, line) -> {
                 Logger logger = LoggerFactory.getLogger("dev.procpool.worker." + id);
-                if (stderr) {
-                    logger.warn(line);
-                } else {
-                    logger.info(line);
+                try (PoolMdc ids = PoolMdc.worker(id)) {
+                    if (stderr) {
+                        logger.warn(line);
+                    } else {
+                        logger.info(line);
+                    }
                 }
             };
             case DISCARD -> (id, stderr, line) -> { };

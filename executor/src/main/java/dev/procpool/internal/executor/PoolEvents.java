@@ -9,10 +9,12 @@ import dev.procpool.WorkerCrashedException;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import static dev.procpool.internal.executor.PoolLog.LOG;
@@ -20,15 +22,25 @@ import static dev.procpool.internal.executor.PoolLog.LOG;
 /**
  * What the pool tells the outside: the counters and worker figures behind {@code stats()} and JMX, and the
  * user's {@link PoolListener}, called in order on a thread of its own ({@code procpool-events}) through a
- * bounded queue, so that a slow or failing listener never holds up the pool. The task methods are called on
+ * bounded queue, so that a slow or failing listener never holds up the pool; each call sees the worker's and the
+ * task's ids in the SLF4J MDC ({@link PoolMdc}). The task methods are called on
  * whichever thread ends a task (the scheduler's, or a canceller's); the rest on the scheduler thread.
  */
 final class PoolEvents {
     /** Events a listener may fall behind by before further ones are dropped. */
     static final int MAX_PENDING_EVENTS = 10_000;
+    /** While events keep coming, the events thread looks for more this often, without being woken for each. */
+    private static final long BUSY_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Empty looks in a row after which the events thread asks to be woken, and how long it then sleeps at most. */
+    private static final int BUSY_LOOKS = 10;
+    private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final PoolListener listener;
-    private final BlockingQueue<Runnable> pending;
+    private final ConcurrentLinkedQueue<Runnable> pending;
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final Thread thread;
+    /** The events thread sleeps until woken: the next event must unpark it. */
+    private volatile boolean sleeping;
     private final long createdNs = System.nanoTime();
     private final Set<String> failedMethods = ConcurrentHashMap.newKeySet();
     private volatile boolean dropReported;
@@ -54,9 +66,9 @@ final class PoolEvents {
     /** {@code listener}: the user's, or null for none. */
     PoolEvents(PoolListener listener) {
         this.listener = listener;
-        this.pending = listener == null ? null : new ArrayBlockingQueue<>(MAX_PENDING_EVENTS);
-        if (listener != null) {
-            Thread thread = new Thread(this::deliver, "procpool-events");
+        this.pending = listener == null ? null : new ConcurrentLinkedQueue<>();
+        this.thread = listener == null ? null : new Thread(this::deliver, "procpool-events");
+        if (thread != null) {
             thread.setDaemon(true);
             thread.start();
         }
@@ -65,11 +77,11 @@ final class PoolEvents {
     // ---------------------------------------------------------------- tasks
 
     void taskSubmitted(TaskFuture<?> task) {
-        tell("taskSubmitted", l -> l.taskSubmitted(info(task)));
+        tell("taskSubmitted", PoolMdc.NONE, task.id(), l -> l.taskSubmitted(info(task)));
     }
 
     void taskStarted(TaskFuture<?> task, WorkerHandle worker) {
-        tell("taskStarted", l -> l.taskStarted(info(task), info(worker)));
+        tell("taskStarted", worker.id, task.id(), l -> l.taskStarted(info(task), info(worker)));
     }
 
     void countCompleted(int n) {
@@ -81,11 +93,11 @@ final class PoolEvents {
     }
 
     void taskCompleted(TaskFuture<?> task) {
-        tell("taskCompleted", l -> l.taskCompleted(info(task)));
+        tell("taskCompleted", PoolMdc.NONE, task.id(), l -> l.taskCompleted(info(task)));
     }
 
     void taskFailed(TaskFuture<?> task, Throwable failure) {
-        tell("taskFailed", l -> l.taskFailed(info(task), failure));
+        tell("taskFailed", PoolMdc.NONE, task.id(), l -> l.taskFailed(info(task), failure));
     }
 
     void taskCancelled(TaskFuture<?> task) {
@@ -93,7 +105,7 @@ final class PoolEvents {
     }
 
     void taskRetried(TaskFuture<?> task, WorkerCrashedException crash) {
-        tell("taskRetried", l -> l.taskRetried(info(task), crash));
+        tell("taskRetried", crash.workerId(), task.id(), l -> l.taskRetried(info(task), crash));
     }
 
     // ---------------------------------------------------------------- workers
@@ -103,11 +115,11 @@ final class PoolEvents {
         if (aWorkerExited) {
             restarts++;
         }
-        tell("workerStarted", l -> l.workerStarted(info(worker)));
+        tell("workerStarted", worker.id, 0, l -> l.workerStarted(info(worker)));
     }
 
     void workerReady(WorkerHandle worker, Duration startTime) {
-        tell("workerReady", l -> l.workerReady(info(worker), startTime));
+        tell("workerReady", worker.id, 0, l -> l.workerReady(info(worker), startTime));
     }
 
     void workerExited(WorkerHandle worker, WorkerExit exit) {
@@ -116,7 +128,7 @@ final class PoolEvents {
             crashes++;
         }
         JfrEvents.workerExited(worker, exit.exitCode(), exit.kind().name(), exit.reason());
-        tell("workerExited", l -> l.workerExited(info(worker), exit));
+        tell("workerExited", worker.id, 0, l -> l.workerExited(info(worker), exit));
     }
 
     /** The scheduler's figures after one pass: workers by state, tasks waiting and in flight. */
@@ -159,11 +171,18 @@ final class PoolEvents {
 
     // ---------------------------------------------------------------- delivery
 
-    private void tell(String method, Consumer<PoolListener> call) {
+    /** Queues a listener call, to be made with the worker's and the task's ids (if known) in the MDC. */
+    private void tell(String method, int workerId, long taskId, Consumer<PoolListener> call) {
         if (listener == null) {
             return;
         }
-        if (!pending.offer(() -> call(method, call))) {
+        if (pendingCount.incrementAndGet() <= MAX_PENDING_EVENTS) {
+            pending.offer(() -> call(method, workerId, taskId, call));
+            if (sleeping) {
+                LockSupport.unpark(thread);
+            }
+        } else {
+            pendingCount.decrementAndGet();
             dropped.increment();
             if (!dropReported) {
                 dropReported = true;
@@ -173,13 +192,15 @@ final class PoolEvents {
         }
     }
 
-    private void call(String method, Consumer<PoolListener> call) {
-        try {
-            call.accept(listener);
-        } catch (RuntimeException | Error e) {
-            if (failedMethods.add(method)) {
-                LOG.warn("procpool: the pool's listener ({}) threw from {}; the pool carries on (logged once per"
-                        + " method)", listener, method, e);
+    private void call(String method, int workerId, long taskId, Consumer<PoolListener> call) {
+        try (PoolMdc ids = PoolMdc.of(workerId, taskId)) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException | Error e) {
+                if (failedMethods.add(method)) {
+                    LOG.warn("procpool: the pool's listener ({}) threw from {}; the pool carries on (logged once"
+                            + " per method)", listener, method, e);
+                }
             }
         }
     }
@@ -189,17 +210,31 @@ final class PoolEvents {
         closed = true;
     }
 
+    /**
+     * The events thread. While events keep coming it looks for them every {@link #BUSY_PARK_NS} instead of being
+     * woken for each one: a wake-up per event cost the scheduler (and a busy 2-core machine) more than the
+     * listener itself, several times a trivial task's round trip (PoolObserversBench). After
+     * {@link #BUSY_LOOKS} empty looks it sleeps until the next event wakes it.
+     */
     private void deliver() {
-        while (true) {
-            try {
-                Runnable next = pending.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (next != null) {
-                    next.run();
-                } else if (closed) {
-                    return;
-                }
-            } catch (InterruptedException e) {
+        int emptyLooks = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            Runnable next = pending.poll();
+            if (next != null) {
+                pendingCount.decrementAndGet();
+                next.run();
+                emptyLooks = 0;
+            } else if (closed) {
                 return;
+            } else if (emptyLooks < BUSY_LOOKS) {
+                emptyLooks++;
+                LockSupport.parkNanos(this, BUSY_PARK_NS);
+            } else {
+                sleeping = true; // then look once more: an event queued before this write finds no sleeper to wake
+                if (pending.isEmpty() && !closed) {
+                    LockSupport.parkNanos(this, IDLE_PARK_NS);
+                }
+                sleeping = false;
             }
         }
     }

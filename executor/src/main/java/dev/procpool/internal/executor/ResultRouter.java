@@ -66,6 +66,7 @@ final class ResultRouter {
             TaskFuture<?> future = worker.answered(done.taskId());
             if (future != null) {
                 future.releaseTask();
+                Outcomes.output(future, done.output());
                 Outcomes.complete(future, done.result());
             } else {
                 done.result().release();
@@ -74,6 +75,7 @@ final class ResultRouter {
             TaskFuture<?> future = worker.answered(failed.taskId());
             if (future != null) {
                 future.releaseTask();
+                Outcomes.output(future, failed.output());
                 Outcomes.fail(future, failed.error());
             } else {
                 failed.error().release();

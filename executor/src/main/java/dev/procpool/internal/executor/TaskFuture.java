@@ -1,5 +1,6 @@
 package dev.procpool.internal.executor;
 
+import dev.procpool.TaskOutput;
 import dev.procpool.TaskSerializationException;
 import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.codec.TaskCodec;
@@ -43,6 +44,7 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
     private TaskSerializationException readFailure;
 
     private final TaskLimits limits;
+    private volatile TaskOutput output;
     /** Asked back from a worker that had not started it, to run on an idle one; scheduler thread only. */
     boolean stealing;
     /** The crashes this task has suffered so far; scheduler thread only. */
@@ -88,6 +90,23 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
     /** How many times the task runs again after its worker crashed. */
     int retries() {
         return limits.retries();
+    }
+
+    /** Whether the worker captures what the task prints. */
+    boolean capturesOutput() {
+        return limits.captureOutput();
+    }
+
+    /**
+     * What the task printed, when it was captured and the task ran to an answer; else null. Set by the scheduler
+     * before the future completes, so anyone who saw it done sees it.
+     */
+    public TaskOutput output() {
+        return output;
+    }
+
+    void output(TaskOutput output) {
+        this.output = output;
     }
 
     void attach(Canceller canceller, PoolEvents events) {

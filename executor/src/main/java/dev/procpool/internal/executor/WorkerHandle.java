@@ -141,7 +141,7 @@ final class WorkerHandle {
 
     /** Hands a task to the worker; it then belongs to this worker until answered, requeued or failed. */
     void send(TaskFuture<?> task) throws IOException {
-        tasks.write(new Message.RunTask(task.id(), task.task()));
+        tasks.write(new Message.RunTask(task.id(), task.task(), task.capturesOutput()));
         wakeIfSleeping();
         track(task);
         process.busy(true);

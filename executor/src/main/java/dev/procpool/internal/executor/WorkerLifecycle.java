@@ -171,7 +171,7 @@ final class WorkerLifecycle {
         }
         List<String> stderr = worker.process == null ? List.of() : worker.process.lastStderrLines();
         worker.leave(Leaving.START_FAILED, "launching it failed: " + error);
-        startFailed(CrashReports.startFailure(worker.id, worker.pid(), "launching it failed: " + error, stderr, error));
+        startFailed(worker.id, CrashReports.startFailure(worker.id, worker.pid(), "launching it failed: " + error, stderr, error));
         gone(worker);
     }
 
@@ -207,7 +207,7 @@ final class WorkerLifecycle {
 
     void initializerFailed(WorkerHandle worker, Throwable cause) {
         worker.kill(Leaving.START_FAILED, "its initializer failed: " + cause);
-        startFailed(CrashReports.startFailure(worker.id, worker.pid(), "the pool's initializer threw " + cause,
+        startFailed(worker.id, CrashReports.startFailure(worker.id, worker.pid(), "the pool's initializer threw " + cause,
                 worker.process.lastStderrLines(), cause));
     }
 
@@ -218,7 +218,9 @@ final class WorkerLifecycle {
         worker.readyEvent(now);
         events.workerReady(worker, java.time.Duration.ofNanos(now - worker.createdNs));
         startFailures.succeeded();
-        LOG.debug("{} ready", worker);
+        try (PoolMdc ids = PoolMdc.worker(worker.id)) {
+            LOG.debug("{} ready", worker);
+        }
         prepareClassDataOnceAllReady();
     }
 
@@ -226,7 +228,9 @@ final class WorkerLifecycle {
     void saidGoodbye(WorkerHandle worker, String reason) {
         if (worker.status().isServing()) {
             worker.deadlineNs = System.nanoTime() + SHUTDOWN_GRACE_NS;
-            LOG.debug("{} is retiring: {}", worker, reason);
+            try (PoolMdc ids = PoolMdc.worker(worker.id)) {
+                LOG.debug("{} is retiring: {}", worker, reason);
+            }
         }
         worker.leave(Leaving.SAID_GOODBYE, reason);
     }
@@ -247,19 +251,23 @@ final class WorkerLifecycle {
      * the tasks waiting fail saying so (they could not be written), and starts go on with a back-off, so that
      * the pool serves again once space returns.
      */
-    void startFailed(WorkerStartException failure) {
+    void startFailed(int workerId, WorkerStartException failure) {
         NoSpaceLeftException diskFull = NoSpaceLeftException.isDiskFull(failure)
                 ? NoSpaceLeftException.check(factory.poolFolder(), 0, failure)
                 : NoSpaceLeftException.check(factory.poolFolder(), 0, null);
         if (diskFull != null) {
             long waitNs = startFailures.killedFromOutside(System.nanoTime());
-            LOG.warn("procpool: a worker could not start: {}; trying again in {} ms", diskFull.getMessage(),
-                    TimeUnit.NANOSECONDS.toMillis(waitNs));
+            try (PoolMdc ids = PoolMdc.worker(workerId)) {
+                LOG.warn("procpool: a worker could not start: {}; trying again in {} ms", diskFull.getMessage(),
+                        TimeUnit.NANOSECONDS.toMillis(waitNs));
+            }
             dispatcher.failAll(new WorkerStartException("no worker could start to run this task: "
                     + diskFull.getMessage(), failure.stderr(), diskFull));
             return;
         }
-        LOG.warn("procpool: {}", failure.getMessage());
+        try (PoolMdc ids = PoolMdc.worker(workerId)) {
+            LOG.warn("procpool: {}", failure.getMessage());
+        }
         if (startFailures.failed(System.nanoTime())) {
             loop.breakPool(failure);
         }
@@ -268,9 +276,11 @@ final class WorkerLifecycle {
     /** A starting worker was ended by a signal from outside: not a start failure; see {@link StartFailures}. */
     void killedWhileStarting(WorkerHandle worker, int exitCode, String signal) {
         long waitNs = startFailures.killedFromOutside(System.nanoTime());
-        LOG.warn("procpool: {} was ended by {} (exit code {}) from outside while it started, not by anything in its"
-                + " start (the OS may have killed it for memory); starting another in {} ms", worker, signal, exitCode,
-                TimeUnit.NANOSECONDS.toMillis(waitNs));
+        try (PoolMdc ids = PoolMdc.worker(worker.id)) {
+            LOG.warn("procpool: {} was ended by {} (exit code {}) from outside while it started, not by anything in"
+                    + " its start (the OS may have killed it for memory); starting another in {} ms", worker, signal,
+                    exitCode, TimeUnit.NANOSECONDS.toMillis(waitNs));
+        }
     }
 
     void lostAWorker() {

@@ -70,13 +70,13 @@ public final class ChannelWriter implements AutoCloseable {
 
     private Message spillIfLarge(Message message) throws IOException {
         if (message instanceof Message.RunTask m && isLarge(m.task())) {
-            return new Message.RunTask(m.taskId(), spill(m.task()));
+            return new Message.RunTask(m.taskId(), spill(m.task()), m.captureOutput());
         }
         if (message instanceof Message.TaskCompleted m && isLarge(m.result())) {
-            return new Message.TaskCompleted(m.taskId(), spill(m.result()));
+            return new Message.TaskCompleted(m.taskId(), spill(m.result()), m.output());
         }
         if (message instanceof Message.TaskFailed m && isLarge(m.error())) {
-            return new Message.TaskFailed(m.taskId(), spill(m.error()));
+            return new Message.TaskFailed(m.taskId(), spill(m.error()), m.output());
         }
         if (message instanceof Message.ShipResource m && m.bytes() != null && isLarge(m.bytes())) {
             return new Message.ShipResource(m.loaderId(), m.name(), spill(m.bytes()), null);

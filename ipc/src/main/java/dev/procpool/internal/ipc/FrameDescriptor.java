@@ -18,6 +18,13 @@ package dev.procpool.internal.ipc;
  *     |         |          | IN_FILE: file name, UTF-8, in the folder |
  *     +---------+----------+------------------------------------------+
  *     an IN_FILE name must be exactly payload-<n>.bin (n > 0, decimal); a reader refuses any other name
+ *   after the payload of RUN_TASK:  captureOutput:1
+ *   after the payload of TASK_COMPLETED, TASK_FAILED: captured output
+ *     (both optional: a frame that ends after its payload means no capture, no output)
+ *     +----------+------------------------------------------------------------+
+ *     | output:1 | PAYLOAD_NO_OUTPUT: nothing                                 |
+ *     |          | PAYLOAD_OUTPUT: stdout, UTF-8 | stderr, UTF-8 | omitted:8  |
+ *     +----------+------------------------------------------------------------+
  *   body of CONFIGURE_WORKER:       maxTasks:8 | maxMemoryGrowthBytes:8
  *   body of WORKER_READY:           protocolVersion:4 | pid:8
  *   body of WORKER_RETIRED:         reason, UTF-8
@@ -77,6 +84,10 @@ public final class FrameDescriptor {
     // where a payload's bytes are
     public static final byte PAYLOAD_INLINE = 0;
     public static final byte PAYLOAD_IN_FILE = 1;
+
+    // whether a TASK_COMPLETED or TASK_FAILED payload is followed by captured output
+    public static final byte PAYLOAD_NO_OUTPUT = 0;
+    public static final byte PAYLOAD_OUTPUT = 1;
 
     /** The most stack frames an OUTCOME_NOT_SERIALIZED frame may claim; a worker's frames are untrusted input. */
     public static final int MAX_STACK_FRAMES = 4096;

@@ -43,8 +43,14 @@ public sealed interface Message permits Message.Command, Message.Event {
     /**
      * Run the serialized task; answered by exactly one of {@link TaskCompleted}, {@link TaskFailed},
      * {@link OutcomeNotSerialized} or {@link TaskCancelled}.
+     *
+     * @param captureOutput capture what the task prints and send it back with its answer
      */
-    record RunTask(long taskId, Payload task) implements Command {
+    record RunTask(long taskId, Payload task, boolean captureOutput) implements Command {
+        /** A task whose output is not captured. */
+        public RunTask(long taskId, Payload task) {
+            this(taskId, task, false);
+        }
     }
 
     /**
@@ -95,12 +101,28 @@ public sealed interface Message permits Message.Command, Message.Event {
     record InitializerFailed(Payload error) implements Event {
     }
 
-    /** The task returned; the payload is its serialized result. */
-    record TaskCompleted(long taskId, Payload result) implements Event {
+    /**
+     * The task returned; the payload is its serialized result.
+     *
+     * @param output what it printed, when it was sent with {@code captureOutput}; else null
+     */
+    record TaskCompleted(long taskId, Payload result, CapturedOutput output) implements Event {
+        /** A result without captured output. */
+        public TaskCompleted(long taskId, Payload result) {
+            this(taskId, result, null);
+        }
     }
 
-    /** The task threw; the payload is the serialized {@link Throwable}. */
-    record TaskFailed(long taskId, Payload error) implements Event {
+    /**
+     * The task threw; the payload is the serialized {@link Throwable}.
+     *
+     * @param output what it printed, when it was sent with {@code captureOutput}; else null
+     */
+    record TaskFailed(long taskId, Payload error, CapturedOutput output) implements Event {
+        /** A failure without captured output. */
+        public TaskFailed(long taskId, Payload error) {
+            this(taskId, error, null);
+        }
     }
 
     /**

@@ -32,6 +32,8 @@ import static dev.procpool.internal.ipc.FrameDescriptor.*;
 final class MessageCodec {
     private static final byte INLINE = FrameDescriptor.PAYLOAD_INLINE;
     private static final byte IN_FILE = FrameDescriptor.PAYLOAD_IN_FILE;
+    private static final byte NO_OUTPUT = FrameDescriptor.PAYLOAD_NO_OUTPUT;
+    private static final byte OUTPUT = FrameDescriptor.PAYLOAD_OUTPUT;
 
     private MessageCodec() {
     }
@@ -40,6 +42,7 @@ final class MessageCodec {
         // JDK 17 has no pattern switch; the sealed hierarchy keeps this chain exhaustive by review.
         if (message instanceof RunTask m) {
             payloadMessage(out, RUN_TASK, m.taskId(), m.task());
+            out.writeByte(m.captureOutput() ? (byte) 1 : (byte) 0);
         } else if (message instanceof RunInitializer m) {
             payloadMessage(out, RUN_INITIALIZER, 0, m.initializer());
         } else if (message instanceof InitializerFailed m) {
@@ -56,8 +59,10 @@ final class MessageCodec {
             writeStack(out, m.stack());
         } else if (message instanceof TaskCompleted m) {
             payloadMessage(out, TASK_COMPLETED, m.taskId(), m.result());
+            writeOutput(out, m.output());
         } else if (message instanceof TaskFailed m) {
             payloadMessage(out, TASK_FAILED, m.taskId(), m.error());
+            writeOutput(out, m.output());
         } else if (message instanceof CancelTask m) {
             header(out, CANCEL_TASK, m.taskId());
             out.writeByte(m.interrupt() ? (byte) 1 : (byte) 0);
@@ -91,13 +96,13 @@ final class MessageCodec {
         return switch (type) {
             case CONFIGURE_WORKER -> new ConfigureWorker(in.readLong(), in.readLong());
             case RUN_INITIALIZER -> new RunInitializer(readPayload(in, folder));
-            case RUN_TASK -> new RunTask(taskId, readPayload(in, folder));
+            case RUN_TASK -> new RunTask(taskId, readPayload(in, folder), in.readRemaining() > 0 && in.readByte() != 0);
             case CANCEL_TASK -> new CancelTask(taskId, in.readByte() != 0);
             case SHUTDOWN -> new Shutdown();
             case STOP_NOW -> new StopNow();
             case WORKER_READY -> new WorkerReady(in.readInt(), in.readLong());
-            case TASK_COMPLETED -> new TaskCompleted(taskId, readPayload(in, folder));
-            case TASK_FAILED -> new TaskFailed(taskId, readPayload(in, folder));
+            case TASK_COMPLETED -> new TaskCompleted(taskId, readPayload(in, folder), readOutput(in, folder));
+            case TASK_FAILED -> new TaskFailed(taskId, readPayload(in, folder), readOutput(in, folder));
             case OUTCOME_NOT_SERIALIZED -> new OutcomeNotSerialized(taskId, in.readUtf8(), readStack(in, folder));
             case INITIALIZER_COMPLETED -> new InitializerCompleted();
             case INITIALIZER_FAILED -> new InitializerFailed(readPayload(in, folder));
@@ -128,6 +133,37 @@ final class MessageCodec {
         return in.readByte() == 0
                 ? new Message.ShipResource(loaderId, name, null, in.readUtf8())
                 : new Message.ShipResource(loaderId, name, readPayload(in, folder), null);
+    }
+
+    private static void writeOutput(Bytes<?> out, CapturedOutput output) {
+        if (output == null) {
+            out.writeByte(NO_OUTPUT);
+            return;
+        }
+        out.writeByte(OUTPUT);
+        out.writeUtf8(output.stdout());
+        out.writeUtf8(output.stderr());
+        out.writeLong(output.omittedBytes());
+    }
+
+    /** Bounded: the texts come from the worker, whose frames are untrusted. */
+    private static CapturedOutput readOutput(Bytes<?> in, Path folder) {
+        if (in.readRemaining() == 0) { // a frame without the section, as version 2 wrote it: no output
+            return null;
+        }
+        byte flag = in.readByte();
+        if (flag == NO_OUTPUT) {
+            return null;
+        }
+        String stdout = in.readUtf8();
+        String stderr = in.readUtf8();
+        long omitted = in.readLong();
+        if (flag != OUTPUT || stdout == null || stderr == null || omitted < 0
+                || stdout.length() > CapturedOutput.MAX_CHARS_PER_STREAM
+                || stderr.length() > CapturedOutput.MAX_CHARS_PER_STREAM) {
+            throw new IllegalStateException("a frame carries malformed captured output in " + folder);
+        }
+        return new CapturedOutput(stdout, stderr, omitted);
     }
 
     private static void writeStack(Bytes<?> out, List<StackTraceElement> stack) {

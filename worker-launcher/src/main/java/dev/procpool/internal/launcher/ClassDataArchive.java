@@ -89,7 +89,7 @@ public final class ClassDataArchive {
             why = CacheTrust.whyNotTrusted(file);
         }
         if (why != null && WARNED.add(folder)) {
-            LoggerFactory.getLogger(ClassDataArchive.class).warn("procpool: workers start without the class-data"
+            LoggerFactory.getLogger("dev.procpool.pool") /* the pool's public logger name, not this class's */.warn("procpool: workers start without the class-data"
                     + " archive in {}, which could let another user change the code they run: {}. Remove it, or"
                     + " make it yours and writable by you alone (chmod go-w)", folder, why);
         }

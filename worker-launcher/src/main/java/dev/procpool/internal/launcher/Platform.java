@@ -1,5 +1,6 @@
 package dev.procpool.internal.launcher;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -146,6 +147,65 @@ public final class Platform {
             start = end + 1;
         }
         return false;
+    }
+
+    /**
+     * The command that prints the resident set size of process {@code pid}, or null where a file tells it
+     * ({@code /proc/self/status} on Linux). macOS and the other Unixes have {@code ps}; Windows has
+     * {@code tasklist}, whose "Mem Usage" is the working set, Windows' name for the resident set. Both are run
+     * without a shell.
+     */
+    public static List<String> residentSizeCommand(Os os, long pid) {
+        return switch (os) {
+            case LINUX -> null;
+            case WINDOWS -> List.of("tasklist.exe", "/FI", "PID eq " + pid, "/FO", "CSV", "/NH");
+            case MAC, OTHER_UNIX -> List.of("/bin/ps", "-o", "rss=", "-p", Long.toString(pid));
+        };
+    }
+
+    /**
+     * The resident set size in bytes read from what {@link #residentSizeCommand} printed (on Linux, from the text
+     * of {@code /proc/self/status}), or -1 when the text does not tell it.
+     * <ul>
+     * <li>Linux: the {@code VmRSS:   12345 kB} line.</li>
+     * <li>macOS and other Unixes: {@code ps -o rss=} prints the size in KiB, nothing else.</li>
+     * <li>Windows: {@code tasklist /FO CSV /NH} prints {@code "java.exe","4242","Console","1","123,456 K"}; the
+     *     last field is in KiB with the locale's digit grouping ({@code ,} {@code .} or a space), which is
+     *     dropped. No match prints an "INFO:" line without quotes.</li>
+     * </ul>
+     */
+    public static long parseResidentSize(Os os, String output) {
+        if (output == null) {
+            return -1;
+        }
+        String kib = switch (os) {
+            case LINUX -> output.lines().filter(line -> line.startsWith("VmRSS:")).findFirst()
+                    .map(line -> line.substring("VmRSS:".length()).replace("kB", "")).orElse(null);
+            case WINDOWS -> {
+                String row = output.strip();
+                int lastField = row.lastIndexOf(",\"");
+                yield row.startsWith("\"") && lastField > 0 && row.endsWith("K\"")
+                        ? row.substring(lastField + 2, row.length() - 2) : null;
+            }
+            case MAC, OTHER_UNIX -> output.strip().lines().findFirst().orElse(null);
+        };
+        if (kib == null) {
+            return -1;
+        }
+        String digits = kib.replaceAll("[\\s,.\u00a0\u202f']", "");
+        if (digits.isEmpty() || digits.length() > 15 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(digits) * 1024;
+    }
+
+    /**
+     * How long a resident size reading is reused: reading {@code /proc} costs microseconds, but starting
+     * {@code ps} costs milliseconds and {@code tasklist} tens of them, so those are read at most every few
+     * seconds.
+     */
+    public static long residentSizeMaxAgeNs(Os os) {
+        return os == Os.LINUX ? 0 : java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     }
 
     private static boolean notBlank(String value) {

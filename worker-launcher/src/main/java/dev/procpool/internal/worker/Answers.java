@@ -1,5 +1,6 @@
 package dev.procpool.internal.worker;
 
+import dev.procpool.internal.ipc.CapturedOutput;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
@@ -61,6 +62,23 @@ final class Answers {
             return new OutcomeNotSerialized(taskId, thrownNotSerializable("the task", thrown, e),
                     Guarded.stackOf(thrown));
         }
+    }
+
+    /**
+     * The answer with the task's captured output attached, when there is some and the answer can carry it. An
+     * {@link OutcomeNotSerialized} cannot: that output reached the worker's stream anyway.
+     */
+    static Message withOutput(Message reply, CapturedOutput output) {
+        if (output == null) {
+            return reply;
+        }
+        if (reply instanceof TaskCompleted done) {
+            return new TaskCompleted(done.taskId(), done.result(), output);
+        }
+        if (reply instanceof TaskFailed failed) {
+            return new TaskFailed(failed.taskId(), failed.error(), output);
+        }
+        return reply;
     }
 
     /**

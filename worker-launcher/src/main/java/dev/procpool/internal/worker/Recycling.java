@@ -1,16 +1,14 @@
 package dev.procpool.internal.worker;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Decides, after each task, whether this worker should retire: after a number of tasks, or when its memory
- * (heap used after a full collection, or resident set size) has grown past a bound since its first task.
+ * (heap used after a full collection, or resident set size as {@link ResidentMemory} reads it) has grown past
+ * a bound since its first task.
  * Memory is looked at most once a second; a full collection is forced only when the cheap numbers suggest
  * growth, so a healthy worker pays one reading per second. The limits come from the parent's
  * {@code ConfigureWorker} command; 0 or less means none. Task thread only.
@@ -24,6 +22,8 @@ final class Recycling {
     private long nextCheckNs;
     private long baseHeap = -1;
     private long baseRss = -1;
+    /** Made at the first memory check, so a worker without a memory limit never looks. */
+    private ResidentMemory resident;
 
     Recycling(long maxTasks, long maxGrowthBytes) {
         this.maxTasks = maxTasks;
@@ -52,21 +52,27 @@ final class Recycling {
         if (baseHeap < 0) {
             System.gc();
             baseHeap = heapUsed();
-            baseRss = residentSetSize();
+            resident = ResidentMemory.ofThisProcess();
+            baseRss = resident.bytes();
             return null;
         }
-        if (heapUsed() - baseHeap <= maxGrowthBytes && residentSetSize() - baseRss <= maxGrowthBytes) {
+        if (heapUsed() - baseHeap <= maxGrowthBytes && rssGrowth() <= maxGrowthBytes) {
             return null;
         }
         System.gc(); // what is still in use after a full collection is the real growth
         long heapGrowth = heapUsed() - baseHeap;
-        long rssGrowth = residentSetSize() - baseRss;
+        long rssGrowth = rssGrowth();
         if (heapGrowth > maxGrowthBytes || rssGrowth > maxGrowthBytes) {
             return "recycled after its memory grew by " + (Math.max(heapGrowth, rssGrowth) >> 20)
                     + " MiB (heap after GC +" + (heapGrowth >> 20) + " MiB, resident +" + (rssGrowth >> 20)
                     + " MiB; maxMemoryGrowth is " + (maxGrowthBytes >> 20) + " MiB)";
         }
         return null;
+    }
+
+    /** 0 when the OS did not tell the size at the first check: a later reading is no growth from nothing. */
+    private long rssGrowth() {
+        return baseRss > 0 ? resident.bytes() - baseRss : 0;
     }
 
     private static long heapUsed() {
@@ -80,21 +86,4 @@ final class Recycling {
         return used;
     }
 
-    /** Resident set size where the OS tells it cheaply (Linux), else 0 so that only the heap counts. */
-    static long residentSetSize() {
-        Path status = Path.of("/proc/self/status");
-        if (!Files.isReadable(status)) {
-            return 0;
-        }
-        try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException ignored) {
-            // fall through: treat as unknown
-        }
-        return 0;
-    }
 }

@@ -1,6 +1,7 @@
 package dev.procpool.internal.worker;
 
 import dev.procpool.internal.ipc.BackoffIdler;
+import dev.procpool.internal.ipc.CapturedOutput;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.codec.Payload;
@@ -184,6 +185,10 @@ final class TaskLoop implements ParentWatch.Listener {
         Message reply;
         Thread thread = Thread.currentThread();
         ClassLoader appLoader = thread.getContextClassLoader();
+        CapturedOutput output = null;
+        if (message.captureOutput()) {
+            OutputCapture.begin();
+        }
         try {
             ClassLoader loader = loaderFor(message.task(), appLoader);
             thread.setContextClassLoader(loader);
@@ -194,7 +199,11 @@ final class TaskLoop implements ParentWatch.Listener {
         } finally {
             thread.setContextClassLoader(appLoader);
             message.task().release();
+            if (message.captureOutput()) { // after the encoding: a writeObject that prints is the task's too
+                output = OutputCapture.end();
+            }
         }
+        reply = Answers.withOutput(reply, output);
         gate.finished(taskId); // from here no interrupt reaches the queue write, and no skip overtakes it
         try {
             results.write(reply);

@@ -16,6 +16,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        OutputCapture.install();
         InputStream control = System.in;
         System.setIn(new ByteArrayInputStream(new byte[0]));
         ChronicleSettings.apply();

@@ -151,4 +151,56 @@ class PlatformTest {
         assertEquals(false, Platform.environmentHas(environ, "TAG", "abc/pool/3", true));
         assertEquals(false, Platform.environmentHas(new byte[0], "PROCPOOL_WORKER_TAG", "abc", true));
     }
+
+    @Test
+    void residentSizeCommand_eachOs_runsItsOwnToolWithoutAShell() {
+        assertNull(Platform.residentSizeCommand(Os.LINUX, 42), "Linux reads /proc/self/status");
+        assertEquals(List.of("/bin/ps", "-o", "rss=", "-p", "42"), Platform.residentSizeCommand(Os.MAC, 42));
+        assertEquals(List.of("/bin/ps", "-o", "rss=", "-p", "42"), Platform.residentSizeCommand(Os.OTHER_UNIX, 42));
+        assertEquals(List.of("tasklist.exe", "/FI", "PID eq 42", "/FO", "CSV", "/NH"),
+                Platform.residentSizeCommand(Os.WINDOWS, 42));
+    }
+
+    @Test
+    void parseResidentSize_linuxProcStatus_vmRssInBytes() {
+        assertEquals(123456L * 1024, Platform.parseResidentSize(Os.LINUX,
+                "Name:\tjava\nVmPeak:\t 4000000 kB\nVmRSS:\t   123456 kB\nRssAnon:\t 1 kB\n"));
+        assertEquals(-1, Platform.parseResidentSize(Os.LINUX, "Name:\tjava\nVmPeak:\t 4000 kB\n"));
+    }
+
+    @Test
+    void parseResidentSize_psRss_kibibytesInBytes() {
+        assertEquals(123456L * 1024, Platform.parseResidentSize(Os.MAC, "  123456\n"));
+        assertEquals(98765L * 1024, Platform.parseResidentSize(Os.OTHER_UNIX, "98765"));
+        assertEquals(-1, Platform.parseResidentSize(Os.MAC, ""));
+        assertEquals(-1, Platform.parseResidentSize(Os.MAC, "ps: illegal option -- o\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"123,456 K", "123.456 K", "123\u00a0456 K", "123\u202f456 K", "123456 K", "123'456 K"})
+    void parseResidentSize_tasklistCsvInAnyLocale_kibibytesInBytes(String memUsage) {
+        String row = "\"java.exe\",\"4242\",\"Console\",\"1\",\"" + memUsage + "\"\r\n";
+        assertEquals(123456L * 1024, Platform.parseResidentSize(Os.WINDOWS, row));
+    }
+
+    @Test
+    void parseResidentSize_tasklistWithoutMatch_minusOne() {
+        assertEquals(9 * 1024, Platform.parseResidentSize(Os.WINDOWS, "\"java.exe\",\"1\",\"Console\",\"1\",\"9 K\""));
+        assertEquals(-1, Platform.parseResidentSize(Os.WINDOWS,
+                "INFO: No tasks are running which match the specified criteria.\r\n"));
+        assertEquals(-1, Platform.parseResidentSize(Os.WINDOWS, ""));
+        assertEquals(-1, Platform.parseResidentSize(Os.WINDOWS, "\"java.exe\",\"1\",\"Console\",\"1\",\"N/A K\""));
+    }
+
+    @Test
+    void parseResidentSize_null_minusOne() {
+        assertEquals(-1, Platform.parseResidentSize(Os.LINUX, null));
+    }
+
+    @Test
+    void residentSizeMaxAgeNs_onlyLinuxReadsEveryTime() {
+        assertEquals(0, Platform.residentSizeMaxAgeNs(Os.LINUX));
+        assertEquals(5_000_000_000L, Platform.residentSizeMaxAgeNs(Os.MAC));
+        assertEquals(5_000_000_000L, Platform.residentSizeMaxAgeNs(Os.WINDOWS));
+    }
 }
