@@ -21,7 +21,7 @@ final class Outcomes {
             return;
         }
         try {
-            future.complete(TaskCodec.decode(result, future.loader()));
+            future.complete(TaskCodec.decode(result, future.loader(), future.readLimits()));
         } catch (Exception | Error e) { // any Error too (StackOverflowError on a deep graph): the future must end
             future.fail(new TaskSerializationException("the result of " + future
                     + " could not be read in the parent: " + e, e));
@@ -44,7 +44,8 @@ final class Outcomes {
     /** The exception a task threw, or what stands for it when it cannot be read. */
     static Throwable readThrowable(TaskFuture<?> future, Payload error) {
         try {
-            return (Throwable) TaskCodec.decode(error, future == null ? Outcomes.class.getClassLoader() : future.loader());
+            return future == null ? (Throwable) TaskCodec.decode(error, Outcomes.class.getClassLoader())
+                    : (Throwable) TaskCodec.decode(error, future.loader(), future.readLimits());
         } catch (Exception | Error e) { // as in complete()
             return new TaskSerializationException("the exception thrown by " + (future == null ? "a task" : future)
                     + " could not be read in the parent: " + e, e);

@@ -2,6 +2,7 @@ package dev.procpool.internal.executor;
 
 import dev.procpool.PoolListener;
 import dev.procpool.WorkerOutput;
+import dev.procpool.internal.ipc.codec.DeserializationLimits;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +23,13 @@ import java.util.Objects;
  * @param initializer          the serialized initializer, or null for none
  * @param name                 the pool's name (JMX, thread and log names)
  * @param listener             told what happens in the pool, or null for none
+ * @param deserializationLimits what every object stream the pool and its workers read is held to
  */
 public record PoolConfig(String name, PoolListener listener, int workers, int minWorkers, List<String> jvmOptions, Map<String, String> environment,
                          Path workingDirectory, WorkerOutput output, Duration startTimeout, Duration idleTimeout,
                          int retries, Duration timeLimit, Duration interruptGrace, long maxTasksPerWorker,
                          long maxMemoryGrowthBytes, byte[] initializer, boolean limitNativeThreads, Spares spares,
-                         boolean classDataSharing) {
+                         boolean classDataSharing, DeserializationLimits deserializationLimits) {
 
     /**
      * How many spare workers the pool keeps started, before and after it first loses a worker to a crash or a
@@ -55,13 +57,14 @@ public record PoolConfig(String name, PoolListener listener, int workers, int mi
         Objects.requireNonNull(interruptGrace, "interruptGrace");
         Objects.requireNonNull(spares, "spares");
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(deserializationLimits, "deserializationLimits");
     }
 
     /** This configuration with another number of workers. */
     public PoolConfig withWorkers(int n) {
         return new PoolConfig(name, listener, n, minWorkers, jvmOptions, environment, workingDirectory, output, startTimeout,
                 idleTimeout, retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes, initializer,
-                limitNativeThreads, spares, classDataSharing);
+                limitNativeThreads, spares, classDataSharing, deserializationLimits);
     }
 
     /** True when the two configurations differ at most in their number of workers. */
@@ -85,7 +88,7 @@ public record PoolConfig(String name, PoolListener listener, int workers, int mi
                 && interruptGrace.equals(other.interruptGrace) && maxTasksPerWorker == other.maxTasksPerWorker
                 && maxMemoryGrowthBytes == other.maxMemoryGrowthBytes && Arrays.equals(initializer, other.initializer)
                 && limitNativeThreads == other.limitNativeThreads && spares.equals(other.spares)
-                && classDataSharing == other.classDataSharing;
+                && classDataSharing == other.classDataSharing && deserializationLimits.equals(other.deserializationLimits);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.procpool.internal.executor;
 
 import dev.procpool.internal.executor.WorkerStatus.Phase;
+import dev.procpool.internal.ipc.FrameRefusedException;
 import dev.procpool.internal.ipc.Message;
+import dev.procpool.internal.ipc.WorkerStderr;
 import dev.procpool.internal.ipc.Message.TaskCancelled;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
@@ -12,6 +14,9 @@ import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
 import dev.procpool.internal.ipc.Message.WorkerRetired;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.procpool.internal.executor.PoolLog.LOG;
 
 /**
  * Reads every worker's results queue and hands each event to the part it concerns: answers to the tasks'
@@ -20,6 +25,12 @@ import java.util.List;
 final class ResultRouter {
     /** Events read from one worker per pass, so that one busy worker cannot starve the others. */
     private static final int MAX_MESSAGES_PER_POLL = 256;
+    /**
+     * How long a worker may sleep with tasks sent to it before its tasks queue is deemed unreadable. A worker
+     * sleeps only after finding its queue empty, and is woken within milliseconds of a write; seconds leave room
+     * for a machine so busy that the woken worker is not scheduled.
+     */
+    static final long STALL_NS = TimeUnit.SECONDS.toNanos(5);
 
     private final WorkerLifecycle lifecycle;
     private final Dispatcher dispatcher;
@@ -32,8 +43,12 @@ final class ResultRouter {
     /** Reads what the workers wrote; returns how many events were handled. */
     int doWork(List<WorkerHandle> workers) {
         int read = 0;
+        long now = System.nanoTime();
         for (int i = 0; i < workers.size(); i++) {
-            read += poll(workers.get(i), MAX_MESSAGES_PER_POLL);
+            WorkerHandle worker = workers.get(i);
+            int fromWorker = poll(worker, MAX_MESSAGES_PER_POLL);
+            read += fromWorker;
+            watchChannels(worker, fromWorker, now);
         }
         return read;
     }
@@ -43,18 +58,55 @@ final class ResultRouter {
         poll(worker, Integer.MAX_VALUE);
     }
 
+    /**
+     * A queue that faults or holds a frame procpool did not write costs its worker (and the task it ran), never
+     * the scheduler: see {@link WorkerHandle#channelFault}.
+     */
     private int poll(WorkerHandle worker, int max) {
         WorkerStatus status = worker.status();
-        if (worker.results == null || status.is(Phase.LAUNCHING) || status.is(Phase.EXITED)) {
+        if (worker.results == null || worker.resultsUnreadable || status.is(Phase.LAUNCHING) || status.is(Phase.EXITED)) {
             return 0;
         }
         int read = 0;
         Message message;
-        while (read < max && (message = worker.results.poll()) != null) {
-            read++;
-            route(worker, message);
+        try {
+            while (read < max && (message = worker.results.poll()) != null) {
+                read++;
+                route(worker, message);
+            }
+        } catch (FrameRefusedException e) {
+            worker.resultsUnreadable = true;
+            LOG.warn("procpool: {} is replaced: {}", worker, e.getMessage());
+            worker.channelFault("its results queue could not be read (" + e.getMessage() + ")", true);
         }
         return read;
+    }
+
+    /**
+     * The faults a worker's files show without a read failing: its activity file truncated, or its tasks queue
+     * unreadable by the worker (a frame header zeroed or left incomplete), which shows as a worker that sleeps,
+     * runs nothing and has tasks sent to it, for {@link #STALL_NS}. It is woken once first, should a wake-up
+     * have been lost.
+     */
+    private void watchChannels(WorkerHandle worker, int readNow, long now) {
+        if (worker.activity == null || !worker.status().isServing()) {
+            return;
+        }
+        if (worker.activity.isBroken()) {
+            worker.channelFault("its activity file was truncated under the parent's mapping", true);
+            return;
+        }
+        boolean stalled = readNow == 0 && !worker.isIdle() && worker.runningTask() == 0 && worker.activity.isSleeping();
+        if (!stalled) {
+            worker.stalledSinceNs = 0;
+        } else if (worker.stalledSinceNs == 0) {
+            worker.stalledSinceNs = now;
+            worker.process.send(new Message.Wake());
+        } else if (now - worker.stalledSinceNs > STALL_NS) {
+            worker.channelFault("it found nothing to read for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NS)
+                    + " s while " + worker.load() + " tasks were sent to it: its tasks queue cannot be read (a"
+                    + " frame's header was zeroed or left incomplete)", false);
+        }
     }
 
     private void route(WorkerHandle worker, Message message) {
@@ -92,6 +144,10 @@ final class ResultRouter {
         } else if (message instanceof InitializerFailed failed) {
             lifecycle.initializerFailed(worker, Outcomes.readThrowable(null, failed.error()));
         } else if (message instanceof WorkerRetired retired) {
+            if (retired.reason().startsWith(WorkerStderr.QUEUE_UNREADABLE_MARKER)) {
+                LOG.warn("procpool: {} is replaced; the tasks sent to it go to another worker: {}", worker,
+                        retired.reason());
+            }
             lifecycle.saidGoodbye(worker, retired.reason());
         }
     }

@@ -101,6 +101,46 @@ final class WorkerHandle {
         return activity == null ? 0 : activity.runningTask();
     }
 
+    /**
+     * Why one of this worker's channels (its queues, its activity file) can no longer be trusted, or null. A
+     * task runs arbitrary code in the worker and may truncate or overwrite those files: that costs this worker
+     * and the task it ran, never the pool. See {@link #channelFault}.
+     */
+    private String channelFault;
+    /** The fault may have lost an answer: when no task shows running, the oldest in flight is blamed. */
+    private boolean answerLost;
+    /** Its results queue faulted: nothing more is read from it. */
+    boolean resultsUnreadable;
+    /** Since when the worker has been seen asleep with tasks sent to it and none running, or 0. */
+    long stalledSinceNs;
+
+    /**
+     * A channel of this worker cannot be trusted any more: the worker is killed, and its exit is treated as a
+     * crash of the task it ran (see {@link CrashHandler}); the first fault is the one reported.
+     */
+    void channelFault(String why, boolean mayHaveLostAnAnswer) {
+        if (channelFault != null) {
+            return;
+        }
+        channelFault = why;
+        answerLost = mayHaveLostAnAnswer;
+        kill(Leaving.KILLED_OVER_TASK, why);
+    }
+
+    /** Why a channel of this worker faulted, or null. */
+    String channelFault() {
+        return channelFault;
+    }
+
+    boolean answerLost() {
+        return answerLost;
+    }
+
+    /** Removes the oldest task in flight, or null. */
+    TaskFuture<?> removeOldest() {
+        return inFlight.pollFirst();
+    }
+
     /** Hands a task to the worker; it then belongs to this worker until answered, requeued or failed. */
     void send(TaskFuture<?> task) throws IOException {
         tasks.write(new Message.RunTask(task.id(), task.task()));

@@ -39,16 +39,49 @@ public final class ChannelWriter implements AutoCloseable {
         return new ChannelWriter(folder);
     }
 
+    /**
+     * Appends {@code message}.
+     *
+     * @throws ChannelBrokenException when the queue's file was truncated or removed under its mapping (the JVM
+     *                                reports the fault as an {@link InternalError}): the channel is unusable
+     * @throws IOException            when an out-of-band payload file cannot be written
+     */
     public synchronized void write(Message message) throws IOException {
         Message toWrite = spillIfLarge(message);
-        try (DocumentContext dc = appender.writingDocument()) {
-            try {
-                MessageCodec.encode(toWrite, dc.wire().bytes());
-            } catch (RuntimeException | Error e) {
-                dc.rollbackOnClose();
-                throw e;
-            }
+        DocumentContext dc;
+        try {
+            dc = appender.writingDocument();
+        } catch (RuntimeException | InternalError e) {
+            throw broken(e);
         }
+        try {
+            MessageCodec.encode(toWrite, dc.wire().bytes());
+        } catch (RuntimeException | Error e) {
+            dc.rollbackOnClose();
+            closeAfterFailure(dc, e);
+            if (e instanceof InternalError) {
+                throw broken(e); // a fault in the mapping is the channel's
+            }
+            throw e; // anything else is the message's (a released payload, say)
+        }
+        try {
+            dc.close();
+        } catch (RuntimeException | InternalError e) {
+            throw broken(e);
+        }
+    }
+
+    private static void closeAfterFailure(DocumentContext dc, Throwable failure) {
+        try {
+            dc.close();
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private ChannelBrokenException broken(Throwable e) {
+        return new ChannelBrokenException("the queue in " + folder + " can no longer be written (" + e
+                + "): its file was changed under it", e);
     }
 
     private Message spillIfLarge(Message message) throws IOException {

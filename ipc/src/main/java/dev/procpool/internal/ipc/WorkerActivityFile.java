@@ -37,6 +37,8 @@ public final class WorkerActivityFile {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private final MappedByteBuffer words;
+    /** A read faulted; see {@link #isBroken}. Reader's thread only. */
+    private boolean broken;
 
     private WorkerActivityFile(MappedByteBuffer words) {
         this.words = words;
@@ -49,11 +51,26 @@ public final class WorkerActivityFile {
         }
     }
 
-    /** The parent's live view of a worker's activity; the worker creates the file before its handshake. */
+    /**
+     * The parent's live view of a worker's activity; the worker creates the file before its handshake.
+     *
+     * @throws IOException when the file is missing or shorter than the slot (mapping it would fault on reading)
+     */
     public static WorkerActivityFile openForReading(Path folder) throws IOException {
         try (FileChannel channel = FileChannel.open(folder.resolve(NAME), StandardOpenOption.READ)) {
+            if (channel.size() < SIZE) {
+                throw new IOException(folder.resolve(NAME) + " holds " + channel.size() + " bytes, not " + SIZE);
+            }
             return new WorkerActivityFile(channel.map(FileChannel.MapMode.READ_ONLY, 0, SIZE));
         }
+    }
+
+    /**
+     * True once a read of the parent's view faulted: the worker's file was truncated under the mapping (a task
+     * can do that), so it tells nothing more, and the worker must be replaced.
+     */
+    public boolean isBroken() {
+        return broken;
     }
 
     /** Worker: the task it starts now, or 0 once its answer is written. */
@@ -61,9 +78,17 @@ public final class WorkerActivityFile {
         LONGS.setRelease(words, TASK, taskId);
     }
 
-    /** The task running now, or 0. */
+    /** The task running now, or 0; 0 too once the file is {@linkplain #isBroken() broken}. */
     public long runningTask() {
-        return (long) LONGS.getAcquire(words, TASK);
+        if (broken) {
+            return 0;
+        }
+        try {
+            return (long) LONGS.getAcquire(words, TASK);
+        } catch (InternalError truncated) {
+            broken = true;
+            return 0;
+        }
     }
 
     /** Worker: announce (or end) sleep; a full fence follows, so the re-check of the queue comes after it. */
@@ -75,7 +100,15 @@ public final class WorkerActivityFile {
     /** Parent: call after writing to the worker's queue; true means the worker must be woken. */
     public boolean isSleeping() {
         VarHandle.fullFence();
-        return (long) LONGS.getVolatile(words, SLEEPING) != 0;
+        if (broken) {
+            return false;
+        }
+        try {
+            return (long) LONGS.getVolatile(words, SLEEPING) != 0;
+        } catch (InternalError truncated) {
+            broken = true;
+            return false;
+        }
     }
 
     /** The task the worker was running when it stopped, or 0 if none (or it never wrote the file). */
