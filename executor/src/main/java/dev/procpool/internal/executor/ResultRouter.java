@@ -26,9 +26,9 @@ final class ResultRouter {
     /** Events read from one worker per pass, so that one busy worker cannot starve the others. */
     private static final int MAX_MESSAGES_PER_POLL = 256;
     /**
-     * How long a worker may sleep with tasks sent to it before its tasks queue is deemed unreadable. A worker
-     * sleeps only after finding its queue empty, and is woken within milliseconds of a write; seconds leave room
-     * for a machine so busy that the woken worker is not scheduled.
+     * How long a worker may run nothing and answer nothing while tasks are sent to it before its tasks queue is
+     * deemed unreadable. A healthy worker takes the next task within microseconds, or milliseconds when woken;
+     * seconds leave room for a machine so busy, or a collection so long, that the worker is not scheduled.
      */
     static final long STALL_NS = TimeUnit.SECONDS.toNanos(5);
 
@@ -76,7 +76,6 @@ final class ResultRouter {
             }
         } catch (FrameRefusedException e) {
             worker.resultsUnreadable = true;
-            LOG.warn("procpool: {} is replaced: {}", worker, e.getMessage());
             worker.channelFault("its results queue could not be read (" + e.getMessage() + ")", true);
         }
         return read;
@@ -84,9 +83,10 @@ final class ResultRouter {
 
     /**
      * The faults a worker's files show without a read failing: its activity file truncated, or its tasks queue
-     * unreadable by the worker (a frame header zeroed or left incomplete), which shows as a worker that sleeps,
-     * runs nothing and has tasks sent to it, for {@link #STALL_NS}. It is woken once first, should a wake-up
-     * have been lost.
+     * unreadable by the worker (a frame header zeroed or left incomplete: Chronicle then waits there for good),
+     * which shows as a worker that runs nothing and answers nothing for {@link #STALL_NS} while tasks are sent
+     * to it. (A worker starts the next task within microseconds of answering one.) It is woken once first,
+     * should a wake-up have been lost. No task is blamed: none ran.
      */
     private void watchChannels(WorkerHandle worker, int readNow, long now) {
         if (worker.activity == null || !worker.status().isServing()) {
@@ -96,16 +96,16 @@ final class ResultRouter {
             worker.channelFault("its activity file was truncated under the parent's mapping", true);
             return;
         }
-        boolean stalled = readNow == 0 && !worker.isIdle() && worker.runningTask() == 0 && worker.activity.isSleeping();
+        boolean stalled = readNow == 0 && !worker.isIdle() && worker.runningTask() == 0;
         if (!stalled) {
             worker.stalledSinceNs = 0;
         } else if (worker.stalledSinceNs == 0) {
             worker.stalledSinceNs = now;
             worker.process.send(new Message.Wake());
         } else if (now - worker.stalledSinceNs > STALL_NS) {
-            worker.channelFault("it found nothing to read for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NS)
-                    + " s while " + worker.load() + " tasks were sent to it: its tasks queue cannot be read (a"
-                    + " frame's header was zeroed or left incomplete)", false);
+            worker.channelFault("it ran and answered nothing for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NS)
+                    + " s while " + worker.load() + " tasks waited in its queue: it cannot read that queue (a frame's"
+                    + " header zeroed or left incomplete?)", false);
         }
     }
 

@@ -124,6 +124,7 @@ final class WorkerHandle {
         }
         channelFault = why;
         answerLost = mayHaveLostAnAnswer;
+        PoolLog.LOG.warn("procpool: {} is replaced: {}", this, why);
         kill(Leaving.KILLED_OVER_TASK, why);
     }
 

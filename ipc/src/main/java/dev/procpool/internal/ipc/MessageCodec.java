@@ -188,7 +188,7 @@ final class MessageCodec {
     private static List<StackTraceElement> readStack(Bytes<?> in, Path folder) {
         int count = in.readInt();
         if (count < 0 || count > MAX_STACK_FRAMES || count > in.readRemaining()) {
-            throw new IllegalStateException("a frame claims " + count + " stack frames in " + folder);
+            throw new FrameRefusedException("a frame claims " + count + " stack frames in " + folder);
         }
         List<StackTraceElement> stack = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
