@@ -269,6 +269,9 @@ final class WorkerHandle {
         if (results != null) {
             results.close();
         }
+        if (activity != null) {
+            activity.close();
+        }
         activity = null;
         Queues.releaseClosedQueues();
         FileTrees.deleteTree(folder);
