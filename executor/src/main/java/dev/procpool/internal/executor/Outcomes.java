@@ -1,6 +1,7 @@
 package dev.procpool.internal.executor;
 
 import dev.procpool.TaskSerializationException;
+import dev.procpool.internal.ipc.codec.DeserializationLimitException;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
@@ -31,7 +32,12 @@ final class Outcomes {
     }
 
     static void fail(TaskFuture<?> future, Payload error) {
-        future.fail(readThrowable(future, error));
+        Throwable thrown = readThrowable(future, error);
+        if (thrown instanceof DeserializationLimitException refused) { // the worker refused to read the task
+            thrown = new TaskSerializationException(future + " could not be read in its worker: " + refused.getMessage(),
+                    refused);
+        }
+        future.fail(thrown);
     }
 
     /** The task ended, but the worker could not serialize what it returned or threw. */

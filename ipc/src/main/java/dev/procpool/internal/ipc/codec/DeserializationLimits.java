@@ -15,10 +15,10 @@ import java.io.ObjectInputFilter;
  */
 public record DeserializationLimits(long maxDepth, long maxArrayLength, long maxReferences) {
     /**
-     * The pool's defaults: deep enough for any tree a program builds on purpose, yet short of the nesting that
-     * overflows a thread's stack; arrays and object counts in the hundreds of millions.
+     * The pool's defaults: a thousand levels (a thread's stack may overflow before that while reading; the reader
+     * catches that too); arrays and object counts up to a hundred million.
      */
-    public static final DeserializationLimits DEFAULT = new DeserializationLimits(2_000, 100_000_000, 100_000_000);
+    public static final DeserializationLimits DEFAULT = new DeserializationLimits(1_000, 100_000_000, 100_000_000);
 
     /** What raises the limits, for the message of a value refused over one. */
     public static final String SETTER = "ProcessPoolBuilder.deserializationLimits(maxDepth, maxArrayLength, maxReferences)";
