@@ -61,13 +61,23 @@ final class MessageCodec {
     static int checksum(Bytes<?> bytes, long start, long end) {
         CRC32C crc = new CRC32C();
         byte[] chunk = CHUNK.get();
-        bytes.read(start, chunk, 0, CHECKSUM_OFFSET);
-        crc.update(chunk, 0, CHECKSUM_OFFSET);
-        for (long at = start + BODY_OFFSET; at < end; ) {
-            int length = (int) Math.min(chunk.length, end - at);
-            bytes.read(at, chunk, 0, length);
-            crc.update(chunk, 0, length);
-            at += length;
+        // streaming reads: Chronicle copies those in bulk, where a read at an offset goes byte by byte
+        long readPosition = bytes.readPosition();
+        try {
+            bytes.readPosition(start);
+            bytes.read(chunk, 0, CHECKSUM_OFFSET);
+            crc.update(chunk, 0, CHECKSUM_OFFSET);
+            bytes.readPosition(start + BODY_OFFSET);
+            for (long at = start + BODY_OFFSET; at < end; ) {
+                int length = bytes.read(chunk, 0, (int) Math.min(chunk.length, end - at));
+                if (length <= 0) {
+                    break;
+                }
+                crc.update(chunk, 0, length);
+                at += length;
+            }
+        } finally {
+            bytes.readPosition(readPosition);
         }
         return (int) crc.getValue();
     }
