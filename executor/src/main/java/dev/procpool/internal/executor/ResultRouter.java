@@ -31,6 +31,8 @@ final class ResultRouter {
      * seconds leave room for a machine so busy, or a collection so long, that the worker is not scheduled.
      */
     static final long STALL_NS = TimeUnit.SECONDS.toNanos(5);
+    /** When a stalled worker is woken, should a wake-up have been lost: long after any healthy pause between tasks. */
+    private static final long STALL_WAKE_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final WorkerLifecycle lifecycle;
     private final Dispatcher dispatcher;
@@ -85,7 +87,7 @@ final class ResultRouter {
      * The faults a worker's files show without a read failing: its activity file truncated, or its tasks queue
      * unreadable by the worker (a frame header zeroed or left incomplete: Chronicle then waits there for good),
      * which shows as a worker that runs nothing and answers nothing for {@link #STALL_NS} while tasks are sent
-     * to it. (A worker starts the next task within microseconds of answering one.) It is woken once first,
+     * to it. (A worker starts the next task within microseconds of answering one.) It is woken once on the way,
      * should a wake-up have been lost. No task is blamed: none ran.
      */
     private void watchChannels(WorkerHandle worker, int readNow, long now) {
@@ -99,8 +101,11 @@ final class ResultRouter {
         boolean stalled = readNow == 0 && !worker.isIdle() && worker.runningTask() == 0;
         if (!stalled) {
             worker.stalledSinceNs = 0;
+            worker.stallWoken = false;
         } else if (worker.stalledSinceNs == 0) {
-            worker.stalledSinceNs = now;
+            worker.stalledSinceNs = now; // most such moments end within microseconds: between two tasks
+        } else if (!worker.stallWoken && now - worker.stalledSinceNs > STALL_WAKE_NS) {
+            worker.stallWoken = true;
             worker.process.send(new Message.Wake());
         } else if (now - worker.stalledSinceNs > STALL_NS) {
             worker.channelFault("it ran and answered nothing for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NS)

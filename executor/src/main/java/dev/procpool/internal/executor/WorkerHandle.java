@@ -111,8 +111,10 @@ final class WorkerHandle {
     private boolean answerLost;
     /** Its results queue faulted: nothing more is read from it. */
     boolean resultsUnreadable;
-    /** Since when the worker has been seen asleep with tasks sent to it and none running, or 0. */
+    /** Since when the worker has been seen running and answering nothing with tasks sent to it, or 0. */
     long stalledSinceNs;
+    /** It was woken during the current stall. */
+    boolean stallWoken;
 
     /**
      * A channel of this worker cannot be trusted any more: the worker is killed, and its exit is treated as a
