@@ -139,6 +139,9 @@ final class TaskLoop implements ParentWatch.Listener {
         try {
             return tasks.poll();
         } catch (FrameRefusedException e) {
+            if (orphaned || stopping) {
+                throw e; // the queues were closed under this thread on purpose: the orphan cleanup or a stop ends the JVM
+            }
             queueUnreadable(e.getMessage());
             return null;
         }
