@@ -5,6 +5,7 @@ import dev.procpool.internal.executor.PoolFolders;
 import dev.procpool.internal.executor.PoolLoop;
 import dev.procpool.internal.executor.Tasks;
 import dev.procpool.internal.ipc.ChronicleAccess;
+import dev.procpool.internal.ipc.codec.DeserializationLimits;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 
 import java.io.IOException;
@@ -40,6 +41,7 @@ public final class ProcessPoolBuilder {
     private byte[] initializer;
     private boolean limitNativeThreads = true;
     private boolean classDataSharing = true;
+    private DeserializationLimits deserializationLimits = DeserializationLimits.DEFAULT;
     private PoolConfig.Spares spares = PoolConfig.Spares.AFTER_FIRST_LOSS;
     private String name;
     private PoolListener listener;
@@ -145,6 +147,28 @@ public final class ProcessPoolBuilder {
      */
     public ProcessPoolBuilder maxMemoryGrowth(long bytes) {
         this.maxMemoryGrowthBytes = Checks.positive(bytes, "maxMemoryGrowth");
+        return this;
+    }
+
+    /**
+     * Limits on every value the pool deserializes (tasks in the workers, results and exceptions in this JVM),
+     * applied as an {@link java.io.ObjectInputFilter} on each object stream, so that corrupted or hostile bytes
+     * cannot exhaust memory or the stack: how deeply an object graph may nest, how many elements one array may
+     * have, and how many objects and references one value may hold. A value over a limit fails its task with
+     * {@link TaskSerializationException} naming the limit; raise the limit here if your values legitimately need
+     * more. Independently of these limits, an array or an object count larger than the value's byte count is
+     * always refused (it cannot be genuine). A filter set with {@code jdk.serialFilter} still applies as well.
+     * Default: depth 1,000, arrays of 100,000,000 elements, 100,000,000 objects and references.
+     *
+     * @param maxDepth       the deepest an object graph may nest
+     * @param maxArrayLength the most elements one array may have
+     * @param maxReferences  the most objects and references one value may hold
+     * @return this builder
+     * @throws IllegalArgumentException if a limit is zero or negative
+     */
+    public ProcessPoolBuilder deserializationLimits(long maxDepth, long maxArrayLength, long maxReferences) {
+        this.deserializationLimits = new DeserializationLimits(Checks.positive(maxDepth, "maxDepth"),
+                Checks.positive(maxArrayLength, "maxArrayLength"), Checks.positive(maxReferences, "maxReferences"));
         return this;
     }
 
@@ -404,7 +428,8 @@ public final class ProcessPoolBuilder {
         String poolName = name != null ? name : sharedPool ? "shared" : "pool-" + POOL_NUMBERS.incrementAndGet();
         return new PoolConfig(poolName, listener, workers, minWorkers, jvmOptions, environment, workingDirectory, workerOutput,
                 startTimeout, idle, retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes,
-                initializer, limitNativeThreads, spares, classDataSharing, classPath);
+                initializer, limitNativeThreads, spares, classDataSharing, classPath,
+                deserializationLimits);
     }
 
     ProcessPoolExecutor build(PoolConfig config) {

@@ -137,7 +137,10 @@ class TaskFailureTest {
             TaskSerializationException failure = assertInstanceOf(TaskSerializationException.class, failureOf(future));
 
             assertTrue(failure.getMessage().contains("could not be read in the parent"), failure::getMessage);
-            assertInstanceOf(StackOverflowError.class, failure.getCause());
+            // refused by the pool's deserialization depth limit, or, on a thread whose stack is smaller than that
+            // limit needs, by a StackOverflowError: either way the future fails
+            assertTrue(failure.getMessage().contains("nests deeper than the limit of 1000 levels")
+                    || failure.getCause() instanceof StackOverflowError, failure::getMessage);
             assertEquals(3, valueOf(bigStacks.submit(new DeepChainTask(3))).length(), "the pool still works");
         }
     }

@@ -65,14 +65,16 @@ final class CrashHandler {
         router.drain(worker); // whatever it wrote before it died still counts
         WorkerStatus status = worker.status();
         List<String> stderr = worker.process.lastStderrLines();
-        WorkerExit exit = switch (verdict(status)) {
+        // killed over a faulty channel: a crash of what it ran, though the pool did the killing
+        Verdict verdict = worker.channelFault() != null && status.is(Phase.READY) ? Verdict.CRASH : verdict(status);
+        WorkerExit exit = switch (verdict) {
             case START_FAILURE -> new WorkerExit(retired(status) ? Kind.RETIRED : Kind.START_FAILED, exitCode,
                     reason(status, exitCode), Optional.empty());
             case EXPECTED -> new WorkerExit(killed(status) ? Kind.KILLED : Kind.RETIRED, exitCode, status.reason(),
                     Optional.empty());
             case CRASH -> null; // below, with the crash's facts
         };
-        switch (verdict(status)) {
+        switch (verdict) {
             case START_FAILURE -> {
                 String signal = Platform.describeExitCode(Platform.current(), exitCode);
                 if (!status.isLeaving() && CrashReports.killedFromOutside(signal)) {
@@ -85,9 +87,15 @@ final class CrashHandler {
             case CRASH -> {
                 long running = worker.runningTaskAfterExit();
                 TaskFuture<?> blamed = running == 0 ? null : worker.remove(running);
-                WorkerCrashedException crash = CrashReports.crash(worker.id, worker.pid(), exitCode, stderr,
-                        worker.process.lastStdoutLines(), blamed == null ? "no task" : blamed.toString(),
-                        ErrorReportFiles.keep(worker.folder, worker.pid()));
+                if (blamed == null && worker.answerLost()) {
+                    blamed = worker.removeOldest(); // its answer is the one a corrupted results queue lost
+                }
+                String task = blamed == null ? "no task" : blamed.toString();
+                WorkerCrashedException crash = worker.channelFault() != null
+                        ? CrashReports.channelFault(worker.id, worker.pid(), exitCode, stderr, task, worker.channelFault(),
+                                worker.folder)
+                        : CrashReports.crash(worker.id, worker.pid(), exitCode, stderr, worker.process.lastStdoutLines(),
+                                task, ErrorReportFiles.keep(worker.folder, worker.pid()));
                 if (blamed != null) {
                     crashed(blamed, crash);
                 }

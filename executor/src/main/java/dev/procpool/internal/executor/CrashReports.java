@@ -33,6 +33,20 @@ final class CrashReports {
         return new WorkerCrashedException(message, workerId, pid, exitCode, signal, stderr);
     }
 
+    /**
+     * A worker the pool killed because one of its channels faulted (a queue or its activity file corrupted or
+     * truncated): the report names the fault, the task it cost, and the likely culprit.
+     */
+    static WorkerCrashedException channelFault(int workerId, long pid, int exitCode, List<String> stderr, String task,
+                                               String fault, java.nio.file.Path folder) {
+        String signal = Platform.describeExitCode(Platform.current(), exitCode);
+        String message = "worker " + workerId + " (pid " + pid + ") was replaced while running " + task + " because "
+                + fault + "; it exited with code " + exitCode + (signal == null ? "" : " (" + signal + ")")
+                + " once killed. A task that writes to, truncates or deletes the pool's files (here " + folder
+                + ") causes this; only that task is blamed." + stderrSection(stderr);
+        return new WorkerCrashedException(message, workerId, pid, exitCode, signal, stderr);
+    }
+
     /** The exception for a task that crashed its worker on every attempt; earlier crashes are suppressed. */
     static WorkerCrashedException finalCrash(String task, List<WorkerCrashedException> crashes) {
         WorkerCrashedException last = crashes.get(crashes.size() - 1);

@@ -1,6 +1,7 @@
 package dev.procpool.internal.executor;
 
 import dev.procpool.TaskSerializationException;
+import dev.procpool.internal.ipc.ChannelBrokenException;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -76,6 +77,10 @@ final class Dispatcher {
                 next.jfr = JfrEvents.taskSent(next, worker);
                 events.taskStarted(next, worker);
                 sent++;
+            } catch (ChannelBrokenException e) {
+                // the worker's queue, not the task, is at fault: the task waits for another worker
+                pending.addFirst(next);
+                worker.channelFault("its tasks queue can no longer be written (" + e.getMessage() + ")", false);
             } catch (IOException | RuntimeException e) {
                 next.releaseTask();
                 next.fail(new TaskSerializationException("could not hand " + next + " to " + worker + ": " + e, e));

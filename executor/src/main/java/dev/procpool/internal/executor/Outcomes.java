@@ -4,6 +4,8 @@ import dev.procpool.TaskOutput;
 import dev.procpool.TaskOutputException;
 import dev.procpool.TaskSerializationException;
 import dev.procpool.internal.ipc.CapturedOutput;
+import dev.procpool.internal.ipc.codec.DeserializationLimitException;
+import dev.procpool.internal.ipc.codec.DeserializationLimits;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
@@ -24,7 +26,7 @@ final class Outcomes {
             return;
         }
         try {
-            future.complete(TaskCodec.decode(result, future.loader(), ParentLoaders.INSTANCE));
+            future.complete(TaskCodec.decode(result, future.loader(), ParentLoaders.INSTANCE, future.readLimits()));
         } catch (Exception | Error e) { // any Error too (StackOverflowError on a deep graph): the future must end
             future.fail(new TaskSerializationException("the result of " + future
                     + " could not be read in the parent: " + e, e));
@@ -43,6 +45,10 @@ final class Outcomes {
     /** Fails the future with the task's exception; captured output goes along as a suppressed exception. */
     static void fail(TaskFuture<?> future, Payload error) {
         Throwable thrown = readThrowable(future, error);
+        if (thrown instanceof DeserializationLimitException refused) { // the worker refused to read the task
+            thrown = new TaskSerializationException(future + " could not be read in its worker: " + refused.getMessage(),
+                    refused);
+        }
         TaskOutput output = future.output();
         if (output != null) { // a type made without suppression ignores it; outputOf still has the output
             thrown.addSuppressed(new TaskOutputException(future.toString(), output));
@@ -61,7 +67,7 @@ final class Outcomes {
     static Throwable readThrowable(TaskFuture<?> future, Payload error) {
         try {
             return (Throwable) TaskCodec.decode(error, future == null ? Outcomes.class.getClassLoader() : future.loader(),
-                    ParentLoaders.INSTANCE);
+                    ParentLoaders.INSTANCE, future == null ? DeserializationLimits.DEFAULT : future.readLimits());
         } catch (Exception | Error e) { // as in complete()
             return new TaskSerializationException("the exception thrown by " + (future == null ? "a task" : future)
                     + " could not be read in the parent: " + e, e);

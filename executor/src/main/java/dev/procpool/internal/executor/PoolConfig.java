@@ -2,6 +2,7 @@ package dev.procpool.internal.executor;
 
 import dev.procpool.PoolListener;
 import dev.procpool.WorkerOutput;
+import dev.procpool.internal.ipc.codec.DeserializationLimits;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +24,14 @@ import java.util.Objects;
  * @param name                 the pool's name (JMX, thread and log names)
  * @param listener             told what happens in the pool, or null for none
  * @param classPath            the workers' explicit class path after procpool's own jars, or null to discover it
+ * @param deserializationLimits what every object stream the pool and its workers read is held to
  */
 public record PoolConfig(String name, PoolListener listener, int workers, int minWorkers, List<String> jvmOptions, Map<String, String> environment,
                          Path workingDirectory, WorkerOutput output, Duration startTimeout, Duration idleTimeout,
                          int retries, Duration timeLimit, Duration interruptGrace, long maxTasksPerWorker,
                          long maxMemoryGrowthBytes, byte[] initializer, boolean limitNativeThreads, Spares spares,
-                         boolean classDataSharing, List<Path> classPath) {
+                         boolean classDataSharing, List<Path> classPath,
+                         DeserializationLimits deserializationLimits) {
 
     /**
      * How many spare workers the pool keeps started, before and after it first loses a worker to a crash or a
@@ -57,13 +60,14 @@ public record PoolConfig(String name, PoolListener listener, int workers, int mi
         Objects.requireNonNull(spares, "spares");
         Objects.requireNonNull(name, "name");
         classPath = classPath == null ? null : List.copyOf(classPath);
+        Objects.requireNonNull(deserializationLimits, "deserializationLimits");
     }
 
     /** This configuration with another number of workers. */
     public PoolConfig withWorkers(int n) {
         return new PoolConfig(name, listener, n, minWorkers, jvmOptions, environment, workingDirectory, output, startTimeout,
                 idleTimeout, retries, timeLimit, interruptGrace, maxTasksPerWorker, maxMemoryGrowthBytes, initializer,
-                limitNativeThreads, spares, classDataSharing, classPath);
+                limitNativeThreads, spares, classDataSharing, classPath, deserializationLimits);
     }
 
     /** True when the two configurations differ at most in their number of workers. */
@@ -87,7 +91,8 @@ public record PoolConfig(String name, PoolListener listener, int workers, int mi
                 && interruptGrace.equals(other.interruptGrace) && maxTasksPerWorker == other.maxTasksPerWorker
                 && maxMemoryGrowthBytes == other.maxMemoryGrowthBytes && Arrays.equals(initializer, other.initializer)
                 && limitNativeThreads == other.limitNativeThreads && spares.equals(other.spares)
-                && classDataSharing == other.classDataSharing && Objects.equals(classPath, other.classPath);
+                && classDataSharing == other.classDataSharing && Objects.equals(classPath, other.classPath)
+                && deserializationLimits.equals(other.deserializationLimits);
     }
 
     @Override

@@ -161,7 +161,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
                 }
                 throw new RejectedExecutionException("the pool is shut down; " + future + " was not accepted");
             }
-            future.attach(this, events);
+            future.attach(this, events, config.deserializationLimits());
             submitted.add(future);
         }
         events.taskSubmitted(future);

@@ -1,7 +1,9 @@
 package dev.procpool.internal.executor;
 
 import dev.procpool.internal.executor.WorkerStatus.Phase;
+import dev.procpool.internal.ipc.FrameRefusedException;
 import dev.procpool.internal.ipc.Message;
+import dev.procpool.internal.ipc.WorkerStderr;
 import dev.procpool.internal.ipc.Message.TaskCancelled;
 import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
@@ -13,6 +15,9 @@ import dev.procpool.internal.ipc.Message.ResourceRequested;
 import dev.procpool.internal.ipc.Message.WorkerRetired;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.procpool.internal.executor.PoolLog.LOG;
 
 /**
  * Reads every worker's results queue and hands each event to the part it concerns: answers to the tasks'
@@ -22,6 +27,14 @@ import java.util.List;
 final class ResultRouter {
     /** Events read from one worker per pass, so that one busy worker cannot starve the others. */
     private static final int MAX_MESSAGES_PER_POLL = 256;
+    /**
+     * How long a worker may run nothing and answer nothing while tasks are sent to it before its tasks queue is
+     * deemed unreadable. A healthy worker takes the next task within microseconds, or milliseconds when woken;
+     * seconds leave room for a machine so busy, or a collection so long, that the worker is not scheduled.
+     */
+    static final long STALL_NS = TimeUnit.SECONDS.toNanos(5);
+    /** When a stalled worker is woken, should a wake-up have been lost: long after any healthy pause between tasks. */
+    private static final long STALL_WAKE_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final WorkerLifecycle lifecycle;
     private final Dispatcher dispatcher;
@@ -36,8 +49,12 @@ final class ResultRouter {
     /** Reads what the workers wrote; returns how many events were handled. */
     int doWork(List<WorkerHandle> workers) {
         int read = 0;
+        long now = System.nanoTime();
         for (int i = 0; i < workers.size(); i++) {
-            read += poll(workers.get(i), MAX_MESSAGES_PER_POLL);
+            WorkerHandle worker = workers.get(i);
+            int fromWorker = poll(worker, MAX_MESSAGES_PER_POLL);
+            read += fromWorker;
+            watchChannels(worker, fromWorker, now);
         }
         return read;
     }
@@ -47,18 +64,58 @@ final class ResultRouter {
         poll(worker, Integer.MAX_VALUE);
     }
 
+    /**
+     * A queue that faults or holds a frame procpool did not write costs its worker (and the task it ran), never
+     * the scheduler: see {@link WorkerHandle#channelFault}.
+     */
     private int poll(WorkerHandle worker, int max) {
         WorkerStatus status = worker.status();
-        if (worker.results == null || status.is(Phase.LAUNCHING) || status.is(Phase.EXITED)) {
+        if (worker.results == null || worker.resultsUnreadable || status.is(Phase.LAUNCHING) || status.is(Phase.EXITED)) {
             return 0;
         }
         int read = 0;
         Message message;
-        while (read < max && (message = worker.results.poll()) != null) {
-            read++;
-            route(worker, message);
+        try {
+            while (read < max && (message = worker.results.poll()) != null) {
+                read++;
+                route(worker, message);
+            }
+        } catch (FrameRefusedException e) {
+            worker.resultsUnreadable = true;
+            worker.channelFault("its results queue could not be read (" + e.getMessage() + ")", true);
         }
         return read;
+    }
+
+    /**
+     * The faults a worker's files show without a read failing: its activity file truncated, or its tasks queue
+     * unreadable by the worker (a frame header zeroed or left incomplete: Chronicle then waits there for good),
+     * which shows as a worker that runs nothing and answers nothing for {@link #STALL_NS} while tasks are sent
+     * to it. (A worker starts the next task within microseconds of answering one.) It is woken once on the way,
+     * should a wake-up have been lost. No task is blamed: none ran.
+     */
+    private void watchChannels(WorkerHandle worker, int readNow, long now) {
+        if (worker.activity == null || !worker.status().isServing()) {
+            return;
+        }
+        if (worker.activity.isBroken()) {
+            worker.channelFault("its activity file was truncated under the parent's mapping", true);
+            return;
+        }
+        boolean stalled = readNow == 0 && !worker.isIdle() && worker.runningTask() == 0;
+        if (!stalled) {
+            worker.stalledSinceNs = 0;
+            worker.stallWoken = false;
+        } else if (worker.stalledSinceNs == 0) {
+            worker.stalledSinceNs = now; // most such moments end within microseconds: between two tasks
+        } else if (!worker.stallWoken && now - worker.stalledSinceNs > STALL_WAKE_NS) {
+            worker.stallWoken = true;
+            worker.process.send(new Message.Wake());
+        } else if (now - worker.stalledSinceNs > STALL_NS) {
+            worker.channelFault("it ran and answered nothing for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NS)
+                    + " s while " + worker.load() + " tasks waited in its queue: it cannot read that queue (a frame's"
+                    + " header zeroed or left incomplete?)", false);
+        }
     }
 
     private void route(WorkerHandle worker, Message message) {
@@ -98,6 +155,10 @@ final class ResultRouter {
         } else if (message instanceof InitializerFailed failed) {
             lifecycle.initializerFailed(worker, Outcomes.readThrowable(null, failed.error()));
         } else if (message instanceof WorkerRetired retired) {
+            if (retired.reason().startsWith(WorkerStderr.QUEUE_UNREADABLE_MARKER)) {
+                LOG.warn("procpool: {} is replaced; the tasks sent to it go to another worker: {}", worker,
+                        retired.reason());
+            }
             lifecycle.saidGoodbye(worker, retired.reason());
         } else if (message instanceof ResourceRequested request) {
             classServer.request(worker, request);

@@ -3,6 +3,7 @@ package dev.procpool.internal.executor;
 import dev.procpool.TaskOutput;
 import dev.procpool.TaskSerializationException;
 import dev.procpool.internal.ipc.codec.Payload;
+import dev.procpool.internal.ipc.codec.DeserializationLimits;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 
 import java.util.concurrent.CancellationException;
@@ -30,6 +31,8 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
     private final long id;
     private final String description;
     private final ClassLoader loader;
+    /** Set by {@link #attach} before the future is visible to the scheduler. */
+    private volatile DeserializationLimits readLimits = DeserializationLimits.DEFAULT;
     private final boolean runnable;
     private final Object runnableResult;
     private final CompletableFuture<Object> outcome = new CompletableFuture<>();
@@ -109,9 +112,15 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
         this.output = output;
     }
 
-    void attach(Canceller canceller, PoolEvents events) {
+    void attach(Canceller canceller, PoolEvents events, DeserializationLimits readLimits) {
         this.canceller = canceller;
         this.events = events;
+        this.readLimits = readLimits;
+    }
+
+    /** What reading this task's result or exception is held to; the pool's, once attached. */
+    DeserializationLimits readLimits() {
+        return readLimits;
     }
 
     /** Frees the task's bytes once no worker will need them again. Scheduler thread. */
@@ -186,7 +195,7 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
             if (!read) {
                 read = true;
                 try {
-                    readResult = TaskCodec.decode(unread.bytes(), loader, ParentLoaders.INSTANCE);
+                    readResult = TaskCodec.decode(unread.bytes(), loader, ParentLoaders.INSTANCE, readLimits);
                 } catch (Exception | Error e) { // any Error too (StackOverflowError on a deep graph)
                     readFailure = new TaskSerializationException("the result of " + this
                             + " could not be read in the parent: " + e, e);

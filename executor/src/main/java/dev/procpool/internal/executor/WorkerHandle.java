@@ -113,6 +113,9 @@ final class WorkerHandle {
         long slot;
         try {
             slot = activity != null ? activity.runningTask() : WorkerActivityFile.readRunningTask(folder);
+            if (activity != null && activity.isBroken()) { // the file was cut short: the slot tells nothing
+                slot = -1;
+            }
         } catch (InternalError truncated) { // a fault on the mapping: the file was cut short under it
             slot = -1;
         }
@@ -137,6 +140,49 @@ final class WorkerHandle {
             }
         }
         return false;
+    }
+
+    /**
+     * Why one of this worker's channels (its queues, its activity file) can no longer be trusted, or null. A
+     * task runs arbitrary code in the worker and may truncate or overwrite those files: that costs this worker
+     * and the task it ran, never the pool. See {@link #channelFault}.
+     */
+    private String channelFault;
+    /** The fault may have lost an answer: when no task shows running, the oldest in flight is blamed. */
+    private boolean answerLost;
+    /** Its results queue faulted: nothing more is read from it. */
+    boolean resultsUnreadable;
+    /** Since when the worker has been seen running and answering nothing with tasks sent to it, or 0. */
+    long stalledSinceNs;
+    /** It was woken during the current stall. */
+    boolean stallWoken;
+
+    /**
+     * A channel of this worker cannot be trusted any more: the worker is killed, and its exit is treated as a
+     * crash of the task it ran (see {@link CrashHandler}); the first fault is the one reported.
+     */
+    void channelFault(String why, boolean mayHaveLostAnAnswer) {
+        if (channelFault != null) {
+            return;
+        }
+        channelFault = why;
+        answerLost = mayHaveLostAnAnswer;
+        PoolLog.LOG.warn("procpool: {} is replaced: {}", this, why);
+        kill(Leaving.KILLED_OVER_TASK, why);
+    }
+
+    /** Why a channel of this worker faulted, or null. */
+    String channelFault() {
+        return channelFault;
+    }
+
+    boolean answerLost() {
+        return answerLost;
+    }
+
+    /** Removes the oldest task in flight, or null. */
+    TaskFuture<?> removeOldest() {
+        return inFlight.pollFirst();
     }
 
     /** Hands a task to the worker; it then belongs to this worker until answered, requeued or failed. */
@@ -272,6 +318,9 @@ final class WorkerHandle {
         }
         if (results != null) {
             results.close();
+        }
+        if (activity != null) {
+            activity.close();
         }
         activity = null;
         Queues.releaseClosedQueues();

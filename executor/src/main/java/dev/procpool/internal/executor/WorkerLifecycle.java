@@ -150,7 +150,8 @@ final class WorkerLifecycle {
         events.workerStarted(worker);
         try {
             PoolConfig config = loop.config();
-            worker.tasks.write(new ConfigureWorker(config.maxTasksPerWorker(), config.maxMemoryGrowthBytes()));
+            worker.tasks.write(new ConfigureWorker(config.maxTasksPerWorker(), config.maxMemoryGrowthBytes(),
+                    config.deserializationLimits()));
         } catch (IOException | RuntimeException e) {
             worker.kill(Leaving.KILLED, "its settings could not be sent: " + e);
             return;

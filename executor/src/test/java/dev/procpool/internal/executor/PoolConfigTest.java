@@ -16,7 +16,7 @@ class PoolConfigTest {
     private static PoolConfig config(int workers, byte[] initializer, PoolConfig.Spares spares) {
         return new PoolConfig("test", null, workers, 0, List.of("-Xmx64m"), Map.of(), null, WorkerOutput.DISCARD,
                 Duration.ofSeconds(60), null, 1, Duration.ofSeconds(2), Duration.ofSeconds(1), 0, 0, initializer,
-                true, spares, true, null);
+                true, spares, true, null, dev.procpool.internal.ipc.codec.DeserializationLimits.DEFAULT);
     }
 
     @Test

@@ -7,8 +7,10 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -22,8 +24,12 @@ public final class ChannelReader implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     /** Cycle files seen by this reader; Chronicle reports them from its own threads. */
-    private final Map<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
     private int lastCycle = Integer.MIN_VALUE;
+    /** The newest cycle file, open to watch its length; see {@link #checkNotTruncated}. */
+    private FileChannel watched;
+    private int watchedCycle = Integer.MIN_VALUE;
+    private long watchedLength;
 
     private ChannelReader(Path folder) {
         this.folder = folder;
@@ -46,14 +52,26 @@ public final class ChannelReader implements AutoCloseable {
         return new ChannelReader(folder);
     }
 
-    /** The next message, or null when there is none yet. */
+    /**
+     * The next message, or null when there is none yet.
+     *
+     * @throws FrameRefusedException when the next frame is corrupted, or the queue's file can no longer be read
+     *                               (truncated under the mapping: the JVM reports that as an {@link InternalError});
+     *                               the reader is then broken and must not be polled again
+     */
     public Message poll() {
         Message message;
+        checkNotTruncated();
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 return null;
             }
             message = MessageCodec.decode(dc.wire().bytes(), folder);
+        } catch (FrameRefusedException e) {
+            throw e;
+        } catch (RuntimeException | InternalError e) {
+            throw new FrameRefusedException("the queue in " + folder + " can no longer be read (" + e
+                    + "): its file was truncated or changed under it", e);
         }
         int cycle = tailer.cycle();
         if (cycle != lastCycle) {
@@ -61,6 +79,44 @@ public final class ChannelReader implements AutoCloseable {
             deleteCyclesBefore(cycle);
         }
         return message;
+    }
+
+    /**
+     * A queue file only grows. One that shrank was truncated under its mapping, which Chronicle answers with a
+     * fault or a ten-second wait per read: refuse it before reading (one {@code fstat}, far cheaper than either).
+     */
+    private void checkNotTruncated() {
+        Map.Entry<Integer, File> newest = cycleFiles.lastEntry();
+        if (newest == null) {
+            return;
+        }
+        try {
+            if (newest.getKey() != watchedCycle) {
+                closeWatched();
+                watched = FileChannel.open(newest.getValue().toPath(), StandardOpenOption.READ);
+                watchedCycle = newest.getKey();
+                watchedLength = watched.size();
+            }
+            long length = watched.size();
+            if (length < watchedLength) {
+                throw new FrameRefusedException("the queue file " + newest.getValue() + " shrank from " + watchedLength
+                        + " to " + length + " bytes: it was truncated under the reader, and its messages are lost");
+            }
+            watchedLength = length;
+        } catch (IOException e) {
+            throw new FrameRefusedException("the queue file " + newest.getValue() + " can no longer be read: " + e, e);
+        }
+    }
+
+    private void closeWatched() {
+        if (watched != null) {
+            try {
+                watched.close();
+            } catch (IOException ignored) {
+                // read-only: nothing to lose
+            }
+            watched = null;
+        }
     }
 
     private void deleteCyclesBefore(int cycle) {
@@ -86,6 +142,7 @@ public final class ChannelReader implements AutoCloseable {
 
     @Override
     public void close() {
+        closeWatched();
         queue.close();
     }
 }

@@ -45,27 +45,62 @@ public final class ChannelWriter implements AutoCloseable {
     }
 
     /**
-     * Writes {@code message}. Throws {@link NoSpaceLeftException}, having written nothing, when the disk under
-     * the queue has too little space left for it.
+     * Appends {@code message}.
+     *
+     * @throws NoSpaceLeftException  having written nothing, when the disk under the queue has too little space left
+     *                                for it (asked before writing, and again when the mapping faults)
+     * @throws ChannelBrokenException when the queue's file was truncated or removed under its mapping (the JVM
+     *                                reports the fault as an {@link InternalError}): the channel is unusable
+     * @throws IOException            when an out-of-band payload file cannot be written
      */
     public synchronized void write(Message message) throws IOException {
         Message toWrite = spillIfLarge(message);
         long needed = inlineBytes(toWrite);
         space.require(needed);
-        try (DocumentContext dc = appender.writingDocument()) {
-            try {
-                MessageCodec.encode(toWrite, dc.wire().bytes());
-            } catch (RuntimeException | Error e) {
-                dc.rollbackOnClose();
-                // a fault on the mapping (SIGBUS): the disk filled up since it was last asked
-                NoSpaceLeftException full = e instanceof InternalError ? NoSpaceLeftException.check(folder, needed, null) : null;
-                if (full != null) {
-                    full.addSuppressed(e);
-                    throw full;
-                }
-                throw e;
-            }
+        DocumentContext dc;
+        try {
+            dc = appender.writingDocument();
+        } catch (RuntimeException | InternalError e) {
+            throw faulted(e, needed);
         }
+        try {
+            MessageCodec.encode(toWrite, dc.wire().bytes());
+        } catch (RuntimeException | Error e) {
+            dc.rollbackOnClose();
+            closeAfterFailure(dc, e);
+            if (e instanceof InternalError) {
+                throw faulted(e, needed); // a fault in the mapping is the channel's, or the full disk's
+            }
+            throw e; // anything else is the message's (a released payload, say)
+        }
+        try {
+            dc.close();
+        } catch (RuntimeException | InternalError e) {
+            throw faulted(e, needed);
+        }
+    }
+
+    /** A fault on the mapping (SIGBUS): the disk filled up since it was last asked, else the file changed under it. */
+    private IOException faulted(Throwable e, long needed) {
+        NoSpaceLeftException full = NoSpaceLeftException.check(folder, needed, null);
+        if (full != null) {
+            full.addSuppressed(e);
+            return full;
+        }
+        return broken(e);
+    }
+
+    private static void closeAfterFailure(DocumentContext dc, Throwable failure) {
+        try {
+            dc.close();
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private ChannelBrokenException broken(Throwable e) {
+        return new ChannelBrokenException("the queue in " + folder + " can no longer be written (" + e
+                + "): its file was changed under it", e);
     }
 
     private Message spillIfLarge(Message message) throws IOException {

@@ -6,11 +6,15 @@ package dev.procpool.internal.ipc;
  * document each), {@link ControlCodec} control-pipe frames (the worker's stdin). A type id is unique across
  * both channels, so a frame read from the wrong one is refused, never misread.
  * <pre>
- *   Queue frame (tasks: parent to worker; results: worker to parent)
- *   0        1                   9
- *   +--------+-------------------+--------------------------------------------+
- *   | type:1 | taskId:8 (or 0)   | body                                       |
- *   +--------+-------------------+--------------------------------------------+
+ *   Queue frame (tasks: parent to worker; results: worker to parent), native byte order
+ *   0        1                   9              13
+ *   +--------+-------------------+--------------+-------------------------------+
+ *   | type:1 | taskId:8 (or 0)   | checksum:4   | body                          |
+ *   +--------+-------------------+--------------+-------------------------------+
+ *   checksum: CRC32C of bytes [0, 9) and [13, end of the document): the type, the task id and the body, so a
+ *     flipped bit, a torn write or two frames' task ids swapped are detected; a reader refuses such a frame
+ *     before it reads any length from it. It detects damage, not forgery: a task can compute it too, so the
+ *     body is still read with every length checked.
  *
  *   body of RUN_TASK, RUN_INITIALIZER, TASK_COMPLETED, TASK_FAILED, INITIALIZER_FAILED: a payload
  *     +---------+----------+------------------------------------------+
@@ -25,7 +29,8 @@ package dev.procpool.internal.ipc;
  *     | output:1 | PAYLOAD_NO_OUTPUT: nothing                                 |
  *     |          | PAYLOAD_OUTPUT: stdout, UTF-8 | stderr, UTF-8 | omitted:8  |
  *     +----------+------------------------------------------------------------+
- *   body of CONFIGURE_WORKER:       maxTasks:8 | maxMemoryGrowthBytes:8
+ *   body of CONFIGURE_WORKER:       maxTasks:8 | maxMemoryGrowthBytes:8 | maxDepth:8 | maxArrayLength:8 |
+ *                                   maxReferences:8   (the deserialization limits, see codec.DeserializationLimits)
  *   body of WORKER_READY:           protocolVersion:4 | pid:8
  *   body of WORKER_RETIRED:         reason, UTF-8
  *   body of OUTCOME_NOT_SERIALIZED: description, UTF-8 | frames:4 | frames x stack frame
@@ -53,10 +58,12 @@ public final class FrameDescriptor {
     public static final int TYPE_OFFSET = 0;
     /** Offset of the task id (0 in frames about no task). */
     public static final int TASK_ID_OFFSET = TYPE_OFFSET + Byte.BYTES;
-    /** Offset of a queue frame's body; also the length of the header both kinds of frame share. */
-    public static final int BODY_OFFSET = TASK_ID_OFFSET + Long.BYTES;
-    /** A control frame is a header and nothing else. */
-    public static final int CONTROL_FRAME_LENGTH = BODY_OFFSET;
+    /** Offset of a queue frame's checksum (queue frames only). */
+    public static final int CHECKSUM_OFFSET = TASK_ID_OFFSET + Long.BYTES;
+    /** Offset of a queue frame's body; also the length of a queue frame's header. */
+    public static final int BODY_OFFSET = CHECKSUM_OFFSET + Integer.BYTES;
+    /** A control frame is a type and a task id and nothing else. */
+    public static final int CONTROL_FRAME_LENGTH = TASK_ID_OFFSET + Long.BYTES;
 
     // commands, parent to worker
     public static final byte RUN_TASK = 1;

@@ -1,5 +1,6 @@
 package dev.procpool.internal.ipc;
 
+import dev.procpool.internal.ipc.codec.DeserializationLimits;
 import dev.procpool.internal.ipc.codec.Payload;
 
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
 public sealed interface Message permits Message.Command, Message.Event {
 
     /** Bump whenever the layout of any message changes; the handshake refuses a mismatch. */
-    int PROTOCOL_VERSION = 3;
+    int PROTOCOL_VERSION = 4;
 
     /** Parent to worker. */
     sealed interface Command extends Message
@@ -29,8 +30,9 @@ public sealed interface Message permits Message.Command, Message.Event {
      *
      * @param maxTasks             retire after this many tasks
      * @param maxMemoryGrowthBytes retire once heap (after a full collection) or resident memory grew by more
+     * @param limits               what the worker's object streams are held to when it reads a task
      */
-    record ConfigureWorker(long maxTasks, long maxMemoryGrowthBytes) implements Command {
+    record ConfigureWorker(long maxTasks, long maxMemoryGrowthBytes, DeserializationLimits limits) implements Command {
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerRetired;
+import dev.procpool.internal.ipc.codec.DeserializationLimits;
 import dev.procpool.internal.ipc.codec.Payload;
 import net.openhft.chronicle.bytes.Bytes;
 
@@ -21,24 +22,69 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.zip.CRC32C;
 
 import static dev.procpool.internal.ipc.FrameDescriptor.*;
 
 /**
  * Lays out one message as one queue document, as drawn in {@link FrameDescriptor}. Out-of-band file names are
- * relative to the channel's folder, so no absolute path crosses the boundary. Called by whichever thread owns
- * the appender or tailer.
+ * relative to the channel's folder, so no absolute path crosses the boundary. {@link #decode} checks the frame's
+ * checksum before anything else, then every length against the bytes there are, and fails on anything malformed
+ * with a {@link FrameRefusedException} only. Called by whichever thread owns the appender or tailer.
  */
 final class MessageCodec {
     private static final byte INLINE = FrameDescriptor.PAYLOAD_INLINE;
     private static final byte IN_FILE = FrameDescriptor.PAYLOAD_IN_FILE;
     private static final byte NO_OUTPUT = FrameDescriptor.PAYLOAD_NO_OUTPUT;
     private static final byte OUTPUT = FrameDescriptor.PAYLOAD_OUTPUT;
+    /** Bytes copied out of the document at a time to checksum them; the copy costs less than the CRC. */
+    private static final int CHECKSUM_CHUNK = 4096;
+    private static final ThreadLocal<byte[]> CHUNK = ThreadLocal.withInitial(() -> new byte[CHECKSUM_CHUNK]);
 
     private MessageCodec() {
     }
 
+    /** Appends {@code message} to {@code out} as one frame, checksum included. */
     static void encode(Message message, Bytes<?> out) {
+        long start = out.writePosition();
+        encodeUnsealed(message, out);
+        seal(out, start);
+    }
+
+    /** Writes the checksum of the frame from {@code start} to {@code out}'s write position into its header. */
+    static void seal(Bytes<?> out, long start) {
+        out.writeInt(start + CHECKSUM_OFFSET, checksum(out, start, out.writePosition()));
+    }
+
+    /**
+     * The CRC32C of a frame's bytes between {@code start} and {@code end}, the checksum field excepted (see
+     * {@link FrameDescriptor}).
+     */
+    static int checksum(Bytes<?> bytes, long start, long end) {
+        CRC32C crc = new CRC32C();
+        byte[] chunk = CHUNK.get();
+        // streaming reads: Chronicle copies those in bulk, where a read at an offset goes byte by byte
+        long readPosition = bytes.readPosition();
+        try {
+            bytes.readPosition(start);
+            bytes.read(chunk, 0, CHECKSUM_OFFSET);
+            crc.update(chunk, 0, CHECKSUM_OFFSET);
+            bytes.readPosition(start + BODY_OFFSET);
+            for (long at = start + BODY_OFFSET; at < end; ) {
+                int length = bytes.read(chunk, 0, (int) Math.min(chunk.length, end - at));
+                if (length <= 0) {
+                    break;
+                }
+                crc.update(chunk, 0, length);
+                at += length;
+            }
+        } finally {
+            bytes.readPosition(readPosition);
+        }
+        return (int) crc.getValue();
+    }
+
+    private static void encodeUnsealed(Message message, Bytes<?> out) {
         // JDK 17 has no pattern switch; the sealed hierarchy keeps this chain exhaustive by review.
         if (message instanceof RunTask m) {
             payloadMessage(out, RUN_TASK, m.taskId(), m.task());
@@ -53,6 +99,9 @@ final class MessageCodec {
             header(out, CONFIGURE_WORKER, 0);
             out.writeLong(m.maxTasks());
             out.writeLong(m.maxMemoryGrowthBytes());
+            out.writeLong(m.limits().maxDepth());
+            out.writeLong(m.limits().maxArrayLength());
+            out.writeLong(m.limits().maxReferences());
         } else if (message instanceof OutcomeNotSerialized m) {
             header(out, OUTCOME_NOT_SERIALIZED, m.taskId());
             out.writeUtf8(m.description());
@@ -90,11 +139,42 @@ final class MessageCodec {
         }
     }
 
+    /**
+     * The message in the frame from {@code in}'s read position to its read limit.
+     *
+     * @throws FrameRefusedException when the frame is too short, its checksum does not match, or its body is
+     *                               malformed: the channel it came from can no longer be trusted
+     */
     static Message decode(Bytes<?> in, Path folder) {
+        long start = in.readPosition();
+        long end = in.readLimit();
+        if (end - start < BODY_OFFSET) {
+            throw new FrameRefusedException("a frame of " + (end - start) + " bytes in " + folder
+                    + " is shorter than a frame's header (" + BODY_OFFSET + " bytes): the queue is corrupted");
+        }
+        int stored = in.readInt(start + CHECKSUM_OFFSET);
+        int actual = checksum(in, start, end);
+        if (stored != actual) {
+            throw new FrameRefusedException(String.format("a frame of %d bytes in %s has checksum %08x, but its bytes"
+                    + " sum to %08x: the queue is corrupted (a task that wrote to the pool's files?), so the frame"
+                    + " is not acted on", end - start, folder, stored, actual));
+        }
+        try {
+            return decodeChecked(in, folder);
+        } catch (FrameRefusedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new FrameRefusedException("a malformed frame in " + folder + " (" + e + "): the queue is corrupted", e);
+        }
+    }
+
+    private static Message decodeChecked(Bytes<?> in, Path folder) {
         byte type = in.readByte();
         long taskId = in.readLong();
+        in.readSkip(Integer.BYTES); // the checksum, already checked
         return switch (type) {
-            case CONFIGURE_WORKER -> new ConfigureWorker(in.readLong(), in.readLong());
+            case CONFIGURE_WORKER -> new ConfigureWorker(in.readLong(), in.readLong(),
+                    new DeserializationLimits(in.readLong(), in.readLong(), in.readLong()));
             case RUN_INITIALIZER -> new RunInitializer(readPayload(in, folder));
             case RUN_TASK -> new RunTask(taskId, readPayload(in, folder), in.readRemaining() > 0 && in.readByte() != 0);
             case CANCEL_TASK -> new CancelTask(taskId, in.readByte() != 0);
@@ -103,14 +183,14 @@ final class MessageCodec {
             case WORKER_READY -> new WorkerReady(in.readInt(), in.readLong());
             case TASK_COMPLETED -> new TaskCompleted(taskId, readPayload(in, folder), readOutput(in, folder));
             case TASK_FAILED -> new TaskFailed(taskId, readPayload(in, folder), readOutput(in, folder));
-            case OUTCOME_NOT_SERIALIZED -> new OutcomeNotSerialized(taskId, in.readUtf8(), readStack(in, folder));
+            case OUTCOME_NOT_SERIALIZED -> new OutcomeNotSerialized(taskId, readString(in, folder), readStack(in, folder));
             case INITIALIZER_COMPLETED -> new InitializerCompleted();
             case INITIALIZER_FAILED -> new InitializerFailed(readPayload(in, folder));
             case TASK_CANCELLED -> new TaskCancelled(taskId);
-            case WORKER_RETIRED -> new WorkerRetired(in.readUtf8());
-            case RESOURCE_REQUESTED -> new Message.ResourceRequested(in.readLong(), in.readUtf8());
+            case WORKER_RETIRED -> new WorkerRetired(readString(in, folder));
+            case RESOURCE_REQUESTED -> new Message.ResourceRequested(in.readLong(), readString(in, folder));
             case SHIP_RESOURCE -> readShipResource(in, folder);
-            default -> throw new IllegalStateException("unknown message type " + type + " in " + folder);
+            default -> throw new FrameRefusedException("unknown message type " + type + " in " + folder);
         };
     }
 
@@ -129,9 +209,9 @@ final class MessageCodec {
 
     private static Message.ShipResource readShipResource(Bytes<?> in, Path folder) {
         long loaderId = in.readLong();
-        String name = in.readUtf8();
+        String name = readString(in, folder);
         return in.readByte() == 0
-                ? new Message.ShipResource(loaderId, name, null, in.readUtf8())
+                ? new Message.ShipResource(loaderId, name, null, readString(in, folder))
                 : new Message.ShipResource(loaderId, name, readPayload(in, folder), null);
     }
 
@@ -155,13 +235,13 @@ final class MessageCodec {
         if (flag == NO_OUTPUT) {
             return null;
         }
-        String stdout = in.readUtf8();
-        String stderr = in.readUtf8();
+        String stdout = readString(in, folder);
+        String stderr = readString(in, folder);
         long omitted = in.readLong();
         if (flag != OUTPUT || stdout == null || stderr == null || omitted < 0
                 || stdout.length() > CapturedOutput.MAX_CHARS_PER_STREAM
                 || stderr.length() > CapturedOutput.MAX_CHARS_PER_STREAM) {
-            throw new IllegalStateException("a frame carries malformed captured output in " + folder);
+            throw new FrameRefusedException("a frame carries malformed captured output in " + folder);
         }
         return new CapturedOutput(stdout, stderr, omitted);
     }
@@ -183,24 +263,38 @@ final class MessageCodec {
     private static List<StackTraceElement> readStack(Bytes<?> in, Path folder) {
         int count = in.readInt();
         if (count < 0 || count > MAX_STACK_FRAMES || count > in.readRemaining()) {
-            throw new IllegalStateException("a frame claims " + count + " stack frames in " + folder);
+            throw new FrameRefusedException("a frame claims " + count + " stack frames in " + folder);
         }
         List<StackTraceElement> stack = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String loader = in.readUtf8();
-            String module = in.readUtf8();
-            String moduleVersion = in.readUtf8();
-            String declaringClass = Objects.requireNonNullElse(in.readUtf8(), "?");
-            String method = Objects.requireNonNullElse(in.readUtf8(), "?");
-            String file = in.readUtf8();
+            String loader = readString(in, folder);
+            String module = readString(in, folder);
+            String moduleVersion = readString(in, folder);
+            String declaringClass = Objects.requireNonNullElse(readString(in, folder), "?");
+            String method = Objects.requireNonNullElse(readString(in, folder), "?");
+            String file = readString(in, folder);
             stack.add(new StackTraceElement(loader, module, moduleVersion, declaringClass, method, file, in.readInt()));
         }
         return stack;
     }
 
+    /** The header, with a checksum of 0 that {@link #encode} replaces once the body is written. */
+    /** A string as {@code writeUtf8} wrote it (or null), its length checked before anything is allocated. */
+    private static String readString(Bytes<?> in, Path folder) {
+        long at = in.readPosition();
+        long length = in.readStopBit();
+        in.readPosition(at);
+        if (length > in.readRemaining()) {
+            throw new FrameRefusedException("a frame claims a string of " + length + " bytes where "
+                    + in.readRemaining() + " remain in " + folder);
+        }
+        return in.readUtf8();
+    }
+
     private static void header(Bytes<?> out, byte type, long taskId) {
         out.writeByte(type);
         out.writeLong(taskId);
+        out.writeInt(0);
     }
 
     private static void payloadMessage(Bytes<?> out, byte type, long taskId, Payload payload) {
@@ -223,13 +317,20 @@ final class MessageCodec {
     private static Payload readPayload(Bytes<?> in, Path folder) {
         byte where = in.readByte();
         long length = in.readLong();
+        if (length < 0) {
+            throw new FrameRefusedException("a frame claims a payload of " + length + " bytes in " + folder);
+        }
         if (where == IN_FILE) {
             // the name comes from the other process: only a name our writer makes, inside the folder, is opened
-            return Payload.inFile(PayloadFileNames.resolve(folder, in.readUtf8()), length);
+            return Payload.inFile(PayloadFileNames.resolve(folder, readString(in, folder)), length);
+        }
+        if (where != INLINE || length != in.readRemaining()) {
+            throw new FrameRefusedException("a frame claims an inline payload of " + length + " bytes (kind " + where
+                    + ") where " + in.readRemaining() + " remain in " + folder);
         }
         // A plain array: payloads are freed on another thread than the one that reads them, which would defeat
         // a pool's thread caches; the young generation frees small arrays for less.
-        byte[] bytes = new byte[Math.toIntExact(length)];
+        byte[] bytes = new byte[(int) length];
         in.read(bytes);
         return Payload.of(bytes);
     }

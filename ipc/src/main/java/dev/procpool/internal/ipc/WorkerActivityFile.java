@@ -27,33 +27,63 @@ import java.nio.file.StandardOpenOption;
  * <p>The second word lets an idle worker sleep without polling: it sets the flag, looks at its queue once more,
  * and parks; the parent, after writing to that queue, reads the flag and, if set, wakes the worker through its
  * control pipe. Both sides put a full fence between their write and their read, so one of them always sees the
- * other. Written by the worker's task thread; read by the parent's scheduler thread.
+ * other (the parent's read is a system call, itself a fence). Written by the worker's task thread; read by the
+ * parent's scheduler thread.
  */
-public final class WorkerActivityFile {
+public final class WorkerActivityFile implements AutoCloseable {
     static final String NAME = "activity";
     private static final int SIZE = 16;
     private static final int TASK = 0;
     private static final int SLEEPING = 8;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
+    /** The worker's writable mapping; null in the parent's view. */
     private final MappedByteBuffer words;
+    /** The parent's view: read with positional reads, never mapped (see {@link #openForReading}). */
+    private final FileChannel view;
+    private final ByteBuffer word = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
+    /** A read found the file short or unreadable; see {@link #isBroken}. Reader's thread only. */
+    private boolean broken;
 
-    private WorkerActivityFile(MappedByteBuffer words) {
+    private WorkerActivityFile(MappedByteBuffer words, FileChannel view) {
         this.words = words;
+        this.view = view;
     }
 
     public static WorkerActivityFile create(Path folder) throws IOException {
         try (FileChannel channel = FileChannel.open(folder.resolve(NAME),
                 StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return new WorkerActivityFile(channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE));
+            return new WorkerActivityFile(channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE), null);
         }
     }
 
-    /** The parent's live view of a worker's activity; the worker creates the file before its handshake. */
+    /**
+     * The parent's live view of a worker's activity; the worker creates the file before its handshake. The
+     * parent reads the file with positional reads, not through a mapping: the worker (a task in it) can
+     * truncate the file, and a read of a truncated mapping faults asynchronously, anywhere in the code that
+     * follows, which no {@code catch} at the read can contain. A read of a truncated file comes back short.
+     *
+     * @throws IOException when the file is missing or shorter than the slot
+     */
     public static WorkerActivityFile openForReading(Path folder) throws IOException {
-        try (FileChannel channel = FileChannel.open(folder.resolve(NAME), StandardOpenOption.READ)) {
-            return new WorkerActivityFile(channel.map(FileChannel.MapMode.READ_ONLY, 0, SIZE));
+        FileChannel channel = FileChannel.open(folder.resolve(NAME), StandardOpenOption.READ);
+        try {
+            if (channel.size() < SIZE) {
+                throw new IOException(folder.resolve(NAME) + " holds " + channel.size() + " bytes, not " + SIZE);
+            }
+            return new WorkerActivityFile(null, channel);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
+    }
+
+    /**
+     * True once a read of the parent's view found the file short or unreadable: the worker's file was truncated
+     * (a task can do that), so it tells nothing more, and the worker must be replaced.
+     */
+    public boolean isBroken() {
+        return broken;
     }
 
     /** Worker: the task it starts now, or 0 once its answer is written. */
@@ -61,9 +91,9 @@ public final class WorkerActivityFile {
         LONGS.setRelease(words, TASK, taskId);
     }
 
-    /** The task running now, or 0. */
+    /** The task running now, or 0; 0 too once the file is {@linkplain #isBroken() broken}. */
     public long runningTask() {
-        return (long) LONGS.getAcquire(words, TASK);
+        return words != null ? (long) LONGS.getAcquire(words, TASK) : read(TASK);
     }
 
     /** Worker: announce (or end) sleep; a full fence follows, so the re-check of the queue comes after it. */
@@ -75,7 +105,39 @@ public final class WorkerActivityFile {
     /** Parent: call after writing to the worker's queue; true means the worker must be woken. */
     public boolean isSleeping() {
         VarHandle.fullFence();
-        return (long) LONGS.getVolatile(words, SLEEPING) != 0;
+        return (words != null ? (long) LONGS.getVolatile(words, SLEEPING) : read(SLEEPING)) != 0;
+    }
+
+    /** One word of the parent's view, or 0 once the file is short or unreadable. */
+    private long read(int offset) {
+        if (broken) {
+            return 0;
+        }
+        try {
+            word.clear();
+            while (word.hasRemaining()) {
+                if (view.read(word, offset + word.position()) <= 0) {
+                    broken = true;
+                    return 0;
+                }
+            }
+            return word.getLong(0);
+        } catch (IOException e) {
+            broken = true;
+            return 0;
+        }
+    }
+
+    /** Parent: lets go of the file. */
+    @Override
+    public void close() {
+        if (view != null) {
+            try {
+                view.close();
+            } catch (IOException ignored) {
+                // read-only: nothing to lose
+            }
+        }
     }
 
     /** The task the worker was running when it stopped, or 0 if none (or it never wrote the file). */

@@ -70,17 +70,23 @@ class ForgedPayloadNameTest {
                 refused.getMessage());
     }
 
-    /** A TASK_COMPLETED frame as a hostile task would append it to its own results queue. */
+    /**
+     * A TASK_COMPLETED frame as a hostile task would append it to its own results queue, with a valid checksum
+     * (the task can compute one too).
+     */
     private static void writeForgedCompletion(Path folder, long taskId, String fileName) {
         try (SingleChronicleQueue queue = Queues.open(folder, StoreFileListener.noOp());
              ExcerptAppender appender = queue.createAppender();
              DocumentContext dc = appender.writingDocument()) {
             Bytes<?> out = dc.wire().bytes();
+            long start = out.writePosition();
             out.writeByte(FrameDescriptor.TASK_COMPLETED);
             out.writeLong(taskId);
+            out.writeInt(0);
             out.writeByte(FrameDescriptor.PAYLOAD_IN_FILE);
             out.writeLong(7);
             out.writeUtf8(fileName);
+            MessageCodec.seal(out, start);
         }
     }
 }

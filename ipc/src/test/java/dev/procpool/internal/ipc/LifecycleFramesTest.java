@@ -1,6 +1,7 @@
 package dev.procpool.internal.ipc;
 
 import dev.procpool.internal.ipc.Message.ConfigureWorker;
+import dev.procpool.internal.ipc.codec.DeserializationLimits;
 import dev.procpool.internal.ipc.Message.InitializerCompleted;
 import dev.procpool.internal.ipc.Message.InitializerFailed;
 import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
@@ -36,11 +37,11 @@ class LifecycleFramesTest {
     @Test
     void configureWorker_roundTrip_keepsBothLimits() throws IOException {
         try (Channel channel = Channel.open(folder)) {
-            channel.writer.write(new ConfigureWorker(1_000, 512L << 20));
-            channel.writer.write(new ConfigureWorker(0, Long.MAX_VALUE));
+            channel.writer.write(new ConfigureWorker(1_000, 512L << 20, new DeserializationLimits(7, 8, 9)));
+            channel.writer.write(new ConfigureWorker(0, Long.MAX_VALUE, DeserializationLimits.DEFAULT));
 
-            assertEquals(new ConfigureWorker(1_000, 512L << 20), channel.receive());
-            assertEquals(new ConfigureWorker(0, Long.MAX_VALUE), channel.receive());
+            assertEquals(new ConfigureWorker(1_000, 512L << 20, new DeserializationLimits(7, 8, 9)), channel.receive());
+            assertEquals(new ConfigureWorker(0, Long.MAX_VALUE, DeserializationLimits.DEFAULT), channel.receive());
             assertNull(channel.reader.poll());
         }
     }
@@ -101,8 +102,10 @@ class LifecycleFramesTest {
         try {
             bytes.writeByte(FrameDescriptor.OUTCOME_NOT_SERIALIZED);
             bytes.writeLong(58);
+            bytes.writeInt(0);
             bytes.writeUtf8("forged");
             bytes.writeInt(Integer.MAX_VALUE);
+            MessageCodec.seal(bytes, 0);
 
             IllegalStateException thrown = assertThrows(IllegalStateException.class,
                     () -> MessageCodec.decode(bytes, folder));

@@ -36,7 +36,7 @@ public final class ClassDataTraining {
             results.write(new Message.WorkerReady(Message.PROTOCOL_VERSION, ProcessHandle.current().pid()));
             parentResults.poll();
 
-            parentTasks.write(new Message.ConfigureWorker(0, 0)); // what a worker reads first
+            parentTasks.write(new Message.ConfigureWorker(0, 0, dev.procpool.internal.ipc.codec.DeserializationLimits.DEFAULT)); // what a worker reads first
             Callable<Integer> task = (Callable<Integer> & Serializable) () -> 42;
             parentTasks.write(new Message.RunTask(1, TaskCodec.encode(task)));
             tasks.poll();

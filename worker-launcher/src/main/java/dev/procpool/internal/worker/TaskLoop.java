@@ -5,6 +5,9 @@ import dev.procpool.internal.ipc.CapturedOutput;
 import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.codec.Payload;
+import dev.procpool.internal.ipc.FrameRefusedException;
+import dev.procpool.internal.ipc.WorkerStderr;
+import dev.procpool.internal.ipc.codec.DeserializationLimits;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.ConfigureWorker;
@@ -45,6 +48,8 @@ final class TaskLoop implements ParentWatch.Listener {
     private final TaskGate gate = new TaskGate(runner);
     /** Task thread only; replaced by the parent's {@code ConfigureWorker}, the first command it sends. */
     private Recycling recycling = Recycling.never();
+    /** Task thread only; replaced by the parent's {@code ConfigureWorker}. */
+    private DeserializationLimits limits = DeserializationLimits.DEFAULT;
     private volatile boolean stopping;
     /** The parent is gone; from then on the orphan cleanup owns the queues and the folder. */
     private volatile boolean orphaned;
@@ -83,13 +88,13 @@ final class TaskLoop implements ParentWatch.Listener {
         WarmUp.start();
         // The first read loads the read path (tens of ms in a fresh JVM): do it before the handshake, not on the
         // first task. The parent may have sent its settings and initializer already; whatever is there is kept.
-        Message early = tasks.poll();
+        Message early = poll();
         results.write(new WorkerReady(Message.PROTOCOL_VERSION, ProcessHandle.current().pid()));
         trace("ready");
 
         BackoffIdler idler = BackoffIdler.standard();
         while (!stopping) {
-            Message message = early != null ? early : tasks.poll();
+            Message message = early != null ? early : poll();
             early = null;
             if (message == null && idler.isParking()) {
                 message = sleepUntilWoken();
@@ -107,6 +112,7 @@ final class TaskLoop implements ParentWatch.Listener {
                 }
             } else if (message instanceof ConfigureWorker configure) {
                 recycling = new Recycling(configure.maxTasks(), configure.maxMemoryGrowthBytes());
+                limits = configure.limits();
             } else if (message instanceof RunInitializer initializer) {
                 runInitializer(initializer);
             } else if (message instanceof Shutdown) {
@@ -123,12 +129,45 @@ final class TaskLoop implements ParentWatch.Listener {
      */
     private Message sleepUntilWoken() {
         activity.setSleeping(true);
-        Message message = tasks.poll();
+        Message message = poll();
         if (message == null) {
             LockSupport.parkNanos(this, SLEEP_NS);
         }
         activity.setSleeping(false);
         return message;
+    }
+
+    /**
+     * The next command, or null. A queue that cannot be read (a corrupted frame, a file truncated under it)
+     * ends the worker: nothing after a corrupted frame can be trusted, and the parent still holds every task it
+     * sent, so a new worker with a new queue runs them. Does not return then.
+     */
+    private Message poll() {
+        try {
+            return tasks.poll();
+        } catch (FrameRefusedException e) {
+            if (orphaned || stopping) {
+                throw e; // the queues were closed under this thread on purpose: the orphan cleanup or a stop ends the JVM
+            }
+            queueUnreadable(e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Says why on stderr and, if the results queue still works, in a goodbye (so the parent requeues this
+     * worker's tasks instead of blaming one), then exits with a code of its own.
+     */
+    private void queueUnreadable(String why) {
+        stopping = true;
+        System.err.println(WorkerStderr.QUEUE_UNREADABLE_MARKER + ": " + why);
+        System.err.flush();
+        try {
+            results.write(new WorkerRetired(WorkerStderr.QUEUE_UNREADABLE_MARKER + ": " + why));
+        } catch (IOException | RuntimeException ignored) {
+            // the exit code and the stderr line say it
+        }
+        System.exit(WorkerStderr.QUEUE_UNREADABLE_EXIT_CODE);
     }
 
     /** Internal, for start-up measurements: -Dprocpool.internal.traceStartup=true prints ms since JVM start. */
@@ -158,7 +197,7 @@ final class TaskLoop implements ParentWatch.Listener {
         try {
             ClassLoader loader = loaderFor(message.initializer(), appLoader);
             thread.setContextClassLoader(loader);
-            Answers.call(TaskCodec.decode(message.initializer(), loader, shipped));
+            Answers.call(TaskCodec.decode(message.initializer(), loader, shipped, limits));
             reply = new InitializerCompleted();
         } catch (Throwable thrown) {
             reply = new InitializerFailed(Answers.initializerThrew(thrown));
@@ -192,7 +231,7 @@ final class TaskLoop implements ParentWatch.Listener {
         try {
             ClassLoader loader = loaderFor(message.task(), appLoader);
             thread.setContextClassLoader(loader);
-            Object task = TaskCodec.decode(message.task(), loader, shipped);
+            Object task = TaskCodec.decode(message.task(), loader, shipped, limits);
             reply = Answers.completed(taskId, Answers.call(task), shipped);
         } catch (Throwable thrown) {
             reply = Answers.failed(taskId, thrown, shipped);

@@ -73,7 +73,11 @@ final class LambdaReader {
             shape = lookUp(new Header(header), loader);
             last = new Last(new WeakReference<>(loader), new WeakReference<>(shape));
         }
-        Object args = ValueFormat.read(in, loader);
+        Object args = ValueFormat.readCaptured(in, loader);
+        if (!(args instanceof Object[]) && !(args instanceof List<?>)) {
+            throw new java.io.StreamCorruptedException("a lambda's captured arguments are "
+                    + (args == null ? "null" : "a " + args.getClass().getName()));
+        }
         Object[] captured = args instanceof Object[] array ? array : ((List<?>) args).toArray();
         return shape.rebuild(captured, loader);
     }

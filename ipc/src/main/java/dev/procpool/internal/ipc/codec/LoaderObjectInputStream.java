@@ -2,6 +2,8 @@ package dev.procpool.internal.ipc.codec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
 
@@ -17,10 +19,27 @@ final class LoaderObjectInputStream extends ObjectInputStream {
         this.loader = loader;
     }
 
-    /** Reads one object from {@code in}, resolving its classes through {@code loader}. */
+    /**
+     * Reads one object from {@code in}, resolving its classes through {@code loader}, held to the limits of the
+     * decode under way on this thread ({@link TaskCodec#filterForThisThread}); a JVM-wide filter the user set
+     * ({@code jdk.serialFilter}) still applies.
+     *
+     * @throws DeserializationLimitException when the value goes over a limit
+     */
     static Object readObject(InputStream in, ClassLoader loader) throws IOException, ClassNotFoundException {
+        DeserializationLimits.Filter filter = TaskCodec.filterForThisThread();
         try (ObjectInputStream objects = new LoaderObjectInputStream(in, loader)) {
+            ObjectInputFilter userFilter = objects.getObjectInputFilter();
+            objects.setObjectInputFilter(userFilter == null ? filter : ObjectInputFilter.merge(filter, userFilter));
             return objects.readObject();
+        } catch (InvalidClassException e) {
+            if (filter.refusal() != null) {
+                DeserializationLimitException refused = new DeserializationLimitException(
+                        "a value was refused while being read: " + filter.refusal());
+                refused.initCause(e);
+                throw refused;
+            }
+            throw e;
         }
     }
 

@@ -171,8 +171,13 @@ public final class Payload {
 
     /** The bytes of the out-of-band file from {@code offset} to the end, read in one go into an exact-size array. */
     byte[] readFileFrom(int offset) throws IOException {
-        byte[] bytes = new byte[Math.toIntExact(length - offset)];
         try (FileChannel channel = FileChannel.open(file)) {
+            // the length came from the other process's frame: allocate only what the file holds
+            if (length < offset || channel.size() != length || length - offset > Integer.MAX_VALUE - 8) {
+                throw new java.io.StreamCorruptedException("out-of-band payload " + file + " holds " + channel.size()
+                        + " bytes, but its frame says " + length);
+            }
+            byte[] bytes = new byte[(int) (length - offset)];
             ByteBuffer target = ByteBuffer.wrap(bytes);
             long position = offset;
             while (target.hasRemaining()) {
@@ -182,8 +187,8 @@ public final class Payload {
                 }
                 position += read;
             }
+            return bytes;
         }
-        return bytes;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.procpool.internal.ipc.codec;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StreamCorruptedException;
 
 /**
  * How tasks, results and exceptions become {@link Payload}s and back, in the tagged format of
@@ -14,6 +15,12 @@ public final class TaskCodec {
     private static final int KEEP_SCRATCH_BYTES = 64 << 10;
     private static final int OUT_OF_BAND_READ_BUFFER = 64 << 10;
     private static final ThreadLocal<ByteArrayBuffer> SCRATCH = ThreadLocal.withInitial(() -> new ByteArrayBuffer(4096));
+    /**
+     * The limits and length of the payload this thread decodes now, read by every object stream the decode
+     * opens (a value may hold several: captured arguments, a batch's inputs). A thread-local instead of a
+     * parameter through every reader: a decode runs on one thread from start to end.
+     */
+    private static final ThreadLocal<DeserializationLimits.Filter> DECODING = new ThreadLocal<>();
 
     private TaskCodec() {
     }
@@ -77,16 +84,54 @@ public final class TaskCodec {
         }
     }
 
-    /** Decodes one value, resolving classes through {@code loader}. Does not release the payload. */
+    /** {@link #decode(Payload, ClassLoader, ClassLoaderTable, DeserializationLimits)} with the default limits. */
     public static Object decode(Payload payload, ClassLoader loader) throws IOException, ClassNotFoundException {
-        return decode(payload, loader, ClassLoaderTable.NONE);
+        return decode(payload, loader, ClassLoaderTable.NONE, DeserializationLimits.DEFAULT);
+    }
+
+    /** {@link #decode(Payload, ClassLoader, ClassLoaderTable, DeserializationLimits)} with the default limits. */
+    public static Object decode(Payload payload, ClassLoader loader, ClassLoaderTable loaders)
+            throws IOException, ClassNotFoundException {
+        return decode(payload, loader, loaders, DeserializationLimits.DEFAULT);
+    }
+
+    /** {@link #decode(Payload, ClassLoader, ClassLoaderTable, DeserializationLimits)} with no loader numbers. */
+    public static Object decode(Payload payload, ClassLoader loader, DeserializationLimits limits)
+            throws IOException, ClassNotFoundException {
+        return decode(payload, loader, ClassLoaderTable.NONE, limits);
     }
 
     /**
-     * Decodes one value, resolving classes through {@code loader}, or, when the payload names a loader number,
-     * through the loader {@code loaders} keeps for it. Does not release the payload.
+     * Decodes one value, resolving classes through {@code loader} (or, when the payload names a loader number,
+     * through the loader {@code loaders} keeps for it), every object stream in it held to
+     * {@code limits}. Does not release the payload. Bytes that are not a value this codec wrote fail with an
+     * {@link IOException} (a {@link StreamCorruptedException} for a malformed value, a
+     * {@link DeserializationLimitException} for one over a limit), never a runtime exception: one thrown while
+     * reading (by the codec, or by a class's own {@code readObject}) is the cause of a {@link StreamCorruptedException}.
      */
-    public static Object decode(Payload payload, ClassLoader loader, ClassLoaderTable loaders)
+    public static Object decode(Payload payload, ClassLoader loader, ClassLoaderTable loaders,
+                                DeserializationLimits limits) throws IOException, ClassNotFoundException {
+        DeserializationLimits.Filter outer = DECODING.get();
+        DECODING.set(limits.filter(payload.length()));
+        try {
+            return decodeValue(payload, loader, loaders);
+        } catch (RuntimeException e) {
+            // the codec's own parsing (bounds, casts) or a class's readObject rejecting what it was given
+            StreamCorruptedException corrupted = new StreamCorruptedException("a value could not be read: " + e);
+            corrupted.initCause(e);
+            throw corrupted;
+        } finally {
+            DECODING.set(outer); // a readObject may decode a value of its own
+        }
+    }
+
+    /** The filter for the decode under way on this thread; default limits outside one. */
+    static DeserializationLimits.Filter filterForThisThread() {
+        DeserializationLimits.Filter filter = DECODING.get();
+        return filter != null ? filter : DeserializationLimits.DEFAULT.filter(-1);
+    }
+
+    private static Object decodeValue(Payload payload, ClassLoader loader, ClassLoaderTable loaders)
             throws IOException, ClassNotFoundException {
         if (!payload.isInFile()) {
             ByteArrayBuffer in = payload.readableOrNull();
@@ -102,7 +147,7 @@ public final class TaskCodec {
                 return payload.copyOfBody(); // a large byte[] as encode made it
             }
             byte[] whole = payload.toByteArray();
-            return decode(Payload.of(whole), loader, loaders);
+            return decodeValue(Payload.of(whole), loader, loaders);
         }
         int start = 0;
         int tag = payload.firstByteOfFile();

@@ -65,6 +65,8 @@ final class ValueFormat {
 
     /** The tag and length that precede the bytes of a BYTES value. */
     static final int BYTES_HEADER_LENGTH = 1 + Integer.BYTES;
+    /** The deepest the writer nests tagged values. */
+    private static final int MAX_NESTING = 3;
 
     private ValueFormat() {
     }
@@ -216,6 +218,18 @@ final class ValueFormat {
     // ------------------------------------------------------------------ reading
 
     static Object read(ByteArrayBuffer in, ClassLoader loader) throws IOException, ClassNotFoundException {
+        return read(in, loader, 0);
+    }
+
+    /**
+     * {@code nesting}: how many LIST, LAMBDA or FUNCTION_OVER_LIST values enclose this one. The writer nests at
+     * most three deep (a batch's function, a lambda's captured arguments, a list of simple values), so deeper
+     * bytes are corrupted or forged, and are refused before they can overflow the stack.
+     */
+    private static Object read(ByteArrayBuffer in, ClassLoader loader, int nesting) throws IOException, ClassNotFoundException {
+        if (nesting > MAX_NESTING) {
+            throw new StreamCorruptedException("values nested more than " + MAX_NESTING + " deep");
+        }
         byte tag = in.readByte();
         switch (tag) {
             case LAMBDA:
@@ -227,7 +241,7 @@ final class ValueFormat {
                 }
                 ArrayList<Object> list = new ArrayList<>(size);
                 for (int i = 0; i < size; i++) {
-                    list.add(read(in, loader));
+                    list.add(read(in, loader, nesting + 1));
                 }
                 return list;
             }
@@ -237,14 +251,34 @@ final class ValueFormat {
                 return PlainObjects.read(in, loader);
             case FUNCTION_OVER_LIST: {
                 @SuppressWarnings("unchecked")
-                Function<Object, Object> function = (Function<Object, Object>) read(in, loader);
+                Function<Object, Object> function = (Function<Object, Object>) read(in, loader, nesting + 1);
                 @SuppressWarnings("unchecked")
-                ArrayList<Object> inputs = (ArrayList<Object>) read(in, loader);
+                ArrayList<Object> inputs = (ArrayList<Object>) read(in, loader, nesting + 1);
                 return new FunctionOverList(function, inputs);
             }
             default:
                 return readSimple(tag, in);
         }
+    }
+
+    /** A lambda's captured arguments: a LIST of simple values or one JAVA value; never another lambda. */
+    static Object readCaptured(ByteArrayBuffer in, ClassLoader loader) throws IOException, ClassNotFoundException {
+        byte tag = in.readByte();
+        if (tag == JAVA) {
+            return LoaderObjectInputStream.readObject(in.asInputStream(), loader);
+        }
+        if (tag != LIST) {
+            throw new StreamCorruptedException("a lambda's captured arguments have tag " + tag + ", not a list");
+        }
+        int size = in.readInt();
+        if (size < 0 || size > in.readableBytes()) {
+            throw new StreamCorruptedException("list of " + size + " values in " + in.readableBytes() + " bytes");
+        }
+        ArrayList<Object> list = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            list.add(readSimple(in.readByte(), in));
+        }
+        return list;
     }
 
     static Object readSimple(byte tag, ByteArrayBuffer in) throws IOException {
