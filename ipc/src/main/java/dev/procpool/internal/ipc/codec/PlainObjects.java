@@ -118,7 +118,11 @@ final class PlainObjects {
         try {
             type = Class.forName(name, false, loader);
         } catch (ClassNotFoundException e) { // as LoaderObjectInputStream: then as the JDK would
-            type = Class.forName(name, false, PlainObjects.class.getClassLoader());
+            try {
+                type = Class.forName(name, false, PlainObjects.class.getClassLoader());
+            } catch (ClassNotFoundException again) {
+                throw e; // the loader's own message says where it looked (a shipped class's says why it is missing)
+            }
         }
         last = new Last(name.getBytes(StandardCharsets.UTF_8), new WeakReference<>(loader), new WeakReference<>(type));
         return type;
