@@ -36,6 +36,8 @@ final class MessageCodec {
     private static final byte INLINE = FrameDescriptor.PAYLOAD_INLINE;
     private static final byte IN_FILE = FrameDescriptor.PAYLOAD_IN_FILE;
     private static final byte NO_OUTPUT = FrameDescriptor.PAYLOAD_NO_OUTPUT;
+    /** The most bytes a frame may hold after its inline payload: the captured output section at its bound. */
+    private static final long MAX_AFTER_PAYLOAD = 1 + 2 * (5 + 3L * CapturedOutput.MAX_CHARS_PER_STREAM) + Long.BYTES;
     private static final byte OUTPUT = FrameDescriptor.PAYLOAD_OUTPUT;
     /** Bytes copied out of the document at a time to checksum them; the copy costs less than the CRC. */
     private static final int CHECKSUM_CHUNK = 4096;
@@ -324,7 +326,8 @@ final class MessageCodec {
             // the name comes from the other process: only a name our writer makes, inside the folder, is opened
             return Payload.inFile(PayloadFileNames.resolve(folder, readString(in, folder)), length);
         }
-        if (where != INLINE || length != in.readRemaining()) {
+        // what may follow a payload in its frame (captured output, a flag) is never longer than this
+        if (where != INLINE || length > in.readRemaining() || in.readRemaining() - length > MAX_AFTER_PAYLOAD) {
             throw new FrameRefusedException("a frame claims an inline payload of " + length + " bytes (kind " + where
                     + ") where " + in.readRemaining() + " remain in " + folder);
         }

@@ -91,9 +91,11 @@ class CapturedOutputFramesTest {
                 bytes.clear();
                 bytes.writeByte(type);
                 bytes.writeLong(9);
+                bytes.writeInt(0);
                 bytes.writeByte(FrameDescriptor.PAYLOAD_INLINE);
                 bytes.writeLong(1);
                 bytes.writeByte((byte) 5);
+                MessageCodec.seal(bytes, 0);
                 Message read = MessageCodec.decode(bytes, folder);
                 if (read instanceof RunTask run) {
                     assertFalse(run.captureOutput());
@@ -112,6 +114,7 @@ class CapturedOutputFramesTest {
         try {
             bytes.writeByte(FrameDescriptor.TASK_FAILED);
             bytes.writeLong(9);
+            bytes.writeInt(0);
             bytes.writeByte(FrameDescriptor.PAYLOAD_INLINE);
             bytes.writeLong(1);
             bytes.writeByte((byte) 5);
@@ -119,7 +122,8 @@ class CapturedOutputFramesTest {
             bytes.writeUtf8("x".repeat(CapturedOutput.MAX_BYTES_PER_STREAM + 1));
             bytes.writeUtf8("");
             bytes.writeLong(0);
-            IllegalStateException thrown = assertThrows(IllegalStateException.class,
+            MessageCodec.seal(bytes, 0);
+            FrameRefusedException thrown = assertThrows(FrameRefusedException.class,
                     () -> MessageCodec.decode(bytes, folder));
             assertEquals("a frame carries malformed captured output in " + folder, thrown.getMessage());
         } finally {
