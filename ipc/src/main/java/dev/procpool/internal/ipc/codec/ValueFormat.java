@@ -30,8 +30,8 @@ import java.util.function.Function;
  *   LAMBDA=9               capturingClass | functionalInterfaceClass | functionalInterfaceMethodName |
  *                          functionalInterfaceMethodSignature | implClass | implMethodName | implMethodSignature |
  *                          instantiatedMethodType   (each length:4 | UTF-8 bytes, the fields of SerializedLambda)
- *                          | implMethodKind:4 | captured arguments: a LIST of simple values, or one JAVA value
- *                          holding the Object[] when any is not simple
+ *                          | implMethodKind:4 | captured arguments: a LIST of simple values and at most one
+ *                          LAMBDA, or one JAVA value holding the Object[] otherwise
  *   JAVA=10                a JDK serialization stream of the value
  *   FUNCTION_OVER_LIST=11  function as a tagged value | inputs as a tagged value (a FunctionOverList)
  *   PLAIN=12               className (length:4 | UTF-8) | layout digest:4 | the fields in name order: int, short,
@@ -151,16 +151,33 @@ final class ValueFormat {
     private static void writeLambda(LambdaWriter writer, SerializedLambda lambda, ByteArrayBuffer out) throws IOException {
         out.writeBytes(writer.header(lambda));
         Object[] captured = new Object[lambda.getCapturedArgCount()];
-        boolean simple = true;
+        int lambdas = 0;
+        int others = 0;
         for (int i = 0; i < captured.length; i++) {
             captured[i] = lambda.getCapturedArg(i);
-            simple &= isSimple(captured[i]);
+            if (!isSimple(captured[i])) {
+                if (isLambda(captured[i])) {
+                    lambdas++;
+                } else {
+                    others++;
+                }
+            }
         }
-        if (simple) {
-            writeList(captured, out);
+        if (others == 0 && lambdas <= 1) {
+            // one captured lambda (a wrapper around the user's function) travels as a LAMBDA in the LIST: through
+            // a JDK stream it cost the worker about a millisecond per task; with one, no identity can be shared
+            out.writeByte(LIST).writeInt(captured.length);
+            for (Object value : captured) {
+                write(value, out);
+            }
         } else {
             writeJava(captured, out);
         }
+    }
+
+    private static boolean isLambda(Object value) {
+        return value instanceof Serializable && value.getClass().isSynthetic()
+                && LambdaWriter.forClass(value.getClass()).serializedLambda(value) != null;
     }
 
     static void writeJava(Object value, ByteArrayBuffer out) throws IOException {
