@@ -63,10 +63,12 @@ final class ChunkedMap {
     }
 
     /**
-     * A chunk's results. When its worker died during it, the crash is narrowed down: the chunk is split and both
-     * halves run again, until a single input crashes alone, so that inputs sharing a chunk with a crashing one are
-     * not blamed for it. Only single inputs get the pool's retries. The halves' futures join {@code futures}, to
-     * be cancelled with the rest.
+     * A chunk's results. When its worker died during it, the crash is narrowed down: the chunk is split as a
+     * batch splits one ({@link BatchRun#pieces}: single inputs up to 64, else about the square root of its size
+     * pieces) and the pieces run again, until a single input crashes alone, so that inputs sharing a chunk with a
+     * crashing one are not blamed for it; two rounds of crashes instead of halving's ten for a chunk of 1,000.
+     * Only single inputs get the pool's retries. The pieces' futures join {@code futures}, to be cancelled with
+     * the rest.
      */
     private static <R> List<R> resultsOf(Tasks tasks, PoolLoop loop, Function<Object, Object> function,
                                          TaskFuture<List<R>> future, List<Object> slice, int from,
@@ -79,15 +81,22 @@ final class ChunkedMap {
                 throw e;
             }
         }
-        int half = slice.size() / 2;
-        List<Object> left = slice.subList(0, half);
-        List<Object> right = slice.subList(half, slice.size());
-        TaskFuture<List<R>> leftFuture = submit(tasks, loop, function, left, describe(from, left.size(), function));
-        futures.add(leftFuture);
-        TaskFuture<List<R>> rightFuture = submit(tasks, loop, function, right, describe(from + half, right.size(), function));
-        futures.add(rightFuture);
-        List<R> results = new ArrayList<>(resultsOf(tasks, loop, function, leftFuture, left, from, futures));
-        results.addAll(resultsOf(tasks, loop, function, rightFuture, right, from + half, futures));
+        int pieces = BatchRun.pieces(slice.size());
+        List<TaskFuture<List<R>>> pieceFutures = new ArrayList<>(pieces);
+        for (int p = 0; p < pieces; p++) { // all submitted before any is awaited: they run side by side
+            int start = slice.size() * p / pieces;
+            List<Object> piece = slice.subList(start, slice.size() * (p + 1) / pieces);
+            TaskFuture<List<R>> pieceFuture = submit(tasks, loop, function, piece,
+                    describe(from + start, piece.size(), function));
+            futures.add(pieceFuture);
+            pieceFutures.add(pieceFuture);
+        }
+        List<R> results = new ArrayList<>(slice.size());
+        for (int p = 0; p < pieces; p++) {
+            int start = slice.size() * p / pieces;
+            List<Object> piece = slice.subList(start, slice.size() * (p + 1) / pieces);
+            results.addAll(resultsOf(tasks, loop, function, pieceFutures.get(p), piece, from + start, futures));
+        }
         return results;
     }
 

@@ -44,11 +44,12 @@ final class ProgressReporter {
         submitted.addAndGet(inputs);
     }
 
-    void completed(boolean succeeded) {
-        if (!succeeded) {
-            failed.incrementAndGet();
+    /** {@code inputs} more inputs have their outcomes, {@code failures} of them failed. */
+    void completed(int inputs, int failures) {
+        completed.addAndGet(inputs); // before failed: a snapshot reads failed first, so it never sees more failed
+        if (failures > 0) {
+            failed.addAndGet(failures);
         }
-        completed.incrementAndGet();
     }
 
     /** The batch has ended, or its stream was closed: the last report goes out. Idempotent. */

@@ -45,4 +45,16 @@ class MapCrashTest {
             assertTrue(crash.getMessage().contains("map input 13,"), crash::getMessage);
         }
     }
+
+    @Test
+    void inputAlwaysCrashes_inAChunkOf1000_mapThrowsTheCrashOfThatInputAlone() {
+        // 1,000 inputs are narrowed in two rounds: 32 pieces of 31 or 32, then each input of the crashing piece
+        try (ProcessPoolExecutor pool = quietPool(2)) {
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> pool.map(new PoisonFunction(617, -1), upTo(1000), 1000));
+
+            WorkerCrashedException crash = assertInstanceOf(WorkerCrashedException.class, e.getCause());
+            assertTrue(crash.getMessage().contains("map input 617,"), crash::getMessage);
+        }
+    }
 }

@@ -60,6 +60,11 @@ final class LambdaReader {
 
     /** Reads a lambda's names, method kind and captured arguments (the tag already read) and rebuilds it. */
     static Object read(ByteArrayBuffer in, ClassLoader loader) throws IOException, ClassNotFoundException {
+        return read(in, loader, 0);
+    }
+
+    /** {@link #read(ByteArrayBuffer, ClassLoader)} of a lambda captured by {@code depth} others in a chain. */
+    static Object read(ByteArrayBuffer in, ClassLoader loader, int depth) throws IOException, ClassNotFoundException {
         int start = in.readerIndex();
         for (int i = 0; i < LAMBDA_NAMES; i++) {
             in.skipBytes(in.readInt());
@@ -73,7 +78,7 @@ final class LambdaReader {
             shape = lookUp(new Header(header), loader);
             last = new Last(new WeakReference<>(loader), new WeakReference<>(shape));
         }
-        Object args = ValueFormat.readCaptured(in, loader);
+        Object args = ValueFormat.readCaptured(in, loader, depth);
         if (!(args instanceof Object[]) && !(args instanceof List<?>)) {
             throw new java.io.StreamCorruptedException("a lambda's captured arguments are "
                     + (args == null ? "null" : "a " + args.getClass().getName()));

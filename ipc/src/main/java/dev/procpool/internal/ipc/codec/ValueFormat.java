@@ -30,8 +30,8 @@ import java.util.function.Function;
  *   LAMBDA=9               capturingClass | functionalInterfaceClass | functionalInterfaceMethodName |
  *                          functionalInterfaceMethodSignature | implClass | implMethodName | implMethodSignature |
  *                          instantiatedMethodType   (each length:4 | UTF-8 bytes, the fields of SerializedLambda)
- *                          | implMethodKind:4 | captured arguments: a LIST of simple values, or one JAVA value
- *                          holding the Object[] when any is not simple
+ *                          | implMethodKind:4 | captured arguments: a LIST of simple values and at most one
+ *                          LAMBDA, or one JAVA value holding the Object[] otherwise
  *   JAVA=10                a JDK serialization stream of the value
  *   FUNCTION_OVER_LIST=11  function as a tagged value | inputs as a tagged value (a FunctionOverList)
  *   LOADER=12              loaderId:8 | one tagged value whose classes the other side resolves through its loader
@@ -67,6 +67,12 @@ final class ValueFormat {
     static final int BYTES_HEADER_LENGTH = 1 + Integer.BYTES;
     /** The deepest the writer nests tagged values. */
     private static final int MAX_NESTING = 3;
+    /**
+     * The longest chain of lambdas, each captured as the one lambda of the next (a batch's wrapper around the
+     * user's function, and what that function wraps), written in this format; longer chains go through a JDK
+     * stream, so a reader refuses longer ones before they can overflow the stack.
+     */
+    static final int MAX_CAPTURED_LAMBDAS = 4;
 
     private ValueFormat() {
     }
@@ -89,7 +95,7 @@ final class ValueFormat {
                 if (loaders != null) {
                     loaders.add(value.getClass()); // a lambda's class is defined in its capturing class's loader
                 }
-                writeLambda(writer, lambda, out, loaders);
+                writeLambda(writer, lambda, out, loaders, 0);
                 return;
             }
         }
@@ -167,20 +173,45 @@ final class ValueFormat {
         }
     }
 
+    /** {@code depth}: how many lambdas capture this one, each as the one lambda among its captured values. */
     private static void writeLambda(LambdaWriter writer, SerializedLambda lambda, ByteArrayBuffer out,
-                                    LoaderCollector loaders) throws IOException {
+                                    LoaderCollector loaders, int depth) throws IOException {
         out.writeBytes(writer.header(lambda));
         Object[] captured = new Object[lambda.getCapturedArgCount()];
-        boolean simple = true;
+        int lambdas = 0;
+        int others = 0;
         for (int i = 0; i < captured.length; i++) {
             captured[i] = lambda.getCapturedArg(i);
-            simple &= isSimple(captured[i]);
+            if (!isSimple(captured[i])) {
+                if (isLambda(captured[i])) {
+                    lambdas++;
+                } else {
+                    others++;
+                }
+            }
         }
-        if (simple) {
-            writeList(captured, out);
+        if (others == 0 && lambdas <= 1 && depth < MAX_CAPTURED_LAMBDAS) {
+            // one captured lambda (a wrapper around the user's function) travels as a LAMBDA in the LIST: through
+            // a JDK stream it cost the worker about a millisecond per task; with one, no identity can be shared
+            out.writeByte(LIST).writeInt(captured.length);
+            for (Object value : captured) {
+                if (writeSimple(value, out)) {
+                    continue;
+                }
+                LambdaWriter inner = LambdaWriter.forClass(value.getClass());
+                if (loaders != null) {
+                    loaders.add(value.getClass());
+                }
+                writeLambda(inner, inner.serializedLambda(value), out, loaders, depth + 1);
+            }
         } else {
             writeJava(captured, out, loaders);
         }
+    }
+
+    private static boolean isLambda(Object value) {
+        return value instanceof Serializable && value.getClass().isSynthetic()
+                && LambdaWriter.forClass(value.getClass()).serializedLambda(value) != null;
     }
 
     static void writeJava(Object value, ByteArrayBuffer out) throws IOException {
@@ -262,7 +293,8 @@ final class ValueFormat {
     }
 
     /** A lambda's captured arguments: a LIST of simple values or one JAVA value; never another lambda. */
-    static Object readCaptured(ByteArrayBuffer in, ClassLoader loader) throws IOException, ClassNotFoundException {
+    static Object readCaptured(ByteArrayBuffer in, ClassLoader loader, int depth)
+            throws IOException, ClassNotFoundException {
         byte tag = in.readByte();
         if (tag == JAVA) {
             return LoaderObjectInputStream.readObject(in.asInputStream(), loader);
@@ -275,8 +307,18 @@ final class ValueFormat {
             throw new StreamCorruptedException("list of " + size + " values in " + in.readableBytes() + " bytes");
         }
         ArrayList<Object> list = new ArrayList<>(size);
+        boolean lambdaRead = false;
         for (int i = 0; i < size; i++) {
-            list.add(readSimple(in.readByte(), in));
+            byte tag2 = in.readByte();
+            if (tag2 == LAMBDA) { // the one lambda among the captured values (see writeLambda)
+                if (lambdaRead || depth >= MAX_CAPTURED_LAMBDAS) {
+                    throw new StreamCorruptedException("a lambda's captured arguments hold more lambdas than written");
+                }
+                lambdaRead = true;
+                list.add(LambdaReader.read(in, loader, depth + 1));
+            } else {
+                list.add(readSimple(tag2, in));
+            }
         }
         return list;
     }

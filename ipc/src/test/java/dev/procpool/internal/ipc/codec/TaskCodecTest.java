@@ -107,6 +107,30 @@ class TaskCodecTest {
     }
 
     @Test
+    void lambdaCapturingOneLambda_roundTrips_withoutAJdkSerializationStream() throws Exception {
+        SerializableFunction<Integer, Integer> inner = x -> x + 1;
+        int times = 3;
+        SerializableFunction<Integer, Integer> outer = x -> inner.apply(x) * times;
+        @SuppressWarnings("unchecked")
+        Function<Integer, Integer> copy = (Function<Integer, Integer>) roundTrip(outer);
+        assertEquals(15, copy.apply(4));
+        byte[] bytes = TaskCodec.encode(outer).toByteArray();
+        for (int i = 0; i + 1 < bytes.length; i++) { // the JDK stream's magic number, 0xACED
+            assertFalse(bytes[i] == (byte) 0xAC && bytes[i + 1] == (byte) 0xED, "a JDK stream at byte " + i);
+        }
+    }
+
+    @Test
+    void lambdaCapturingTwoLambdas_roundTrips() throws Exception {
+        SerializableFunction<Integer, Integer> plusOne = x -> x + 1;
+        SerializableFunction<Integer, Integer> twice = x -> x * 2;
+        SerializableFunction<Integer, Integer> both = x -> twice.apply(plusOne.apply(x));
+        @SuppressWarnings("unchecked")
+        Function<Integer, Integer> copy = (Function<Integer, Integer>) roundTrip(both);
+        assertEquals(10, copy.apply(4));
+    }
+
+    @Test
     void lambdaCapturingObjects_roundTrips_andKeepsIdentityAmongThem() throws Exception {
         List<Integer> shared = new ArrayList<>(List.of(1, 2));
         Point point = new Point(5, "five", shared);
