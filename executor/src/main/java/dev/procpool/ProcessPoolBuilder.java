@@ -158,7 +158,8 @@ public final class ProcessPoolBuilder {
      * {@link TaskSerializationException} naming the limit; raise the limit here if your values legitimately need
      * more. Independently of these limits, an array or an object count larger than the value's byte count is
      * always refused (it cannot be genuine). A filter set with {@code jdk.serialFilter} still applies as well.
-     * Default: depth 1,000, arrays of 100,000,000 elements, 100,000,000 objects and references.
+     * Default: depth 1,000, arrays as long as the JVM allows ({@code Integer.MAX_VALUE}), 100,000,000 objects and
+     * references.
      *
      * @param maxDepth       the deepest an object graph may nest
      * @param maxArrayLength the most elements one array may have

@@ -2,6 +2,7 @@ package dev.procpool.it;
 
 import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.TaskSerializationException;
+import dev.procpool.it.fixtures.ByteArrayFieldTask;
 import dev.procpool.it.fixtures.DeepArgumentTask;
 import dev.procpool.it.fixtures.DeepChainTask;
 import dev.procpool.it.fixtures.PidTask;
@@ -27,6 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class DeserializationLimitsTest {
     private static final String SETTER = "ProcessPoolBuilder.deserializationLimits(maxDepth, maxArrayLength, maxReferences)";
+
+    @Test
+    void callableWith100MiBByteArrayField_defaultLimits_runs() throws Exception {
+        byte[] data = new byte[100 << 20]; // over 100,000,000 elements: a limit there refused it
+        new java.util.Random(7).nextBytes(data);
+        try (ProcessPoolExecutor pool = quietPool(1).build()) {
+            assertEquals(ByteArrayFieldTask.digest(data), valueOf(pool.submit(new ByteArrayFieldTask(data))));
+        }
+    }
 
     @Test
     void resultDeeperThanLimit_taskFailsNamingLimitAndSetter_poolCarriesOn() throws Exception {

@@ -16,9 +16,11 @@ import java.io.ObjectInputFilter;
 public record DeserializationLimits(long maxDepth, long maxArrayLength, long maxReferences) {
     /**
      * The pool's defaults: a thousand levels (a thread's stack may overflow before that while reading; the reader
-     * catches that too); arrays and object counts up to a hundred million.
+     * catches that too); arrays as long as the JVM allows (a 100 MiB {@code byte[]} in a task's field is common,
+     * and an array can never claim more elements than its stream has bytes anyway); object counts up to a hundred
+     * million.
      */
-    public static final DeserializationLimits DEFAULT = new DeserializationLimits(1_000, 100_000_000, 100_000_000);
+    public static final DeserializationLimits DEFAULT = new DeserializationLimits(1_000, Integer.MAX_VALUE, 100_000_000);
 
     /** What raises the limits, for the message of a value refused over one. */
     public static final String SETTER = "ProcessPoolBuilder.deserializationLimits(maxDepth, maxArrayLength, maxReferences)";
