@@ -29,12 +29,20 @@ final class ResultRouter {
     private static final int MAX_MESSAGES_PER_POLL = 256;
     /**
      * How long a worker may run nothing and answer nothing while tasks are sent to it before its tasks queue is
-     * deemed unreadable. A healthy worker takes the next task within microseconds, or milliseconds when woken;
+     * deemed unreadable, provided it went to sleep finding its queue empty meanwhile ({@link #STALL_EMPTY_SLEEPS}).
+     * A healthy worker takes the next task within microseconds, or milliseconds when woken;
      * seconds leave room for a machine so busy, or a collection so long, that the worker is not scheduled.
      */
     static final long STALL_NS = TimeUnit.SECONDS.toNanos(5);
     /** When a stalled worker is woken, should a wake-up have been lost: long after any healthy pause between tasks. */
     private static final long STALL_WAKE_NS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Sleeps begun with nothing found in the queue, since the stall began, that show the worker looked at its
+     * queue and could not read the tasks waiting there. Time alone cannot tell: on a busy machine a healthy worker
+     * may not be scheduled for seconds, and killing it then (it may just have started a task) made a crash of
+     * nothing and ran that task's work twice. Two, not one: the first may count a look taken before the tasks came.
+     */
+    static final long STALL_EMPTY_SLEEPS = 2;
 
     private final WorkerLifecycle lifecycle;
     private final Dispatcher dispatcher;
@@ -91,8 +99,9 @@ final class ResultRouter {
      * The faults a worker's files show without a read failing: its activity file truncated, or its tasks queue
      * unreadable by the worker (a frame header zeroed or left incomplete: Chronicle then waits there for good),
      * which shows as a worker that runs nothing and answers nothing for {@link #STALL_NS} while tasks are sent
-     * to it. (A worker starts the next task within microseconds of answering one.) It is woken once on the way,
-     * should a wake-up have been lost. No task is blamed: none ran.
+     * to it, and meanwhile goes to sleep finding its queue empty (a worker that is merely not scheduled never
+     * gets that far, and is left alone). (A worker starts the next task within microseconds of answering one.)
+     * It is woken once on the way, should a wake-up have been lost. No task is blamed: none ran.
      */
     private void watchChannels(WorkerHandle worker, int readNow, long now) {
         if (worker.activity == null || !worker.status().isServing()) {
@@ -108,10 +117,12 @@ final class ResultRouter {
             worker.stallWoken = false;
         } else if (worker.stalledSinceNs == 0) {
             worker.stalledSinceNs = now; // most such moments end within microseconds: between two tasks
+            worker.emptySleepsAtStall = worker.activity.emptySleeps();
         } else if (!worker.stallWoken && now - worker.stalledSinceNs > STALL_WAKE_NS) {
             worker.stallWoken = true;
             worker.process.send(new Message.Wake());
-        } else if (now - worker.stalledSinceNs > STALL_NS) {
+        } else if (now - worker.stalledSinceNs > STALL_NS
+                && worker.activity.emptySleeps() - worker.emptySleepsAtStall >= STALL_EMPTY_SLEEPS) {
             worker.channelFault("it ran and answered nothing for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NS)
                     + " s while " + worker.load() + " tasks waited in its queue: it cannot read that queue (a frame's"
                     + " header zeroed or left incomplete?)", false);

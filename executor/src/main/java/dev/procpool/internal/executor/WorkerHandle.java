@@ -154,6 +154,8 @@ final class WorkerHandle {
     boolean resultsUnreadable;
     /** Since when the worker has been seen running and answering nothing with tasks sent to it, or 0. */
     long stalledSinceNs;
+    /** The worker's count of sleeps begun with its queue found empty, when the current stall began. */
+    long emptySleepsAtStall;
     /** It was woken during the current stall. */
     boolean stallWoken;
 

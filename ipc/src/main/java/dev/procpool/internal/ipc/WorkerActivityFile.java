@@ -11,13 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * What a worker is doing, in sixteen bytes of memory shared with its parent: which task it runs, and whether
- * it sleeps.
+ * What a worker is doing, in 24 bytes of memory shared with its parent: which task it runs, whether it
+ * sleeps, and how often it went to sleep finding its queue empty.
  * <pre>
- *   0                    8                    16
- *   +--------------------+--------------------+
- *   | running task id    | sleeping (0 or 1)  |
- *   +--------------------+--------------------+
+ *   0                    8                    16                   24
+ *   +--------------------+--------------------+--------------------+
+ *   | running task id    | sleeping (0 or 1)  | empty sleeps       |
+ *   +--------------------+--------------------+--------------------+
  * </pre>
  * The worker keeps in it the id of the task it is running (0 between tasks). After a worker dies the parent
  * reads it to blame exactly the task that was running, and no task merely queued behind it; while the worker
@@ -29,12 +29,17 @@ import java.nio.file.StandardOpenOption;
  * control pipe. Both sides put a full fence between their write and their read, so one of them always sees the
  * other (the parent's read is a system call, itself a fence). Written by the worker's task thread; read by the
  * parent's scheduler thread.
+ *
+ * <p>The third word counts the sleeps begun with nothing found in the queue: a worker that keeps sleeping while
+ * its parent has sent it tasks cannot read that queue, whereas one that is merely not scheduled on a busy
+ * machine does not count at all, so the parent never mistakes a slow worker for a stuck one.
  */
 public final class WorkerActivityFile implements AutoCloseable {
     static final String NAME = "activity";
-    private static final int SIZE = 16;
+    private static final int SIZE = 24;
     private static final int TASK = 0;
     private static final int SLEEPING = 8;
+    private static final int EMPTY_SLEEPS = 16;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     /** The worker's writable mapping; null in the parent's view. */
@@ -106,6 +111,20 @@ public final class WorkerActivityFile implements AutoCloseable {
     public boolean isSleeping() {
         VarHandle.fullFence();
         return (words != null ? (long) LONGS.getVolatile(words, SLEEPING) : read(SLEEPING)) != 0;
+    }
+
+    /**
+     * Worker: it announced sleep, looked at its queue once more and found nothing. A worker that keeps doing
+     * this while the parent has sent it tasks cannot read its queue; a worker that is merely not scheduled (a
+     * busy machine) does not do it at all. Single writer: the task thread.
+     */
+    public void countEmptySleep() {
+        LONGS.setRelease(words, EMPTY_SLEEPS, (long) LONGS.get(words, EMPTY_SLEEPS) + 1);
+    }
+
+    /** How many times the worker went to sleep finding nothing in its queue; see {@link #countEmptySleep}. */
+    public long emptySleeps() {
+        return words != null ? (long) LONGS.getAcquire(words, EMPTY_SLEEPS) : read(EMPTY_SLEEPS);
     }
 
     /** One word of the parent's view, or 0 once the file is short or unreadable. */

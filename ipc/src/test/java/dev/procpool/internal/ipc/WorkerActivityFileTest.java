@@ -29,7 +29,7 @@ class WorkerActivityFileTest {
     void create_newFile_readsZero() throws IOException {
         WorkerActivityFile.create(folder);
 
-        assertEquals(2 * Long.BYTES, Files.size(folder.resolve(WorkerActivityFile.NAME)));
+        assertEquals(3 * Long.BYTES, Files.size(folder.resolve(WorkerActivityFile.NAME)));
         assertEquals(0, WorkerActivityFile.readRunningTask(folder));
     }
 
@@ -62,5 +62,18 @@ class WorkerActivityFileTest {
         worker.setSleeping(false);
         assertEquals(false, parent.isSleeping());
         assertEquals(12, WorkerActivityFile.readRunningTask(dir), "the flag does not disturb the task id");
+    }
+
+    @Test
+    void emptySleeps_countedByWorker_seenByParentsLiveView(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        WorkerActivityFile worker = WorkerActivityFile.create(dir);
+        WorkerActivityFile parent = WorkerActivityFile.openForReading(dir);
+        assertEquals(0, parent.emptySleeps());
+        worker.setRunningTask(12);
+        worker.countEmptySleep();
+        worker.countEmptySleep();
+        assertEquals(2, parent.emptySleeps());
+        assertEquals(12, parent.runningTask(), "the count does not disturb the task id");
+        assertEquals(false, parent.isSleeping(), "nor the sleeping flag");
     }
 }

@@ -131,6 +131,7 @@ final class TaskLoop implements ParentWatch.Listener {
         activity.setSleeping(true);
         Message message = poll();
         if (message == null) {
+            activity.countEmptySleep(); // the parent's stall watch tells a stuck queue from a starved worker by this
             LockSupport.parkNanos(this, SLEEP_NS);
         }
         activity.setSleeping(false);

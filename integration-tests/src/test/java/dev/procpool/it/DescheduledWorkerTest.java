@@ -1,0 +1,56 @@
+package dev.procpool.it;
+
+import dev.procpool.ProcessPoolExecutor;
+import dev.procpool.it.fixtures.PidTask;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Future;
+
+import static dev.procpool.it.Pools.quietPool;
+import static dev.procpool.it.Pools.valueOf;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/**
+ * A worker that is not scheduled for longer than the stall watch's bound (a machine so busy, or a pause so long,
+ * that its JVM does not run) is slow, not stuck: it never looked at its queue, so it is kept, and the tasks sent
+ * to it run there once it runs again. Killing it made a crash of nothing, and a task it had just started ran twice
+ * (a journaled batch resumed after such a kill ran delivered inputs again). The worker is paused with SIGSTOP,
+ * which only POSIX systems have.
+ */
+@ExtendWith(NoLeakedWorkers.class)
+@Timeout(180)
+class DescheduledWorkerTest {
+    @Test
+    void workerPausedLongerThanStallBound_isKeptAndRunsItsTask() throws Exception {
+        assumeFalse(System.getProperty("os.name").startsWith("Windows"), "SIGSTOP");
+        try (ProcessPoolExecutor pool = quietPool(1).retries(0).build()) {
+            long pid = valueOf(pool.submit(new PidTask()));
+            assertEquals(0, signal("STOP", pid), "kill -STOP " + pid);
+            Future<Long> waiting;
+            try {
+                waiting = pool.submit(new PidTask());
+                // longer than the 5 s after which a worker that answers nothing while tasks wait is suspected
+                await("the paused worker kept past the stall bound").during(Duration.ofSeconds(8))
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+                assertFalse(waiting.isDone(), "the task waits for its paused worker");
+            } finally {
+                signal("CONT", pid); // fails only if the worker is gone, which the assertion above reports
+            }
+            assertEquals(pid, valueOf(waiting), "the task ran on its worker once it ran again");
+            assertEquals(pid, valueOf(pool.submit(new PidTask())), "the paused worker was not replaced");
+        }
+    }
+
+    /** Sends a signal with the kill command; its exit code, 0 when the process got it. */
+    private static int signal(String name, long pid) throws IOException, InterruptedException {
+        return new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
+    }
+}
