@@ -36,7 +36,7 @@ import java.nio.file.StandardOpenOption;
  */
 public final class WorkerActivityFile implements AutoCloseable {
     static final String NAME = "activity";
-    private static final int SIZE = 24;
+    static final int SIZE = 24;
     private static final int TASK = 0;
     private static final int SLEEPING = 8;
     private static final int EMPTY_SLEEPS = 16;

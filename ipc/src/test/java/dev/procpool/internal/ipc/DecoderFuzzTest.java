@@ -244,7 +244,7 @@ class DecoderFuzzTest {
             if (content.length < Long.BYTES) {
                 assertEquals(0, running, "a slot shorter than a task id reads as no task");
             }
-            if (content.length < 16) {
+            if (content.length < WorkerActivityFile.SIZE) {
                 assertThrows(IOException.class, () -> WorkerActivityFile.openForReading(worker));
             } else {
                 WorkerActivityFile.openForReading(worker).runningTask();
