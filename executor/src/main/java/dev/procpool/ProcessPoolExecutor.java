@@ -191,6 +191,27 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
     }
 
     /**
+     * Submits a value-returning task with its own time limit, retries or output capture, and returns its future
+     * as a {@link CompletableFuture}: {@link #submitAsync(SerializableCallable)} with the {@code options} of
+     * {@link #submit(SerializableCallable, TaskOptions)}.
+     *
+     * @param task    the task
+     * @param options its time limit, retries and output capture
+     * @param <T>     the result type
+     * @return the task's future as a CompletableFuture
+     * @throws NullPointerException         if {@code options} is null
+     * @throws TaskNotSerializableException if the task cannot be serialized
+     * @throws RejectedExecutionException   if the pool is shut down
+     */
+    public <T> CompletableFuture<T> submitAsync(SerializableCallable<T> task, TaskOptions options) {
+        Objects.requireNonNull(options, "options");
+        TaskFuture<T> future = tasks.create(task, null, false, null, options.over(tasks.defaultLimits()));
+        CompletableFuture<T> async = AsyncTaskFuture.following(future);
+        loop.submit(future);
+        return async;
+    }
+
+    /**
      * Submits an action; a lambda given here is serializable. See {@link #submit(Runnable)}.
      *
      * @param task the action

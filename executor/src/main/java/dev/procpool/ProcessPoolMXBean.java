@@ -2,8 +2,10 @@ package dev.procpool;
 
 /**
  * The figures of {@link PoolStats} over JMX. Each open pool registers one on the platform MBean server as
- * {@code dev.procpool:type=ProcessPool,name=<pool name>} (see {@link ProcessPoolBuilder#name}); it is
- * unregistered when the pool terminates. Read-only.
+ * {@code dev.procpool:type=ProcessPool,name=<pool name>} (see {@link ProcessPoolBuilder#name}), from the moment
+ * all of its workers are first up (not in {@code build()}: a JVM's first platform MBean server costs some hundred
+ * milliseconds of CPU, which would slow the workers' start) until the pool terminates. A pool whose workers never
+ * start is never registered. Read-only.
  */
 public interface ProcessPoolMXBean {
     /**

@@ -2,6 +2,8 @@ package dev.procpool.it;
 
 import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.SerializableCallable;
+import dev.procpool.TaskOptions;
+import dev.procpool.TaskTimeoutException;
 import dev.procpool.it.fixtures.DeliberateException;
 import dev.procpool.it.fixtures.HangingTask;
 import dev.procpool.it.fixtures.PidTask;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +63,21 @@ class CompletableFutureTest {
                     () -> future.orTimeout(WORKER_BOUND.toSeconds(), TimeUnit.SECONDS).join());
             DeliberateException cause = assertInstanceOf(DeliberateException.class, e.getCause());
             assertEquals("async, as planned", cause.getMessage());
+        }
+    }
+
+    @Test
+    void submitAsyncWithOptions_appliesTheTimeLimit() throws Exception {
+        try (ProcessPoolExecutor pool = quietPool(1).build()) {
+            CompletableFuture<Long> hanging = pool.submitAsync(new HangingTask(temp.resolve("limited")),
+                    TaskOptions.defaults().timeLimit(Duration.ofMillis(300)));
+
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> hanging.orTimeout(WORKER_BOUND.toSeconds(), TimeUnit.SECONDS).join());
+            assertInstanceOf(TaskTimeoutException.class, e.getCause(), () -> String.valueOf(e.getCause()));
+            assertEquals(42, pool.submitAsync(() -> 42, TaskOptions.defaults())
+                    .get(WORKER_BOUND.toSeconds(), TimeUnit.SECONDS), "the pool serves the next task");
+            assertThrows(NullPointerException.class, () -> pool.submitAsync(() -> 1, null));
         }
     }
 

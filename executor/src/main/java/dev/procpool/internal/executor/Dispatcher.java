@@ -38,6 +38,8 @@ final class Dispatcher {
         if (future.isDone()) {
             future.releaseTask();
         } else {
+            // the worker asked to give it back (work stealing) is gone without answering: it may be asked again
+            future.stealing = false;
             pending.addFirst(future);
         }
     }

@@ -3,29 +3,34 @@ package dev.procpool.internal.executor;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
-import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /**
- * The pool's Java Flight Recorder events, under {@code dev.procpool.*}. Each is created only when a recording
- * has it enabled, so with JFR off they cost a check of a flag. Scheduler thread.
+ * The pool's Java Flight Recorder events, under {@code dev.procpool.*}. Each is kept only when a recording has it
+ * enabled, so with JFR off they cost a check of a flag. That check comes in two steps: first
+ * {@link FlightRecorder#isInitialized()} (no recording can have run in a JVM where JFR never started), then the
+ * event's own {@link Event#isEnabled()}. Asking an event, or looking up its {@code EventType}, in a JVM where JFR
+ * never started makes JFR start its machinery (180-230 ms on JDK 17 and 25 here), which had been on the pool's start
+ * path before its first worker was launched. An event class loaded before any recording is instrumented by JFR when
+ * one starts. Scheduler thread.
  */
 final class JfrEvents {
-    private static final EventType TASK = EventType.getEventType(TaskExecution.class);
-    private static final EventType START = EventType.getEventType(WorkerStart.class);
-
     private JfrEvents() {
     }
 
     /** A task's event, begun as it is handed to a worker; null when no recording wants it. */
     static TaskExecution taskSent(TaskFuture<?> task, WorkerHandle worker) {
-        if (!TASK.isEnabled()) {
+        if (!FlightRecorder.isInitialized()) {
             return null;
         }
         TaskExecution event = new TaskExecution();
+        if (!event.isEnabled()) {
+            return null;
+        }
         event.begin();
         event.taskId = task.id();
         event.task = task.description();
@@ -36,16 +41,22 @@ final class JfrEvents {
 
     /** A worker's start event, begun at its launch; null when no recording wants it. */
     static WorkerStart workerLaunching(int workerId) {
-        if (!START.isEnabled()) {
+        if (!FlightRecorder.isInitialized()) {
             return null;
         }
         WorkerStart event = new WorkerStart();
+        if (!event.isEnabled()) {
+            return null;
+        }
         event.begin();
         event.workerId = workerId;
         return event;
     }
 
     static void workerExited(WorkerHandle worker, int exitCode, String kind, String reason) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         WorkerExit event = new WorkerExit();
         if (event.isEnabled()) {
             event.workerId = worker.id;

@@ -60,6 +60,8 @@ public final class PoolLoop implements TaskFuture.Canceller {
     private final CrashHandler crashes;
     private final PoolEvents events;
     private final PoolMBean mbean;
+    /** Whether {@link #workersUp} has run; loop thread only. */
+    private boolean mbeanRequested;
     /** Replaced (only its size changes) on a resize; read by any thread. */
     private volatile PoolConfig config;
     private volatile RunState runState = RunState.RUNNING;
@@ -95,8 +97,14 @@ public final class PoolLoop implements TaskFuture.Canceller {
         this.thread.setDaemon(true);
     }
 
+    /**
+     * Starts the loop thread, which launches the workers at once. The pool's MXBean is registered later, once the
+     * workers are first up ({@link #workersUp}).
+     */
     public void start() {
-        mbean.register();
+        // SLF4J initializes on its first use; a thread that logs meanwhile has its calls queued and replayed, and
+        // SLF4J warns about that on stderr. The pool's threads log as they start: so the first use comes first.
+        LOG.isDebugEnabled();
         exitHook.install(new JvmExitHook.Loop() {
             @Override
             public boolean pause(long timeoutNs) {
@@ -113,6 +121,21 @@ public final class PoolLoop implements TaskFuture.Canceller {
             }
         });
         thread.start();
+    }
+
+    /**
+     * Every worker has been up once: registers the pool's MXBean, on a thread of its own. Not earlier, because a
+     * JVM's first platform MBean server starts JFR's machinery and every platform MXBean, 300-400 ms of CPU on this
+     * 2-core machine, which competed with the workers' own start when it ran in {@code build()}. Loop thread.
+     */
+    void workersUp() {
+        if (mbeanRequested) {
+            return;
+        }
+        mbeanRequested = true;
+        Thread registration = new Thread(mbean::register, "procpool-mbean");
+        registration.setDaemon(true);
+        registration.start();
     }
 
     /**

@@ -23,6 +23,8 @@ final class PoolMBean implements ProcessPoolMXBean {
     private final String name;
     private final Supplier<PoolStats> stats;
     private ObjectName registered;
+    /** Set by {@link #unregister}: the pool has ended, and a registration that comes after it does nothing. */
+    private boolean closed;
 
     PoolMBean(String name, Supplier<PoolStats> stats) {
         this.name = name;
@@ -36,6 +38,9 @@ final class PoolMBean implements ProcessPoolMXBean {
     }
 
     synchronized void register() {
+        if (closed) { // the pool ended before its caller got here (its workers could not start, say)
+            return;
+        }
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
             StandardMBean bean = new StandardMBean(this, ProcessPoolMXBean.class, true);
@@ -54,6 +59,7 @@ final class PoolMBean implements ProcessPoolMXBean {
     }
 
     synchronized void unregister() {
+        closed = true;
         if (registered == null) {
             return;
         }

@@ -236,7 +236,10 @@ final class WorkerLifecycle {
         worker.leave(Leaving.SAID_GOODBYE, reason);
     }
 
-    /** Once every worker is up (so that it does not slow their start), see {@link WorkerFactory#prepareClassData}. */
+    /**
+     * Once every worker is up (so that it does not slow their start), see {@link WorkerFactory#prepareClassData}
+     * and {@link PoolLoop#workersUp}.
+     */
     private void prepareClassDataOnceAllReady() {
         for (WorkerHandle worker : workers) {
             if (worker.status().isAlive() && !worker.status().is(Phase.READY)) {
@@ -244,6 +247,7 @@ final class WorkerLifecycle {
             }
         }
         factory.prepareClassData();
+        loop.workersUp();
     }
 
     /**

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -46,6 +48,19 @@ class DispatcherChoiceTest {
         WorkerHandle spare = ready(3);
         spare.spare = true;
         assertNull(Dispatcher.choose(List.of(starting, leaving, spare), 0));
+    }
+
+    @Test
+    void taskAskedBackFromAWorkerThatDied_canBeAskedBackAgainLater() {
+        WorkerHandle gone = ready(1);
+        load(gone, 2);
+        TaskFuture<?> askedBack = gone.removeNewest();
+        gone.track(askedBack);
+        askedBack.stealing = true; // as askBackLastUnstarted leaves it until the worker answers
+        Dispatcher dispatcher = new Dispatcher(new TimeLimits(() -> null), new PoolEvents(null));
+        dispatcher.requeueAll(gone);
+        assertEquals(2, dispatcher.waiting());
+        assertFalse(askedBack.stealing, "a later worker may be asked to give it back too");
     }
 
     @Test

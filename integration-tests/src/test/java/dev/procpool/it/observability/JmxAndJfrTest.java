@@ -43,7 +43,8 @@ class JmxAndJfrTest {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("dev.procpool:type=ProcessPool,name=jmx-test");
         try (ProcessPoolExecutor pool = Pools.quiet(2).name("jmx-test").build()) {
-            assertTrue(server.isRegistered(name), "registered as " + name);
+            // registered once the workers are up, not in build(): that start slowed the workers'
+            await("registered as " + name).atMost(BOUND).until(() -> server.isRegistered(name));
             for (int i = 0; i < 7; i++) {
                 int n = i;
                 assertEquals(n, pool.submit((SerializableCallable<Integer>) () -> n).get(BOUND.toSeconds(), TimeUnit.SECONDS));
@@ -55,8 +56,8 @@ class JmxAndJfrTest {
             assertEquals(0L, server.getAttribute(name, "QueuedTasks"));
 
             try (ProcessPoolExecutor second = Pools.quiet(1).name("jmx-test").build()) {
-                assertTrue(server.isRegistered(new ObjectName("dev.procpool:type=ProcessPool,name=jmx-test-2")),
-                        "a second open pool of the same name gets its own");
+                await("a second open pool of the same name gets its own").atMost(BOUND)
+                        .until(() -> server.isRegistered(new ObjectName("dev.procpool:type=ProcessPool,name=jmx-test-2")));
             }
         }
         assertFalse(server.isRegistered(name), "unregistered when the pool terminated");
@@ -98,6 +99,42 @@ class JmxAndJfrTest {
         List<RecordedEvent> exits = named(events, "dev.procpool.WorkerExit");
         assertEquals(1, exits.stream().filter(e -> "CRASHED".equals(e.getString("kind")) && e.getInt("exitCode") == 5).count(),
                 exits::toString);
+        assertEquals(1, exits.stream().filter(e -> "RETIRED".equals(e.getString("kind"))).count(), exits::toString);
+    }
+
+    /**
+     * The pool does not start JFR when no recording runs (it cost 200 ms of its start), so its event classes may be
+     * loaded before JFR starts: a recording begun on an open pool must still get its events.
+     */
+    @Test
+    void flightRecorder_startedOnAnOpenPool_recordsItsEvents() throws Exception {
+        Path file = temp.resolve("late.jfr");
+        ProcessPoolExecutor pool = Pools.quiet(1).spareWorkers(0).build();
+        try (Recording recording = new Recording()) {
+            try {
+                assertEquals(1, pool.submit((SerializableCallable<Integer>) () -> 1).get(BOUND.toSeconds(), TimeUnit.SECONDS));
+                recording.enable("dev.procpool.TaskExecution");
+                recording.enable("dev.procpool.WorkerStart");
+                recording.enable("dev.procpool.WorkerExit");
+                recording.start();
+                assertEquals(2, pool.submit((SerializableCallable<Integer>) () -> 2).get(BOUND.toSeconds(), TimeUnit.SECONDS));
+                ExecutionException crash = assertThrows(ExecutionException.class, () -> pool.submit(
+                        new HaltingTask(temp.resolve("late-started"), 0, "bye", 5)).get(BOUND.toSeconds(), TimeUnit.SECONDS));
+                assertInstanceOf(WorkerCrashedException.class, crash.getCause());
+                assertEquals(3, pool.submit((SerializableCallable<Integer>) () -> 3).get(BOUND.toSeconds(), TimeUnit.SECONDS));
+            } finally {
+                pool.close(); // an event is committed as the scheduler thread finishes with it: all of them by now
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        List<RecordedEvent> tasks = named(events, "dev.procpool.TaskExecution");
+        assertEquals(3, tasks.size(), "the tasks sent while recording: " + tasks);
+        assertEquals(1, tasks.stream().filter(e -> "crashed".equals(e.getString("outcome"))).count(), tasks::toString);
+        assertEquals(1, named(events, "dev.procpool.WorkerStart").size(), "the replacement's start: " + events);
+        List<RecordedEvent> exits = named(events, "dev.procpool.WorkerExit");
+        assertEquals(1, exits.stream().filter(e -> "CRASHED".equals(e.getString("kind"))).count(), exits::toString);
         assertEquals(1, exits.stream().filter(e -> "RETIRED".equals(e.getString("kind"))).count(), exits::toString);
     }
 

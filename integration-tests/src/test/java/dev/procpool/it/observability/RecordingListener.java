@@ -6,16 +6,29 @@ import dev.procpool.WorkerCrashedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
-/** Records each call as one line, "method id[ detail]", in the order the pool made them. */
+/**
+ * Records each call as one line, "method id[ detail][context]", in the order the pool made them; the context is
+ * what the supplier given says on the calling thread at the time (empty by default).
+ */
 final class RecordingListener implements PoolListener {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<Thread> threads = new CopyOnWriteArrayList<>();
     final List<WorkerExit> exits = new CopyOnWriteArrayList<>();
+    private final Supplier<String> context;
+
+    RecordingListener() {
+        this(() -> "");
+    }
+
+    RecordingListener(Supplier<String> context) {
+        this.context = context;
+    }
 
     private void record(String line) {
         threads.add(Thread.currentThread());
-        calls.add(line);
+        calls.add(line + context.get());
     }
 
     long count(String prefix) {
