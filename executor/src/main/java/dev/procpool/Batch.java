@@ -52,16 +52,35 @@ import java.util.stream.StreamSupport;
 public final class Batch<T, R> {
     /** The least default window: enough inputs ahead to keep a few workers busy with small chunks. */
     private static final int MIN_DEFAULT_IN_FLIGHT = 256;
-    /** Chunks per worker that the default window leaves room for, to balance uneven inputs. */
-    static final int CHUNKS_PER_WORKER = 4;
     /**
-     * The largest automatic chunk the default window is sized for. Trivial inputs need chunks of thousands to
-     * amortize a chunk's round trip (measured against map on 2 workers: chunks of 128 reached a fifth of its
-     * rate, of 2,048 with 2 chunks per worker a third, of 4,000-8,000 with 4 per worker about as much). 8,192
-     * rather than 4,096 halves the chunks' fixed costs; 16,384 (a window of 131,072 inputs) left the harness's
-     * -Xmx64m parent collecting garbage most of the time, at 1.8 M/s against 4-5 M/s.
+     * Chunks per worker that the default window leaves room for: one running and one queued behind it, so that a
+     * worker never waits for the parent between chunks. Chunks aim at 200 ms of work, so two per worker balance
+     * uneven inputs well enough; four halved the largest chunk a given window allows, and a chunk's fixed costs
+     * (a round trip, the worker polling its empty queue, the parent's per-task work) are what trivial inputs pay.
      */
-    private static final int AUTOMATIC_CHUNK_CAP = 8192;
+    static final int CHUNKS_PER_WORKER = 2;
+    /**
+     * The largest automatic chunk. Trivial inputs need chunks of tens of thousands to amortize a chunk's fixed
+     * costs (2,000,000 x+1 on 2 workers: chunks of 8,192 reached about half of map's rate, of 65,536 two thirds
+     * and more); larger ones only add memory.
+     */
+    static final int AUTOMATIC_CHUNK_CAP = 65_536;
+    /**
+     * Heap bytes per input of the default window: the window of automatic chunks is at most the parent's maximum
+     * heap divided by this (65,536 inputs in a -Xmx64m parent, whose live set then stays near 10 MB; a window of
+     * 262,144 there left it collecting garbage most of the time).
+     */
+    static final long HEAP_BYTES_PER_INPUT = 1024;
+
+    /**
+     * The largest automatic chunk for a parent with {@code maxHeapBytes} of heap and {@code workers} workers:
+     * {@link #AUTOMATIC_CHUNK_CAP}, or less when the heap allows no window of {@link #CHUNKS_PER_WORKER} such
+     * chunks per worker at {@link #HEAP_BYTES_PER_INPUT}; at least {@link #MIN_DEFAULT_IN_FLIGHT}.
+     */
+    static int automaticChunkCap(long maxHeapBytes, int workers) {
+        long fits = maxHeapBytes / HEAP_BYTES_PER_INPUT / ((long) CHUNKS_PER_WORKER * Math.max(1, workers));
+        return (int) Math.max(MIN_DEFAULT_IN_FLIGHT, Math.min(AUTOMATIC_CHUNK_CAP, fits));
+    }
 
     private final Tasks tasks;
     private final PoolLoop loop;
@@ -99,10 +118,11 @@ public final class Batch<T, R> {
     /**
      * The most inputs taken from the {@code Iterable} and not yet delivered by the stream, counting inputs
      * queued, running, and done but waiting for their turn in an ordered stream. The default is
-     * {@code max(256, 4 × workers × chunk size)}, with a chunk size of 8,192 when chunks are chosen
-     * automatically (65,536 inputs for 2 workers); automatic chunks then grow up to a quarter of a window per
-     * worker, and while they are small, fewer inputs are taken (4 chunks per worker of the current size). Set it lower when
-     * each input is large in memory. A chunk never holds more inputs than this.
+     * {@code max(256, 2 × workers × chunk size)}; when chunks are chosen automatically, the chunk size is at most
+     * 65,536, and less when the parent's maximum heap divided by 1,024 bytes is smaller than that window
+     * (262,144 inputs for 2 workers; 65,536 in a {@code -Xmx64m} parent). Automatic chunks grow up to half a
+     * window per worker, and while they are small, fewer inputs are taken (2 chunks per worker of the current
+     * size). Set it lower when each input is large in memory. A chunk never holds more inputs than this.
      *
      * @param maxInFlight the most inputs taken ahead of the consumer
      * @return this batch
@@ -219,7 +239,8 @@ public final class Batch<T, R> {
      */
     public Stream<Outcome<T, R>> stream() {
         int window = maxInFlight > 0 ? maxInFlight
-                : Math.max(MIN_DEFAULT_IN_FLIGHT, CHUNKS_PER_WORKER * workers * (chunkSize > 0 ? chunkSize : AUTOMATIC_CHUNK_CAP));
+                : Math.max(MIN_DEFAULT_IN_FLIGHT, CHUNKS_PER_WORKER * workers
+                        * (chunkSize > 0 ? chunkSize : automaticChunkCap(Runtime.getRuntime().maxMemory(), workers)));
         ChunkSizer sizer = chunkSize > 0 ? ChunkSizer.fixed(Math.min(chunkSize, window))
                 : ChunkSizer.automatic(window / (CHUNKS_PER_WORKER * Math.max(1, workers)));
         OptionalLong total = inputs instanceof Collection<?> c ? OptionalLong.of(c.size()) : OptionalLong.empty();

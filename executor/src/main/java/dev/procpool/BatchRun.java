@@ -40,21 +40,6 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     /** A failed chunk this small is narrowed by running each of its inputs alone. */
     static final int SINGLES_UP_TO = 64;
 
-    /** One input, its position, and the digest of its serialized form (0 without a journal). */
-    private record Item<T>(long index, T input, long digest) {
-    }
-
-    /** Inputs sent together as one task. */
-    private static final class Chunk<T> {
-        final List<Item<T>> items;
-        final long sentNs = System.nanoTime();
-        TaskFuture<List<Object>> future;
-
-        Chunk(List<Item<T>> items) {
-            this.items = items;
-        }
-    }
-
     private final Tasks tasks;
     private final PoolLoop loop;
     private final Function<Object, Object> function;
@@ -68,10 +53,12 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     /** Null without {@link Batch#journal}. */
     private BatchJournal journal;
     private boolean warnedChangedInput;
-    private final Set<Chunk<T>> running = ConcurrentHashMap.newKeySet();
-    private final LinkedBlockingQueue<Chunk<T>> finished = new LinkedBlockingQueue<>();
-    private final InOrder<Outcome<T, R>> readyByIndex = new InOrder<>();
-    private final ArrayDeque<Outcome<T, R>> readyAsCompleted = new ArrayDeque<>();
+    private final Set<BatchSpan<T>> running = ConcurrentHashMap.newKeySet();
+    private final LinkedBlockingQueue<BatchSpan<T>> finished = new LinkedBlockingQueue<>();
+    /** Ordered: every segment taken and not yet delivered, in input order. */
+    private final ArrayDeque<BatchSegment<T>> segments = new ArrayDeque<>();
+    /** Unordered: spans whose outcomes are known, in the order they became known. */
+    private final ArrayDeque<BatchSpan<T>> readyAsCompleted = new ArrayDeque<>();
     private final int workers;
     private long lastDoneNs = System.nanoTime();
     private long pulled;
@@ -140,7 +127,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         }
         while (true) {
             fill();
-            Chunk<T> done;
+            BatchSpan<T> done;
             while ((done = finished.poll()) != null) {
                 handle(done);
             }
@@ -188,11 +175,11 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     /** Cancels every chunk still queued or running; the pool stays usable. Idempotent; the consuming thread. */
     void close() {
         closed = true;
-        for (Chunk<T> chunk : running) {
+        for (BatchSpan<T> chunk : running) {
             chunk.future.cancel(true);
         }
         running.clear();
-        readyByIndex.clear();
+        segments.clear();
         readyAsCompleted.clear();
         progress.finish();
         if (journal != null) {
@@ -229,37 +216,27 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             if (room <= 0 || (room < size && !running.isEmpty())) {
                 return;
             }
-            List<Item<T>> items = pull((int) Math.min(size, room));
-            if (!items.isEmpty()) {
-                progress.submitted(items.size());
-                send(items);
-            }
+            pull((int) Math.min(size, room));
         }
     }
 
-    private List<Item<T>> pull(int count) {
-        List<Item<T>> items = new ArrayList<>(count);
-        for (int taken = 0; taken < count && !exhausted; taken++) { // replayed inputs take room in the window too
-            T input;
+    /**
+     * Takes up to {@code count} inputs as one segment and sends those the journal does not replay as one chunk.
+     * Replayed inputs take room in the window too.
+     */
+    private void pull(int count) {
+        long first = pulled;
+        ArrayList<Object> taken = new ArrayList<>(count);
+        while (taken.size() < count && !exhausted) {
             try {
                 if (!inputs.hasNext()) {
                     exhausted = true;
                     break;
                 }
-                input = inputs.next();
+                taken.add(inputs.next());
             } catch (RuntimeException | Error e) {
                 iteratorFailure = e;
                 exhausted = true;
-                break;
-            }
-            long index = pulled++;
-            if (journal == null) {
-                items.add(new Item<>(index, input, 0));
-            } else {
-                long digest = journal.digest(input);
-                if (!replayed(index, input, digest)) {
-                    items.add(new Item<>(index, input, digest));
-                }
             }
         }
         try {
@@ -270,16 +247,42 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             iteratorFailure = e;
             exhausted = true;
         }
-        return items;
+        if (taken.isEmpty()) {
+            return;
+        }
+        pulled += taken.size();
+        progress.submitted(taken.size());
+        BatchSegment<T> segment = new BatchSegment<>(first, taken, journal == null ? null : new long[taken.size()]);
+        if (ordered) {
+            segments.add(segment);
+        }
+        if (journal == null) {
+            send(BatchSpan.range(segment, 0, taken.size()));
+            return;
+        }
+        int[] toRun = new int[taken.size()];
+        int runs = 0;
+        for (int position = 0; position < taken.size(); position++) {
+            segment.digests[position] = journal.digest(taken.get(position));
+            if (!replayed(segment, position)) {
+                toRun[runs++] = position;
+            }
+        }
+        if (runs == taken.size()) {
+            send(BatchSpan.range(segment, 0, runs));
+        } else if (runs > 0) {
+            send(BatchSpan.of(segment, Arrays.copyOf(toRun, runs)));
+        }
     }
 
-    /** Delivers input {@code index}'s recorded outcome if the journal has one for this very input. */
-    private boolean replayed(long index, T input, long digest) {
+    /** Delivers a position's recorded outcome if the journal has one for this very input. */
+    private boolean replayed(BatchSegment<T> segment, int position) {
+        long index = segment.first + position;
         BatchJournal.Entry entry = journal.take(index);
         if (entry == null) {
             return false;
         }
-        if (entry.inputDigest() != digest) {
+        if (entry.inputDigest() != segment.digests[position]) {
             warnOnce("input " + index + " differs from the input whose outcome the journal recorded (the digests of"
                     + " their serialized forms differ); it runs again, and its new outcome supersedes the old one");
             return false;
@@ -293,13 +296,18 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             warnOnce("the recorded outcome of input " + index + " cannot be read (" + e + "); it runs again");
             return false;
         }
-        progress.submitted(1);
+        @SuppressWarnings("unchecked")
+        T input = (T) segment.inputs.get(position);
         @SuppressWarnings("unchecked")
         Outcome<T, R> outcome = entry.succeeded() ? Outcome.success(index, input, (R) value)
                 : Outcome.failure(index, input, value instanceof Throwable t ? t
                         : new TaskSerializationException("the recorded failure of input " + index + " is not an"
                         + " exception but " + value, null));
-        deliverLater(outcome);
+        segment.set(position, outcome);
+        progress.completed(1, outcome.succeeded() ? 0 : 1);
+        if (!ordered) {
+            readyAsCompleted.add(BatchSpan.range(segment, position, position + 1));
+        }
         return true;
     }
 
@@ -310,26 +318,32 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         }
     }
 
-    private void send(List<Item<T>> items) {
-        ArrayList<Object> values = new ArrayList<>(items.size());
-        for (Item<T> item : items) {
-            values.add(item.input());
+    /** Sends {@code chunk} as one task; the caller has counted it in its segment's {@code pending}, unless new. */
+    private void send(BatchSpan<T> chunk) {
+        sendCounted(chunk, true);
+    }
+
+    private void sendCounted(BatchSpan<T> chunk, boolean isNew) {
+        if (isNew) {
+            chunk.segment.pending++;
         }
         TaskFuture<List<Object>> future;
         try {
-            future = tasks.create(BatchChunk.of(function, values), describe(items), false, null, limits(items.size()));
+            future = tasks.create(BatchChunk.of(function, chunk.inputs()), describe(chunk), false, null,
+                    limits(chunk.size()));
         } catch (TaskNotSerializableException e) {
-            if (items.size() == 1) {
-                record(items.get(0), Outcome.failure(items.get(0).index(), items.get(0).input(), e));
+            if (chunk.size() == 1) {
+                failedFinally(chunk, e);
             } else { // find the inputs in the way: each alone
-                for (Item<T> item : items) {
-                    send(List.of(item));
+                chunk.segment.pending += chunk.size() - 1;
+                for (int k = 0; k < chunk.size(); k++) {
+                    sendCounted(chunk.slice(k, k + 1), false);
                 }
             }
             return;
         }
-        Chunk<T> chunk = new Chunk<>(items);
         chunk.future = future;
+        chunk.sentNs = System.nanoTime();
         running.add(chunk);
         future.whenDone(f -> finished.add(chunk));
         try {
@@ -347,58 +361,56 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         return new TaskLimits(chunkLimit, inputs == 1 ? perInput.retries() : 0, captureOutput);
     }
 
-    private String describe(List<Item<T>> items) {
-        long first = items.get(0).index();
-        long last = items.get(items.size() - 1).index();
-        String which = items.size() == 1 ? "input " + first
-                : last - first + 1 == items.size() ? "inputs " + first + ".." + last
-                : items.size() + " inputs from " + first + " to " + last;
+    private String describe(BatchSpan<T> chunk) {
+        long first = chunk.index(0);
+        long last = chunk.index(chunk.size() - 1);
+        String which = chunk.size() == 1 ? "input " + first
+                : last - first + 1 == chunk.size() ? "inputs " + first + ".." + last
+                : chunk.size() + " inputs from " + first + " to " + last;
         return "batch " + which + " of " + functionName;
     }
 
-    private void handle(Chunk<T> chunk) {
+    private void handle(BatchSpan<T> chunk) {
         if (!running.remove(chunk)) {
             return; // closed meanwhile
         }
-        List<Item<T>> items = chunk.items;
         List<Object> results;
         try {
             results = chunk.future.get();
         } catch (ExecutionException e) {
-            failed(items, e.getCause());
+            failed(chunk, e.getCause());
             return;
         } catch (CancellationException e) { // shutdownNow
-            failed(items, e);
+            failed(chunk, e);
             return;
         } catch (InterruptedException cannotHappen) { // the future is done
             Thread.currentThread().interrupt();
-            failed(items, cannotHappen);
+            failed(chunk, cannotHappen);
             return;
         }
         observe(chunk);
         int failures = 0;
-        for (int i = 0; i < items.size(); i++) {
-            Item<T> item = items.get(i);
-            Object result = BatchChunk.value(results, i);
-            Outcome<T, R> outcome;
-            if (result instanceof BatchChunk.Failed failed) {
+        for (int k = 0; k < results.size(); k++) {
+            Object value = BatchChunk.value(results, k);
+            boolean succeeded = !(value instanceof BatchChunk.Failed);
+            if (!succeeded) {
                 failures++;
-                outcome = Outcome.failure(item.index(), item.input(), failed.failure());
-            } else {
-                @SuppressWarnings("unchecked")
-                R value = (R) result;
-                outcome = Outcome.success(item.index(), item.input(), value);
-            }
-            TaskOutput output = BatchChunk.output(results, i);
-            if (output != null) {
-                outcome = outcome.withOutput(output);
             }
             if (journal != null) {
-                journal(item, outcome);
+                journal(chunk, k, succeeded, succeeded ? value : ((BatchChunk.Failed) value).failure());
             }
-            hold(outcome);
         }
-        progress.completed(items.size(), failures); // once per chunk: the counters are shared with the listener
+        chunk.segment.answered(chunk, results);
+        progress.completed(results.size(), failures); // once per chunk: the counters are shared with the listener
+        answered(chunk);
+    }
+
+    /** The chunk's outcomes are all known. */
+    private void answered(BatchSpan<T> chunk) {
+        chunk.segment.pending--;
+        if (!ordered) {
+            readyAsCompleted.add(chunk);
+        }
     }
 
     /**
@@ -407,27 +419,26 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
      * per worker. In a full pipeline, chunks end {@code workers} times as often as each takes; the estimate counts
      * the round trip too, which is the right share of a chunk's cost.
      */
-    private void observe(Chunk<T> chunk) {
+    private void observe(BatchSpan<T> chunk) {
         long now = System.nanoTime();
         long since = now - Math.max(lastDoneNs, chunk.sentNs);
         lastDoneNs = now;
-        sizer.observed(chunk.items.size(), since * Math.min(workers, running.size() + 1));
+        sizer.observed(chunk.size(), since * Math.min(workers, running.size() + 1));
     }
 
     /** A whole chunk failed: narrow it down if the failure may be one input's doing, else every input fails. */
-    private void failed(List<Item<T>> items, Throwable cause) {
+    private void failed(BatchSpan<T> chunk, Throwable cause) {
         boolean narrowable = cause instanceof WorkerCrashedException || cause instanceof TaskTimeoutException
                 || cause instanceof TaskSerializationException;
-        if (items.size() > 1 && narrowable && !closed) {
-            int pieces = pieces(items.size());
+        if (chunk.size() > 1 && narrowable && !closed) {
+            int pieces = pieces(chunk.size());
+            chunk.segment.pending += pieces - 1;
             for (int p = 0; p < pieces; p++) {
-                resend(items.subList(items.size() * p / pieces, items.size() * (p + 1) / pieces), cause);
+                resend(chunk.slice(chunk.size() * p / pieces, chunk.size() * (p + 1) / pieces), cause);
             }
             return;
         }
-        for (Item<T> item : items) {
-            record(item, Outcome.failure(item.index(), item.input(), cause));
-        }
+        failedFinally(chunk, cause);
     }
 
     /**
@@ -440,40 +451,49 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         return size <= SINGLES_UP_TO ? size : (int) Math.ceil(Math.sqrt(size));
     }
 
-    private void resend(List<Item<T>> items, Throwable cause) {
+    /** Sends a piece of a failed chunk, counted in its segment already. */
+    private void resend(BatchSpan<T> piece, Throwable cause) {
         try {
-            send(new ArrayList<>(items));
+            sendCounted(piece, false);
         } catch (RejectedExecutionException e) { // the pool was shut down meanwhile: the chunk's failure stands
             cause.addSuppressed(e);
-            for (Item<T> item : items) {
-                record(item, Outcome.failure(item.index(), item.input(), cause));
-            }
+            failedFinally(piece, cause);
         }
     }
 
-    private void record(Item<T> item, Outcome<T, R> outcome) {
-        if (journal != null) {
-            journal(item, outcome);
+    /** Every input of {@code chunk} fails with {@code cause}. */
+    private void failedFinally(BatchSpan<T> chunk, Throwable cause) {
+        for (int k = 0; k < chunk.size(); k++) {
+            int position = chunk.position(k);
+            @SuppressWarnings("unchecked")
+            T input = (T) chunk.segment.inputs.get(position);
+            chunk.segment.set(position, Outcome.failure(chunk.index(k), input, cause));
+            if (journal != null) {
+                journal(chunk, k, false, cause);
+            }
         }
-        deliverLater(outcome);
+        progress.completed(chunk.size(), chunk.size());
+        answered(chunk);
     }
 
     /**
-     * Appends the outcome to the journal, unless it says nothing about its input: cancelled, or failed with a
-     * crash of a chunk that could not be narrowed because the pool was shut down. Such inputs run again.
+     * Appends input {@code k} of {@code chunk}'s outcome to the journal, unless it says nothing about its input:
+     * cancelled, or failed with a crash of a chunk that could not be narrowed because the pool was shut down.
+     * Such inputs run again.
      */
-    private void journal(Item<T> item, Outcome<T, R> outcome) {
+    private void journal(BatchSpan<T> chunk, int k, boolean succeeded, Object resultOrFailure) {
+        long index = chunk.index(k);
         byte[] payload;
-        if (outcome.succeeded()) {
+        if (succeeded) {
             try {
-                payload = TaskCodec.encodeToArray(outcome.result());
+                payload = TaskCodec.encodeToArray(resultOrFailure);
             } catch (IOException | RuntimeException | StackOverflowError e) {
-                warnOnce("the result of input " + item.index() + " cannot be serialized again (" + e + "), so it"
+                warnOnce("the result of input " + index + " cannot be serialized again (" + e + "), so it"
                         + " is not recorded; a resumed batch runs that input again");
                 return;
             }
         } else {
-            Throwable failure = outcome.failure();
+            Throwable failure = (Throwable) resultOrFailure;
             if (failure instanceof CancellationException || failure instanceof RejectedExecutionException
                     || Arrays.stream(failure.getSuppressed()).anyMatch(RejectedExecutionException.class::isInstance)) {
                 return;
@@ -481,7 +501,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             payload = failurePayload(failure);
         }
         try {
-            journal.append(item.index(), item.digest(), outcome.succeeded(), payload);
+            journal.append(index, chunk.segment.digests[chunk.position(k)], succeeded, payload);
         } catch (UncheckedIOException e) {
             close();
             throw e;
@@ -504,23 +524,31 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
         }
     }
 
-    private void deliverLater(Outcome<T, R> outcome) {
-        hold(outcome);
-        progress.completed(1, outcome.succeeded() ? 0 : 1);
-    }
-
-    /** Keeps the outcome until its turn comes; the caller counts it in the progress. */
-    private void hold(Outcome<T, R> outcome) {
-        if (ordered) {
-            readyByIndex.put(outcome.index(), outcome);
-        } else {
-            readyAsCompleted.add(outcome);
-        }
-    }
-
-    /** The next outcome to deliver, or null if it is not known yet. */
+    /**
+     * The next outcome to deliver, made now, or null if it is not known yet. In input order, a segment's outcomes
+     * wait until all of its chunks are answered (pieces of a narrowed chunk included).
+     */
     private Outcome<T, R> takeReady() {
-        return ordered ? readyByIndex.takeNext() : readyAsCompleted.poll();
+        if (ordered) {
+            BatchSegment<T> head = segments.peek();
+            if (head == null || head.pending > 0) {
+                return null;
+            }
+            Outcome<T, R> outcome = head.outcome(head.cursor++);
+            if (head.delivered()) {
+                segments.poll();
+            }
+            return outcome;
+        }
+        BatchSpan<T> run = readyAsCompleted.peek();
+        if (run == null) {
+            return null;
+        }
+        Outcome<T, R> outcome = run.segment.outcome(run.position(run.cursor++));
+        if (run.cursor == run.size()) {
+            readyAsCompleted.poll();
+        }
+        return outcome;
     }
 
     /**

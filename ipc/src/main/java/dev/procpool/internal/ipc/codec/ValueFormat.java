@@ -157,12 +157,26 @@ final class ValueFormat {
         return true;
     }
 
-    /** A LIST of simple values. */
+    /**
+     * A LIST of simple values. Room for a list of numbers (a batch chunk's inputs or results) is made in one
+     * growth: a chunk of 65,536 integers otherwise doubled the buffer seven times, copying twice its size.
+     */
     private static void writeList(List<?> values, ByteArrayBuffer out) {
+        long estimate = 1 + Integer.BYTES + (long) values.size() * bytesPerElement(values);
+        if (estimate <= Integer.MAX_VALUE / 2) {
+            out.ensureWritable((int) estimate);
+        }
         out.writeByte(LIST).writeInt(values.size());
         for (Object value : values) {
             writeSimple(value, out);
         }
+    }
+
+    /** The bytes each element of {@code values} probably takes, judged by the first: a number's, else one. */
+    private static int bytesPerElement(List<?> values) {
+        Object first = values.isEmpty() ? null : values.get(0);
+        return first instanceof Integer ? 1 + Integer.BYTES
+                : first instanceof Long || first instanceof Double ? 1 + Long.BYTES : 1;
     }
 
     /** A LIST of simple values, from an array. */

@@ -1,0 +1,80 @@
+package dev.procpool;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BatchSegmentTest {
+    private static BatchSegment<String> segment(long first, String... inputs) {
+        return new BatchSegment<>(first, new ArrayList<>(List.of((Object[]) inputs)), null);
+    }
+
+    @Test
+    void wholeChunkAnswered_outcomesMadeFromItsAnswers_withIndexAndInput() {
+        BatchSegment<String> segment = segment(100, "a", "b", "c");
+        BatchSpan<String> chunk = BatchSpan.range(segment, 0, 3);
+        assertSame(segment.inputs, chunk.inputs(), "a whole segment is sent without a copy");
+        IllegalStateException thrown = new IllegalStateException("b failed");
+        segment.answered(chunk, List.of("A", new BatchChunk.Failed(thrown), "C"));
+
+        Outcome<String, String> first = segment.outcome(0);
+        assertEquals(100, first.index());
+        assertEquals("a", first.input());
+        assertEquals("A", first.result());
+        Outcome<String, String> second = segment.outcome(1);
+        assertFalse(second.succeeded());
+        assertSame(thrown, second.failure());
+        assertEquals(102, segment.<String>outcome(2).index());
+    }
+
+    @Test
+    void narrowedPiecesAndAFinishedOutcome_eachPositionKeepsItsOwn() {
+        BatchSegment<String> segment = segment(0, "a", "b", "c", "d", "e");
+        BatchSpan<String> chunk = BatchSpan.range(segment, 0, 5);
+        BatchSpan<String> left = chunk.slice(0, 2);
+        BatchSpan<String> right = chunk.slice(2, 5);
+        assertEquals(List.of("c", "d", "e"), right.inputs());
+        segment.answered(right, List.of("C", "D", "E"));
+        segment.answered(left.slice(1, 2), List.of("B"));
+        IllegalStateException crash = new IllegalStateException("its worker died");
+        segment.set(0, Outcome.failure(0, "a", crash));
+
+        assertSame(crash, segment.outcome(0).failure());
+        assertEquals(List.of("B", "C", "D", "E"),
+                List.of(segment.outcome(1).result(), segment.outcome(2).result(), segment.outcome(3).result(),
+                        segment.outcome(4).result()));
+    }
+
+    @Test
+    void spanOfListedPositions_sendsThoseInputs_andAnswersLandAtThem() {
+        BatchSegment<String> segment = segment(10, "a", "b", "c", "d");
+        segment.set(1, Outcome.success(11, "b", "replayed"));
+        BatchSpan<String> chunk = BatchSpan.of(segment, new int[] {0, 2, 3});
+        assertFalse(chunk.isWhole());
+        assertEquals(List.of("a", "c", "d"), chunk.inputs());
+        assertEquals(13, chunk.index(2));
+        assertEquals(List.of("d"), chunk.slice(2, 3).inputs());
+        segment.answered(chunk, List.of("A", "C", "D"));
+
+        assertEquals("replayed", segment.outcome(1).result());
+        assertEquals("C", segment.outcome(2).result());
+        assertEquals(12, segment.outcome(2).index());
+    }
+
+    @Test
+    void printedAnswer_outcomeCarriesItsOutput() {
+        BatchSegment<String> segment = segment(0, "a");
+        TaskOutput output = new TaskOutput("hello\n", "", 0);
+        segment.answered(BatchSpan.range(segment, 0, 1), List.of(new BatchChunk.Printed("A", output)));
+        Outcome<String, String> outcome = segment.outcome(0);
+        assertEquals("A", outcome.result());
+        assertTrue(outcome.output().isPresent());
+        assertEquals("hello\n", outcome.output().get().stdout());
+    }
+}
