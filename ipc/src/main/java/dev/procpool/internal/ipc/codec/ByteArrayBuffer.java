@@ -1,27 +1,43 @@
 package dev.procpool.internal.ipc.codec;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
  * A growable heap byte array with a reader and a writer index, big-endian like the wire format: all the codec
  * needs of a buffer, and no more. Reads past the written bytes throw {@link IndexOutOfBoundsException}, so a
- * truncated or forged payload fails to decode instead of reading stale bytes. Not thread-safe: one thread owns
- * a buffer at a time (the encoding thread's scratch buffer, or the decoding thread's view of a payload).
+ * truncated or forged payload fails to decode instead of reading stale bytes. A buffer {@link #overFile over an
+ * out-of-band file} reads the file as it is consumed, and reads a large byte array straight from the file into
+ * the array it returns, never into the buffer: one copy from the page cache instead of two. Not thread-safe: one
+ * thread owns a buffer at a time (the encoding thread's scratch buffer, or the decoding thread's view of a payload).
  */
 final class ByteArrayBuffer {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
+    /** Bytes read from a file at a time, as the buffer is consumed. */
+    private static final int FILL = 64 << 10;
+    /** Reads this long or longer, when not yet in the buffer, go from the file straight into their target. */
+    private static final int DIRECT_READ = 16 << 10;
 
     private byte[] array;
     private int readerIndex;
     private int writerIndex;
+    /** The file the bytes after {@link #writerIndex} are read from; null for a buffer of an array alone. */
+    private FileChannel source;
+    private Path sourceFile;
+    /** The next byte of {@link #source} to read, and the end of its bytes. */
+    private long sourcePosition;
+    private long sourceEnd;
 
     ByteArrayBuffer(int capacity) {
         this.array = new byte[capacity];
@@ -41,6 +57,21 @@ final class ByteArrayBuffer {
         return new ByteArrayBuffer(array, offset, length);
     }
 
+    /**
+     * A buffer over bytes {@code [from, end)} of {@code channel}, which it reads as they are consumed (the caller
+     * checked that the file holds them, and closes the channel); the array holds no byte of a large array read
+     * with {@link #readBytes}, so absolute indexes ({@link #readerIndex}, {@link #regionEquals}) are valid only
+     * between reads of such arrays, as the codec uses them (around a class name or a lambda's header).
+     */
+    static ByteArrayBuffer overFile(FileChannel channel, Path file, long from, long end) {
+        ByteArrayBuffer buffer = new ByteArrayBuffer(new byte[(int) Math.min(FILL, end - from)], 0, 0);
+        buffer.source = channel;
+        buffer.sourceFile = file;
+        buffer.sourcePosition = from;
+        buffer.sourceEnd = end;
+        return buffer;
+    }
+
     byte[] array() {
         return array;
     }
@@ -53,8 +84,9 @@ final class ByteArrayBuffer {
         return readerIndex;
     }
 
+    /** The bytes left to read, those of the file not read yet included. */
     int readableBytes() {
-        return writerIndex - readerIndex;
+        return (int) (writerIndex - readerIndex + (sourceEnd - sourcePosition));
     }
 
     void clear() {
@@ -147,22 +179,50 @@ final class ByteArrayBuffer {
     private int advance(int length) {
         int index = readerIndex;
         if (length < 0 || length > writerIndex - index) {
-            throw new IndexOutOfBoundsException("reading " + length + " bytes at " + index + " of " + writerIndex);
+            if (length < 0 || length > readableBytes()) {
+                throw new IndexOutOfBoundsException("reading " + length + " bytes at " + index + " of "
+                        + (writerIndex + (sourceEnd - sourcePosition)));
+            }
+            fill(length - (writerIndex - index));
         }
         readerIndex = index + length;
         return index;
     }
 
+    /** Appends at least {@code needed} more bytes of the file (as many as {@link #FILL} when it has them). */
+    private void fill(int needed) {
+        int length = (int) Math.min(Math.max(needed, FILL), sourceEnd - sourcePosition);
+        ensureWritable(length);
+        try {
+            Payload.readFully(source, sourcePosition, array, writerIndex, length, sourceFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read out-of-band payload " + sourceFile, e);
+        }
+        sourcePosition += length;
+        writerIndex += length;
+    }
+
+    /** The next byte, not consumed. */
+    byte peekByte() {
+        int index = advance(1); // first: reading a file may replace the array
+        readerIndex--;
+        byte value = array[index];
+        return value;
+    }
+
     byte readByte() {
-        return array[advance(1)];
+        int index = advance(1); // first: reading a file may replace the array
+        return array[index];
     }
 
     int readInt() {
-        return (int) INT.get(array, advance(Integer.BYTES));
+        int index = advance(Integer.BYTES);
+        return (int) INT.get(array, index);
     }
 
     long readLong() {
-        return (long) LONG.get(array, advance(Long.BYTES));
+        int index = advance(Long.BYTES);
+        return (long) LONG.get(array, index);
     }
 
     double readDouble() {
@@ -170,7 +230,30 @@ final class ByteArrayBuffer {
     }
 
     void readBytes(byte[] target) {
-        System.arraycopy(array, advance(target.length), target, 0, target.length);
+        readBytes(target, 0, target.length);
+    }
+
+    /** Reads {@code length} bytes into {@code target}; a long read of a file mostly goes straight into it. */
+    private void readBytes(byte[] target, int offset, int length) {
+        int buffered = writerIndex - readerIndex;
+        if (source == null || length <= buffered || length < DIRECT_READ) {
+            int index = advance(length);
+            System.arraycopy(array, index, target, offset, length);
+            return;
+        }
+        if (length > readableBytes()) {
+            advance(length); // throws, naming the bytes there are
+        }
+        System.arraycopy(array, readerIndex, target, offset, buffered);
+        int direct = length - buffered;
+        try {
+            Payload.readFully(source, sourcePosition, target, offset + buffered, direct, sourceFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read out-of-band payload " + sourceFile, e);
+        }
+        sourcePosition += direct;
+        // the array holds no byte of the file past the writer index: the next fill continues there
+        readerIndex = writerIndex;
     }
 
     void skipBytes(int length) {
@@ -179,7 +262,8 @@ final class ByteArrayBuffer {
 
     String readUtf8() {
         int length = readInt();
-        return new String(array, advance(length), length, StandardCharsets.UTF_8);
+        int index = advance(length);
+        return new String(array, index, length, StandardCharsets.UTF_8);
     }
 
     /** Whether the {@code length} bytes from absolute index {@code start} equal the start of {@code other}. */
@@ -192,7 +276,7 @@ final class ByteArrayBuffer {
         return new InputStream() {
             @Override
             public int read() {
-                return readerIndex < writerIndex ? readByte() & 0xff : -1;
+                return readableBytes() > 0 ? readByte() & 0xff : -1;
             }
 
             @Override
@@ -200,12 +284,12 @@ final class ByteArrayBuffer {
                 if (length == 0) {
                     return 0;
                 }
-                int available = writerIndex - readerIndex;
+                int available = readableBytes();
                 if (available <= 0) {
                     return -1;
                 }
                 int n = Math.min(length, available);
-                System.arraycopy(array, advance(n), target, offset, n);
+                readBytes(target, offset, n);
                 return n;
             }
 

@@ -197,13 +197,6 @@ public final class Payload {
         return bytes;
     }
 
-    /** The first byte of the out-of-band file; -1 when it is empty. */
-    int firstByteOfFile() throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.read();
-        }
-    }
-
     /** The first {@code length} bytes of the out-of-band file (fewer when it is shorter). */
     byte[] readFileHead(int length) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
@@ -211,17 +204,22 @@ public final class Payload {
         }
     }
 
-    /** The bytes of the out-of-band file from {@code offset} to the end, read in one go into an exact-size array. */
-    byte[] readFileFrom(int offset) throws IOException {
-        try (FileChannel channel = FileChannel.open(file)) {
-            // the length came from the other process's frame: allocate only what the file holds
-            if (length < offset || channel.size() != length || length - offset > Integer.MAX_VALUE - 8) {
-                throw new java.io.StreamCorruptedException("out-of-band payload " + file + " holds " + channel.size()
+    /**
+     * The out-of-band file, open for reading, once its size is found to be the length its frame gave: that
+     * length came from the other process, so nothing is allocated for more than the file holds.
+     */
+    FileChannel openCheckedFile() throws IOException {
+        FileChannel channel = FileChannel.open(file);
+        try {
+            long size = channel.size();
+            if (size != length || length > Integer.MAX_VALUE - 8) {
+                throw new java.io.StreamCorruptedException("out-of-band payload " + file + " holds " + size
                         + " bytes, but its frame says " + length);
             }
-            byte[] bytes = new byte[(int) (length - offset)];
-            readFully(channel, offset, bytes, 0, bytes.length, file);
-            return bytes;
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StreamCorruptedException;
+import java.nio.channels.FileChannel;
 
 /**
  * How tasks, results and exceptions become {@link Payload}s and back, in the tagged format of
@@ -149,27 +150,24 @@ public final class TaskCodec {
             byte[] whole = payload.toByteArray();
             return decodeValue(Payload.of(whole), loader, loaders);
         }
-        int start = 0;
-        int tag = payload.firstByteOfFile();
-        if (tag == ValueFormat.LOADER) {
-            byte[] head = payload.readFileHead(ValueFormat.LOADER_HEADER_LENGTH + 1);
-            ByteArrayBuffer header = ByteArrayBuffer.wrap(head, 0, head.length);
-            header.readByte();
-            loader = loaderFor(header.readLong(), loader, loaders);
-            tag = header.readByte();
-            start = ValueFormat.LOADER_HEADER_LENGTH;
-        }
-        if (tag == ValueFormat.BYTES && payload.length() > start + ValueFormat.BYTES_HEADER_LENGTH) {
-            return payload.readFileFrom(start + ValueFormat.BYTES_HEADER_LENGTH); // straight into the array
-        }
-        if (tag == ValueFormat.JAVA) { // streamed from the file: the heap holds the objects, not their bytes too
-            try (InputStream in = new BufferedInputStream(payload.openStream(), OUT_OF_BAND_READ_BUFFER)) {
-                in.skipNBytes(start + 1);
-                return LoaderObjectInputStream.readObject(in, loader);
+        try (FileChannel channel = payload.openCheckedFile()) {
+            // read as it is consumed: a large byte array goes from the file straight into the array returned
+            ByteArrayBuffer in = ByteArrayBuffer.overFile(channel, payload.file(), 0, payload.length());
+            int start = 0;
+            if (in.readableBytes() > 0 && in.peekByte() == ValueFormat.LOADER) {
+                in.readByte();
+                loader = loaderFor(in.readLong(), loader, loaders);
+                start = ValueFormat.LOADER_HEADER_LENGTH;
             }
+            if (in.readableBytes() > 0 && in.peekByte() == ValueFormat.JAVA) {
+                // streamed from the file: the heap holds the objects, not their bytes too
+                try (InputStream stream = new BufferedInputStream(payload.openStream(), OUT_OF_BAND_READ_BUFFER)) {
+                    stream.skipNBytes(start + 1);
+                    return LoaderObjectInputStream.readObject(stream, loader);
+                }
+            }
+            return ValueFormat.read(in, loader);
         }
-        byte[] whole = payload.readFileFrom(start);
-        return ValueFormat.read(ByteArrayBuffer.wrap(whole, 0, whole.length), loader);
     }
 
     /** The loader number a payload begins with, 0 when it names none. */

@@ -3,12 +3,16 @@ package dev.procpool.internal.ipc.codec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.io.StreamCorruptedException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -224,6 +228,49 @@ class TaskCodecTest {
             inFile.release();
             assertFalse(Files.exists(file));
         }
+    }
+
+    @Test
+    void decode_outOfBandLambdaCapturingLargeArray_readsTheArrayFromTheFile() throws Exception {
+        byte[] big = new byte[3 << 20];
+        Arrays.fill(big, (byte) 7);
+        SerializableCallable<Integer> task = () -> big.length + big[big.length - 1];
+        Path file = spill(TaskCodec.encode(task));
+        @SuppressWarnings("unchecked")
+        Callable<Integer> copy = (Callable<Integer>) TaskCodec.decode(Payload.inFile(file, Files.size(file)),
+                getClass().getClassLoader());
+        assertEquals(big.length + 7, copy.call());
+    }
+
+    @Test
+    void decode_outOfBandFileShorterThanItsArraySays_failsAsCorrupted() throws Exception {
+        byte[] big = new byte[3 << 20];
+        SerializableCallable<Integer> task = () -> big.length;
+        Path file = spill(TaskCodec.encode(task));
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 1000)); // the array's length now overstates it
+        Payload cut = Payload.inFile(file, Files.size(file));
+        StreamCorruptedException e = assertThrows(StreamCorruptedException.class,
+                () -> TaskCodec.decode(cut, getClass().getClassLoader()));
+        assertTrue(e.getMessage().contains((3 << 20) + " bytes announced"), e.getMessage());
+    }
+
+    @Test
+    void decode_outOfBandFileOfAnotherLengthThanItsFrameSays_isRefusedBeforeReading() throws Exception {
+        Path file = spill(TaskCodec.encode(new byte[100_000]));
+        Payload forged = Payload.inFile(file, Integer.MAX_VALUE);
+        StreamCorruptedException e = assertThrows(StreamCorruptedException.class,
+                () -> TaskCodec.decode(forged, getClass().getClassLoader()));
+        assertEquals("out-of-band payload " + file + " holds 100005 bytes, but its frame says " + Integer.MAX_VALUE,
+                e.getMessage());
+    }
+
+    private Path spill(Payload payload) throws IOException {
+        Path file = folder.resolve("payload-" + System.nanoTime() + ".bin");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            payload.writeTo(channel);
+        }
+        return file;
     }
 
     @Test
