@@ -10,11 +10,15 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 
 /**
  * A growable heap byte array with a reader and a writer index, big-endian like the wire format: all the codec
- * needs of a buffer, and no more. Reads past the written bytes throw {@link IndexOutOfBoundsException}, so a
+ * needs of a buffer, and no more. A large value being written does not grow one array by doubling (a copy of
+ * everything so far per doubling, and twice the value's size allocated): past {@link #SEAL_AT} bytes the filled
+ * array is kept as a part and writing goes on in a new one, and a large byte array is kept as a part of its own,
+ * copied once; {@link #toPayload} hands the parts over unjoined. Such a buffer can only be written. Reads past the written bytes throw {@link IndexOutOfBoundsException}, so a
  * truncated or forged payload fails to decode instead of reading stale bytes. A buffer {@link #overFile over an
  * out-of-band file} reads the file as it is consumed, and reads a large byte array straight from the file into
  * the array it returns, never into the buffer: one copy from the page cache instead of two. Not thread-safe: one
@@ -24,6 +28,10 @@ final class ByteArrayBuffer {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
+    /** Filled arrays of this size or more are kept as parts instead of copied into a larger one. */
+    static final int SEAL_AT = 1 << 20;
+    /** The largest array started after a part is kept (the last one is handed over as it is, its tail unused). */
+    private static final int MAX_PART = 4 << 20;
     /** Bytes read from a file at a time, as the buffer is consumed. */
     private static final int FILL = 64 << 10;
     /** Reads this long or longer, when not yet in the buffer, go from the file straight into their target. */
@@ -32,6 +40,10 @@ final class ByteArrayBuffer {
     private byte[] array;
     private int readerIndex;
     private int writerIndex;
+    /** The arrays filled before {@link #array}, and how many bytes of each; null until the first. */
+    private ArrayList<byte[]> sealed;
+    private ArrayList<Integer> sealedLengths;
+    private long sealedBytes;
     /** The file the bytes after {@link #writerIndex} are read from; null for a buffer of an array alone. */
     private FileChannel source;
     private Path sourceFile;
@@ -86,17 +98,50 @@ final class ByteArrayBuffer {
 
     /** The bytes left to read, those of the file not read yet included. */
     int readableBytes() {
-        return (int) (writerIndex - readerIndex + (sourceEnd - sourcePosition));
+        return (int) (sealedBytes + writerIndex - readerIndex + (sourceEnd - sourcePosition));
     }
 
     void clear() {
         readerIndex = 0;
         writerIndex = 0;
+        sealed = null;
+        sealedLengths = null;
+        sealedBytes = 0;
     }
 
     /** The readable bytes, copied into an array of their exact size. */
     byte[] toByteArray() {
-        return Arrays.copyOfRange(array, readerIndex, writerIndex);
+        if (sealed == null) {
+            return Arrays.copyOfRange(array, readerIndex, writerIndex);
+        }
+        return toPayload(null).toByteArray();
+    }
+
+    /**
+     * The written bytes, after {@code head} unless it is null, as a payload that takes over this buffer's
+     * arrays without copying them; the buffer must not be written again.
+     */
+    Payload toPayload(byte[] head) {
+        if (readerIndex != 0) {
+            throw new IllegalStateException("a buffer being read cannot become a payload");
+        }
+        int count = (head == null ? 0 : 1) + (sealed == null ? 0 : sealed.size()) + 1;
+        byte[][] parts = new byte[count][];
+        int[] lengths = new int[count];
+        int i = 0;
+        if (head != null) {
+            parts[i] = head;
+            lengths[i++] = head.length;
+        }
+        if (sealed != null) {
+            for (int j = 0; j < sealed.size(); j++, i++) {
+                parts[i] = sealed.get(j);
+                lengths[i] = sealedLengths.get(j);
+            }
+        }
+        parts[i] = array;
+        lengths[i] = writerIndex;
+        return Payload.ofParts(parts, lengths);
     }
 
     // ------------------------------------------------------------------ writing
@@ -104,15 +149,42 @@ final class ByteArrayBuffer {
     /** Makes room for {@code length} more bytes in one growth (doubling, or to the exact need if more). */
     void ensureWritable(int length) {
         if (length > array.length - writerIndex) { // no overflow: both sides are within int range
-            grow(length);
+            if (source == null && readerIndex == 0 && writerIndex >= SEAL_AT) {
+                seal(length);
+            } else {
+                grow(length);
+            }
+        }
+    }
+
+    /** Keeps the filled array as a part, and goes on in a new one with room for {@code length} bytes. */
+    private void seal(int length) {
+        checkTotal(length);
+        keepPart(array, writerIndex);
+        array = new byte[Math.max(length, (int) Math.min(2L * array.length, MAX_PART))];
+        writerIndex = 0;
+    }
+
+    private void keepPart(byte[] part, int length) {
+        if (sealed == null) {
+            sealed = new ArrayList<>();
+            sealedLengths = new ArrayList<>();
+        }
+        sealed.add(part);
+        sealedLengths.add(length);
+        sealedBytes += length;
+    }
+
+    private void checkTotal(int length) {
+        long needed = sealedBytes + writerIndex + length;
+        if (length < 0 || needed > MAX_CAPACITY) {
+            throw new OutOfMemoryError("a buffer of " + needed + " bytes is over the array limit");
         }
     }
 
     private void grow(int length) {
+        checkTotal(length);
         long needed = (long) writerIndex + length;
-        if (length < 0 || needed > MAX_CAPACITY) {
-            throw new OutOfMemoryError("a buffer of " + needed + " bytes is over the array limit");
-        }
         int doubled = array.length <= MAX_CAPACITY / 2 ? array.length * 2 : MAX_CAPACITY;
         array = Arrays.copyOf(array, Math.max(Math.max(doubled, (int) needed), 64));
     }
@@ -146,6 +218,17 @@ final class ByteArrayBuffer {
     }
 
     ByteArrayBuffer writeBytes(byte[] bytes, int offset, int length) {
+        if (length >= SEAL_AT && source == null && readerIndex == 0 && length > array.length - writerIndex) {
+            // a part of its own: one copy (without zeroing it first), nothing written so far copied again
+            checkTotal(length);
+            if (writerIndex > 0) {
+                keepPart(array, writerIndex);
+                array = new byte[4096];
+                writerIndex = 0;
+            }
+            keepPart(Arrays.copyOfRange(bytes, offset, offset + length), length);
+            return this;
+        }
         ensureWritable(length);
         System.arraycopy(bytes, offset, array, writerIndex, length);
         writerIndex += length;

@@ -63,13 +63,15 @@ public final class TaskCodec {
         if (loaderId != 0) {
             byte[] header = new ByteArrayBuffer(ValueFormat.LOADER_HEADER_LENGTH)
                     .writeByte(ValueFormat.LOADER).writeLong(loaderId).toByteArray();
-            byte[] body = scratch.toByteArray();
-            dropLargeScratch(scratch);
-            return Payload.of(header, body);
+            if (scratch.readableBytes() > KEEP_SCRATCH_BYTES) {
+                SCRATCH.remove();
+                return scratch.toPayload(header); // handed over, not copied
+            }
+            return Payload.of(header, scratch.toByteArray());
         }
         if (scratch.readableBytes() > KEEP_SCRATCH_BYTES) {
             SCRATCH.remove();
-            return Payload.of(scratch.array(), 0, scratch.readableBytes());
+            return scratch.toPayload(null); // handed over, not copied
         }
         return Payload.of(scratch.toByteArray());
     }
@@ -143,9 +145,14 @@ public final class TaskCodec {
                 }
                 return ValueFormat.read(in, loader);
             }
-            byte[] head = payload.head();
-            if (head.length == ValueFormat.BYTES_HEADER_LENGTH && head[0] == ValueFormat.BYTES) {
-                return payload.copyOfBody(); // a large byte[] as encode made it
+            long bodyLength = payload.length() - ValueFormat.BYTES_HEADER_LENGTH;
+            if (bodyLength >= 0 && bodyLength <= Integer.MAX_VALUE) {
+                byte[] header = new ByteArrayBuffer(ValueFormat.BYTES_HEADER_LENGTH)
+                        .writeByte(ValueFormat.BYTES).writeInt((int) bodyLength).toByteArray();
+                byte[] bytes = payload.copyOfSecondPartAfter(header);
+                if (bytes != null) {
+                    return bytes; // a large byte[] as encode made it
+                }
             }
             byte[] whole = payload.toByteArray();
             return decodeValue(Payload.of(whole), loader, loaders);
@@ -179,7 +186,7 @@ public final class TaskCodec {
         } else {
             ByteArrayBuffer in = payload.readableOrNull();
             if (in == null) {
-                head = payload.head();
+                head = payload.firstBytes(ValueFormat.LOADER_HEADER_LENGTH);
             } else {
                 head = in.readableBytes() >= ValueFormat.LOADER_HEADER_LENGTH
                         ? java.util.Arrays.copyOfRange(in.array(), in.readerIndex(), in.readerIndex()

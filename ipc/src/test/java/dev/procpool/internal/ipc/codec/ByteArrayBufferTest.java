@@ -113,4 +113,35 @@ class ByteArrayBufferTest {
             assertEquals(-1, in.read());
         }
     }
+
+    @Test
+    void largeValueWrittenInSmallSteps_keepsFilledArraysAsParts_insteadOfDoubling() {
+        ByteArrayBuffer buffer = new ByteArrayBuffer(64);
+        byte[] step = new byte[1024];
+        for (int i = 0; i < 10_000; i++) {
+            step[0] = (byte) i;
+            buffer.writeBytes(step);
+        }
+        assertEquals(10_240_000, buffer.readableBytes());
+        assertTrue(buffer.capacity() <= 4 << 20, "capacity " + buffer.capacity());
+        byte[] joined = buffer.toPayload(new byte[] {42}).toByteArray();
+        assertEquals(1 + 10_240_000, joined.length);
+        assertEquals(42, joined[0]);
+        for (int i = 0; i < 10_000; i++) {
+            assertEquals((byte) i, joined[1 + i * 1024], "step " + i);
+        }
+    }
+
+    @Test
+    void largeArrayWritten_becomesAPartOfItsOwn_copiedOnce() {
+        byte[] large = new byte[ByteArrayBuffer.SEAL_AT];
+        large[large.length - 1] = 5;
+        ByteArrayBuffer buffer = new ByteArrayBuffer(64).writeInt(1).writeBytes(large).writeInt(2);
+        assertTrue(buffer.capacity() < large.length, "the array did not pass through the buffer's own array");
+        large[large.length - 1] = 6; // changed after writing: the written copy keeps 5
+        byte[] joined = buffer.toByteArray();
+        assertEquals(large.length + 8, joined.length);
+        assertEquals(5, joined[4 + large.length - 1]);
+        assertEquals(2, joined[joined.length - 1]);
+    }
 }

@@ -273,6 +273,26 @@ class TaskCodecTest {
         return file;
     }
 
+    /** A {@code Callable} class holding an array: JDK-serialized, the array written in 1 KiB steps. */
+    record HoldsArray(byte[] bytes) implements Callable<Integer>, Serializable {
+        @Override
+        public Integer call() {
+            return bytes.length + bytes[bytes.length - 1];
+        }
+    }
+
+    @Test
+    void largeJdkSerializedValue_inParts_roundTripsInMemoryAndThroughAFile() throws Exception {
+        byte[] big = new byte[5 << 20];
+        big[big.length - 1] = 3;
+        Payload payload = TaskCodec.encode(new HoldsArray(big));
+        assertEquals(big.length + 3, ((HoldsArray) TaskCodec.decode(payload, getClass().getClassLoader())).call());
+        Path file = spill(payload);
+        assertEquals(payload.length(), Files.size(file));
+        Object copy = TaskCodec.decode(Payload.inFile(file, payload.length()), getClass().getClassLoader());
+        assertEquals(big.length + 3, ((HoldsArray) copy).call());
+    }
+
     @Test
     void encodeToArray_matchesEncode() throws Exception {
         byte[] bytes = TaskCodec.encodeToArray("same");
