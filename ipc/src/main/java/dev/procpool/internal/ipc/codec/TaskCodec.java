@@ -82,7 +82,8 @@ public final class TaskCodec {
     }
 
     private static void dropLargeScratch(ByteArrayBuffer scratch) {
-        if (scratch.capacity() > KEEP_SCRATCH_BYTES) {
+        // the written bytes too: after a failure, parts kept for a large value must not wait for the next encode
+        if (scratch.capacity() > KEEP_SCRATCH_BYTES || scratch.readableBytes() > KEEP_SCRATCH_BYTES) {
             SCRATCH.remove();
         }
     }

@@ -294,6 +294,17 @@ class TaskCodecTest {
     }
 
     @Test
+    void largeValueFailingAfterItsFirstParts_throws_andTheNextEncodeStartsAfresh() throws Exception {
+        byte[] big = new byte[3 << 20];
+        Object thread = Thread.currentThread();
+        SerializableCallable<Integer> task = () -> big.length + thread.hashCode(); // the array, then a Thread
+        assertThrows(NotSerializableException.class, () -> TaskCodec.encode(task));
+        Payload next = TaskCodec.encode(5);
+        assertEquals(5, next.length());
+        assertEquals(5, TaskCodec.decode(next, getClass().getClassLoader()));
+    }
+
+    @Test
     void encodeToArray_matchesEncode() throws Exception {
         byte[] bytes = TaskCodec.encodeToArray("same");
         Payload payload = TaskCodec.encode("same");
