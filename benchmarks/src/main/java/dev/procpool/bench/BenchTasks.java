@@ -50,6 +50,21 @@ final class BenchTasks {
         }
     }
 
+    /** A {@code Callable} class holding the 100 MB argument in a field (JDK-serialized), returning its length. */
+    static final class ArrayLengthTask implements Callable<Integer>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final byte[] data;
+
+        ArrayLengthTask(byte[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public Integer call() {
+            return data.length;
+        }
+    }
+
     /** Reads all of {@code shared}: a checksum over its longs. */
     static SerializableCallable<Long> sumShared(SharedData shared) {
         return () -> checksum(shared.buffer());

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Section 4, payload: a 100 MB (1e8 B) {@code byte[]} as a task's argument (the task returns its length), and as
- * a task's result (each worker built and cached it before timing, like loky's {@code warm_return}). GB/s is
+ * a task's result (each worker built and cached it before timing, like loky's {@code warm_return}); the notes add
+ * the send with the array in a field of a {@code Callable} class (JDK-serialized) instead of a lambda. GB/s is
  * 1e8 B / median time. The in-process reference is a JDK serialization round trip of the same array.
  */
 final class BigPayload {
@@ -28,6 +29,7 @@ final class BigPayload {
         List<Double> send = new ArrayList<>();
         List<Double> back = new ArrayList<>();
         List<Double> reference = new ArrayList<>();
+        List<Double> sendField = new ArrayList<>();
         int hits = 0;
         try (ProcessPoolExecutor pool = Pools.create(Params.WORKERS)) {
             Pools.warm(pool, Params.WORKERS);
@@ -58,6 +60,11 @@ final class BigPayload {
                 send.add((System.nanoTime() - t0) / 1e9);
                 check(length);
 
+                t0 = System.nanoTime();
+                length = pool.submit(new BenchTasks.ArrayLengthTask(data)).get(300, TimeUnit.SECONDS);
+                sendField.add((System.nanoTime() - t0) / 1e9);
+                check(length);
+
                 hits += pool.submit(BenchTasks.isCached(Params.PAYLOAD_BYTES)).get(300, TimeUnit.SECONDS) ? 1 : 0;
                 t0 = System.nanoTime();
                 byte[] returned = pool.submit(BenchTasks.getReturn(Params.PAYLOAD_BYTES)).get(300, TimeUnit.SECONDS);
@@ -67,8 +74,10 @@ final class BigPayload {
             }
             report.note(String.format(Locale.ROOT, "  payload: median of %d; send = parent array -> task returns its length;"
                     + " return = worker's cached array back (cache hits %d/%d, cached in %d distinct workers);"
-                    + " in-process JDK serialize+deserialize of the array: %s ms%s",
+                    + " in-process JDK serialize+deserialize of the array: %s ms; sent in a field of a Callable class"
+                    + " (JDK-serialized) instead of captured by a lambda: %s GB/s%s",
                     p.payReps(), hits, p.payReps(), cached.size(), Report.format(Stats.median(reference) * 1e3),
+                    Report.format(Params.PAYLOAD_BYTES / Stats.median(sendField) / 1e9),
                     p.quick() ? "; quick: no warm-up transfers" : ""));
         }
         row(report, "payload.send", "100 MB byte[] to a worker (GB/s)", send);

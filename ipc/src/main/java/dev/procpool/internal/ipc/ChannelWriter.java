@@ -7,7 +7,6 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,12 +154,7 @@ public final class ChannelWriter implements AutoCloseable {
         Path file = folder.resolve(PayloadFileNames.name(++spilled));
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try (channel) {
-            payload.writeTo((bytes, offset, length) -> {
-                ByteBuffer part = ByteBuffer.wrap(bytes, offset, length);
-                while (part.hasRemaining()) {
-                    channel.write(part);
-                }
-            });
+            payload.writeTo(channel);
             return Payload.inFile(file, payload.length());
         } catch (IOException | RuntimeException | Error e) {
             // a partial file (a full disk, a released buffer) would stay until the worker's folder is removed

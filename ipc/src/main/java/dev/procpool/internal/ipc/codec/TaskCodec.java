@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StreamCorruptedException;
+import java.nio.channels.FileChannel;
 
 /**
  * How tasks, results and exceptions become {@link Payload}s and back, in the tagged format of
@@ -62,13 +63,15 @@ public final class TaskCodec {
         if (loaderId != 0) {
             byte[] header = new ByteArrayBuffer(ValueFormat.LOADER_HEADER_LENGTH)
                     .writeByte(ValueFormat.LOADER).writeLong(loaderId).toByteArray();
-            byte[] body = scratch.toByteArray();
-            dropLargeScratch(scratch);
-            return Payload.of(header, body);
+            if (scratch.readableBytes() > KEEP_SCRATCH_BYTES) {
+                SCRATCH.remove();
+                return scratch.toPayload(header); // handed over, not copied
+            }
+            return Payload.of(header, scratch.toByteArray());
         }
         if (scratch.readableBytes() > KEEP_SCRATCH_BYTES) {
             SCRATCH.remove();
-            return Payload.of(scratch.array(), 0, scratch.readableBytes());
+            return scratch.toPayload(null); // handed over, not copied
         }
         return Payload.of(scratch.toByteArray());
     }
@@ -79,7 +82,8 @@ public final class TaskCodec {
     }
 
     private static void dropLargeScratch(ByteArrayBuffer scratch) {
-        if (scratch.capacity() > KEEP_SCRATCH_BYTES) {
+        // the written bytes too: after a failure, parts kept for a large value must not wait for the next encode
+        if (scratch.capacity() > KEEP_SCRATCH_BYTES || scratch.readableBytes() > KEEP_SCRATCH_BYTES) {
             SCRATCH.remove();
         }
     }
@@ -142,34 +146,36 @@ public final class TaskCodec {
                 }
                 return ValueFormat.read(in, loader);
             }
-            byte[] head = payload.head();
-            if (head.length == ValueFormat.BYTES_HEADER_LENGTH && head[0] == ValueFormat.BYTES) {
-                return payload.copyOfBody(); // a large byte[] as encode made it
+            long bodyLength = payload.length() - ValueFormat.BYTES_HEADER_LENGTH;
+            if (bodyLength >= 0 && bodyLength <= Integer.MAX_VALUE) {
+                byte[] header = new ByteArrayBuffer(ValueFormat.BYTES_HEADER_LENGTH)
+                        .writeByte(ValueFormat.BYTES).writeInt((int) bodyLength).toByteArray();
+                byte[] bytes = payload.copyOfSecondPartAfter(header);
+                if (bytes != null) {
+                    return bytes; // a large byte[] as encode made it
+                }
             }
             byte[] whole = payload.toByteArray();
             return decodeValue(Payload.of(whole), loader, loaders);
         }
-        int start = 0;
-        int tag = payload.firstByteOfFile();
-        if (tag == ValueFormat.LOADER) {
-            byte[] head = payload.readFileHead(ValueFormat.LOADER_HEADER_LENGTH + 1);
-            ByteArrayBuffer header = ByteArrayBuffer.wrap(head, 0, head.length);
-            header.readByte();
-            loader = loaderFor(header.readLong(), loader, loaders);
-            tag = header.readByte();
-            start = ValueFormat.LOADER_HEADER_LENGTH;
-        }
-        if (tag == ValueFormat.BYTES && payload.length() > start + ValueFormat.BYTES_HEADER_LENGTH) {
-            return payload.readFileFrom(start + ValueFormat.BYTES_HEADER_LENGTH); // straight into the array
-        }
-        if (tag == ValueFormat.JAVA) { // streamed from the file: the heap holds the objects, not their bytes too
-            try (InputStream in = new BufferedInputStream(payload.openStream(), OUT_OF_BAND_READ_BUFFER)) {
-                in.skipNBytes(start + 1);
-                return LoaderObjectInputStream.readObject(in, loader);
+        try (FileChannel channel = payload.openCheckedFile()) {
+            // read as it is consumed: a large byte array goes from the file straight into the array returned
+            ByteArrayBuffer in = ByteArrayBuffer.overFile(channel, payload.file(), 0, payload.length());
+            int start = 0;
+            if (in.readableBytes() > 0 && in.peekByte() == ValueFormat.LOADER) {
+                in.readByte();
+                loader = loaderFor(in.readLong(), loader, loaders);
+                start = ValueFormat.LOADER_HEADER_LENGTH;
             }
+            if (in.readableBytes() > 0 && in.peekByte() == ValueFormat.JAVA) {
+                // streamed from the file: the heap holds the objects, not their bytes too
+                try (InputStream stream = new BufferedInputStream(payload.openStream(), OUT_OF_BAND_READ_BUFFER)) {
+                    stream.skipNBytes(start + 1);
+                    return LoaderObjectInputStream.readObject(stream, loader);
+                }
+            }
+            return ValueFormat.read(in, loader);
         }
-        byte[] whole = payload.readFileFrom(start);
-        return ValueFormat.read(ByteArrayBuffer.wrap(whole, 0, whole.length), loader);
     }
 
     /** The loader number a payload begins with, 0 when it names none. */
@@ -181,7 +187,7 @@ public final class TaskCodec {
         } else {
             ByteArrayBuffer in = payload.readableOrNull();
             if (in == null) {
-                head = payload.head();
+                head = payload.firstBytes(ValueFormat.LOADER_HEADER_LENGTH);
             } else {
                 head = in.readableBytes() >= ValueFormat.LOADER_HEADER_LENGTH
                         ? java.util.Arrays.copyOfRange(in.array(), in.readerIndex(), in.readerIndex()

@@ -135,7 +135,9 @@ final class ValueFormat {
         } else if (value instanceof String s) {
             out.writeByte(STRING).writeUtf8(s);
         } else if (value instanceof byte[] bytes) {
-            out.ensureWritable(bytes.length + BYTES_HEADER_LENGTH); // one growth, not a doubling per step
+            if (bytes.length < ByteArrayBuffer.SEAL_AT) {
+                out.ensureWritable(bytes.length + BYTES_HEADER_LENGTH); // one growth, not a doubling per step
+            } // a larger one becomes a part of its own, copied once
             out.writeByte(BYTES).writeInt(bytes.length).writeBytes(bytes);
         } else {
             return false;

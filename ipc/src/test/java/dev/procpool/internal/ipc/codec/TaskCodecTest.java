@@ -3,12 +3,16 @@ package dev.procpool.internal.ipc.codec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.io.StreamCorruptedException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -224,6 +228,80 @@ class TaskCodecTest {
             inFile.release();
             assertFalse(Files.exists(file));
         }
+    }
+
+    @Test
+    void decode_outOfBandLambdaCapturingLargeArray_readsTheArrayFromTheFile() throws Exception {
+        byte[] big = new byte[3 << 20];
+        Arrays.fill(big, (byte) 7);
+        SerializableCallable<Integer> task = () -> big.length + big[big.length - 1];
+        Path file = spill(TaskCodec.encode(task));
+        @SuppressWarnings("unchecked")
+        Callable<Integer> copy = (Callable<Integer>) TaskCodec.decode(Payload.inFile(file, Files.size(file)),
+                getClass().getClassLoader());
+        assertEquals(big.length + 7, copy.call());
+    }
+
+    @Test
+    void decode_outOfBandFileShorterThanItsArraySays_failsAsCorrupted() throws Exception {
+        byte[] big = new byte[3 << 20];
+        SerializableCallable<Integer> task = () -> big.length;
+        Path file = spill(TaskCodec.encode(task));
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 1000)); // the array's length now overstates it
+        Payload cut = Payload.inFile(file, Files.size(file));
+        StreamCorruptedException e = assertThrows(StreamCorruptedException.class,
+                () -> TaskCodec.decode(cut, getClass().getClassLoader()));
+        assertTrue(e.getMessage().contains((3 << 20) + " bytes announced"), e.getMessage());
+    }
+
+    @Test
+    void decode_outOfBandFileOfAnotherLengthThanItsFrameSays_isRefusedBeforeReading() throws Exception {
+        Path file = spill(TaskCodec.encode(new byte[100_000]));
+        Payload forged = Payload.inFile(file, Integer.MAX_VALUE);
+        StreamCorruptedException e = assertThrows(StreamCorruptedException.class,
+                () -> TaskCodec.decode(forged, getClass().getClassLoader()));
+        assertEquals("out-of-band payload " + file + " holds 100005 bytes, but its frame says " + Integer.MAX_VALUE,
+                e.getMessage());
+    }
+
+    private Path spill(Payload payload) throws IOException {
+        Path file = folder.resolve("payload-" + System.nanoTime() + ".bin");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            payload.writeTo(channel);
+        }
+        return file;
+    }
+
+    /** A {@code Callable} class holding an array: JDK-serialized, the array written in 1 KiB steps. */
+    record HoldsArray(byte[] bytes) implements Callable<Integer>, Serializable {
+        @Override
+        public Integer call() {
+            return bytes.length + bytes[bytes.length - 1];
+        }
+    }
+
+    @Test
+    void largeJdkSerializedValue_inParts_roundTripsInMemoryAndThroughAFile() throws Exception {
+        byte[] big = new byte[5 << 20];
+        big[big.length - 1] = 3;
+        Payload payload = TaskCodec.encode(new HoldsArray(big));
+        assertEquals(big.length + 3, ((HoldsArray) TaskCodec.decode(payload, getClass().getClassLoader())).call());
+        Path file = spill(payload);
+        assertEquals(payload.length(), Files.size(file));
+        Object copy = TaskCodec.decode(Payload.inFile(file, payload.length()), getClass().getClassLoader());
+        assertEquals(big.length + 3, ((HoldsArray) copy).call());
+    }
+
+    @Test
+    void largeValueFailingAfterItsFirstParts_throws_andTheNextEncodeStartsAfresh() throws Exception {
+        byte[] big = new byte[3 << 20];
+        Object thread = Thread.currentThread();
+        SerializableCallable<Integer> task = () -> big.length + thread.hashCode(); // the array, then a Thread
+        assertThrows(NotSerializableException.class, () -> TaskCodec.encode(task));
+        Payload next = TaskCodec.encode(5);
+        assertEquals(5, next.length());
+        assertEquals(5, TaskCodec.decode(next, getClass().getClassLoader()));
     }
 
     @Test
