@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  *       of shared, file-backed pages into private copies in every worker (RssAnon -9 MiB, PSS -4.5 MiB). The
  *       cost is that the archive's address is not randomised.</li>
  * </ul>
+ * Tried and left out, no change within noise: {@code MALLOC_ARENA_MAX=1/2}, {@code TrimNativeHeapInterval},
+ * {@code -UsePerfData}, a 48 MiB code cache, {@code -Xms4m -Xmn1m}, and Chronicle's
+ * {@code background.releaser=false} (one thread less, same RSS). {@code -XX:TieredStopAtLevel} would save more
+ * but takes C2 from tasks.
  */
 final class WorkerFootprint {
     static final String INITIAL_HEAP = "-Xms8m";
