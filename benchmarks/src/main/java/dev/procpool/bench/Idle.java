@@ -30,6 +30,8 @@ final class Idle {
         }
         long self = ProcessHandle.current().pid();
         List<Double> rss = new ArrayList<>();
+        List<Double> pss = new ArrayList<>();
+        List<Double> uss = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         List<String> detail = new ArrayList<>();
         double parentCpu;
@@ -38,6 +40,8 @@ final class Idle {
             Thread.sleep(1000);
             for (long pid : pids) {
                 rss.add(mib(ProcFs.statusBytes(pid, "VmRSS")));
+                pss.add(mib(smaps(pid, "Pss")));
+                uss.add(mib(uss(pid)));
                 detail.add(String.format(Locale.ROOT, "pid %d: RSS %s, RssAnon %s, PSS %s, USS %s MiB, %d threads", pid,
                         Report.format(mib(ProcFs.statusBytes(pid, "VmRSS"))),
                         Report.format(mib(ProcFs.statusBytes(pid, "RssAnon"))),
@@ -61,6 +65,10 @@ final class Idle {
         double meanRss = rss.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         double meanCpu = cpu.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         report.row("idle.rss", "idle worker RSS (MiB, mean of 2)", meanRss, join(rss), "MiB", Report.Better.LOWER, target);
+        // RSS counts the JVM's shared library and class-data archives whole in every worker; PSS shares them out
+        // and USS leaves them out: what one more worker costs lies between the two
+        report.row("idle.pss", "idle worker PSS (MiB, mean of 2)", mean(pss), join(pss), "MiB", Report.Better.LOWER, "");
+        report.row("idle.uss", "idle worker USS (MiB, mean of 2)", mean(uss), join(uss), "MiB", Report.Better.LOWER, "");
         report.row("idle.cpu", "idle worker CPU over " + Report.format(p.idleSeconds()) + " s (%, mean of 2)", meanCpu,
                 join(cpu), "%", Report.Better.LOWER, "<= 0.5 %");
         report.row("idle.parentcpu", "idle pool: parent's CPU (%)", parentCpu, Report.format(parentCpu), "%",
@@ -68,6 +76,10 @@ final class Idle {
         report.note("  idle: " + String.join("; ", detail) + "; CPU from utime+stime at " + ProcFs.CLOCK_TICKS
                 + " ticks/s, so one tick over " + Report.format(p.idleSeconds()) + " s is "
                 + Report.format(100.0 / ProcFs.CLOCK_TICKS / p.idleSeconds()) + " %");
+    }
+
+    private static double mean(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     private static String join(List<Double> xs) {

@@ -90,6 +90,8 @@ final class LokyResults {
         Object idle = r.get("idle");
         if (idle != null) {
             put("idle.rss", mean((List<Object>) get(idle, "loky", "rss_per_worker")) / (1 << 20));
+            put("idle.pss", mean((List<Object>) get(idle, "loky", "pss_per_worker")) / (1 << 20));
+            put("idle.uss", mean((List<Object>) get(idle, "loky", "uss_per_worker")) / (1 << 20));
             put("idle.cpu", mean((List<Object>) get(idle, "loky", "cpu_pct_per_worker")));
             put("idle.parentcpu", num(idle, "loky", "parent_cpu_pct_idle"));
         }

@@ -34,20 +34,27 @@ public record PoolConfig(String name, PoolListener listener, int workers, int mi
                          DeserializationLimits deserializationLimits) {
 
     /**
-     * How many spare workers the pool keeps started, before and after it first loses a worker to a crash or a
-     * kill over a task.
+     * How many spare workers the pool keeps started: from the start; once its workers have all been up and idle
+     * for a moment ({@link WorkerLifecycle#IDLE_BEFORE_SPARE_NS}), in a pool without an idle timeout; and once it
+     * has lost a worker to a crash or a kill over a task. Each count holds from its moment on.
      */
-    public record Spares(int fromStart, int afterFirstLoss) {
-        /** The default: none until the pool loses a worker, then one. */
-        public static final Spares AFTER_FIRST_LOSS = new Spares(0, 1);
+    public record Spares(int fromStart, int onceIdle, int afterFirstLoss) {
+        /**
+         * The default: none while the pool starts and while it is kept busy (a spare's start would compete with
+         * them for the CPUs); one once it has been idle a moment, or once it has lost a worker.
+         */
+        public static final Spares AHEAD_OF_FIRST_LOSS = new Spares(0, 1, 1);
 
         /** Always {@code n}. */
         public static Spares always(int n) {
-            return new Spares(n, n);
+            return new Spares(n, n, n);
         }
 
-        int wanted(boolean lostAWorker) {
-            return lostAWorker ? afterFirstLoss : fromStart;
+        int wanted(boolean lostAWorker, boolean idled) {
+            if (lostAWorker) {
+                return afterFirstLoss;
+            }
+            return idled ? Math.max(fromStart, onceIdle) : fromStart;
         }
     }
 

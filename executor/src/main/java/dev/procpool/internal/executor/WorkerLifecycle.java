@@ -33,8 +33,17 @@ final class WorkerLifecycle {
     private final Payload initializer;
     private final List<WorkerHandle> workers = new ArrayList<>();
     private final StartFailures startFailures = new StartFailures(System.nanoTime());
+    /**
+     * How long every worker must have been up and idle, with nothing waiting, before the pool starts its
+     * spares-once-idle: long enough that a pool fed task after task does not count as idle between two tasks.
+     */
+    static final long IDLE_BEFORE_SPARE_NS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long NOT_IDLE = Long.MIN_VALUE;
+
     /** A worker crashed or was killed over a task: from then on the pool keeps its spares-after-a-loss. */
     private boolean lostAWorker;
+    /** The pool has been idle for {@link #IDLE_BEFORE_SPARE_NS}: from then on it keeps its spares-once-idle. */
+    private boolean idledOnce;
 
     private final PoolEvents events;
 
@@ -80,8 +89,12 @@ final class WorkerLifecycle {
             spawn(now, false);
             starting++;
         }
+        if (!idledOnce && running) {
+            long idleSince = idleSinceNs(config, active);
+            idledOnce = idleSince != NOT_IDLE && now - idleSince >= IDLE_BEFORE_SPARE_NS;
+        }
         // spares start once the working ones are up: started alongside, they would slow them down
-        int wantedSpares = !running || starting > 0 ? 0 : config.spares().wanted(lostAWorker);
+        int wantedSpares = !running || starting > 0 ? 0 : config.spares().wanted(lostAWorker, idledOnce);
         for (int i = countSpares(); i < wantedSpares && startFailures.mayStart(now); i++) {
             spawn(now, true);
         }
@@ -110,6 +123,28 @@ final class WorkerLifecycle {
             }
         }
         return active;
+    }
+
+    /**
+     * Since when the pool has been idle: all its workers up (as many as its size) and without tasks, nothing
+     * waiting; {@link #NOT_IDLE} when it is not, or when it has an idle timeout (it is meant to shrink, and a
+     * spare would outlive the workers that time out).
+     */
+    private long idleSinceNs(PoolConfig config, int active) {
+        if (config.idleTimeout() != null || active < config.workers() || dispatcher.waiting() > 0) {
+            return NOT_IDLE;
+        }
+        long since = NOT_IDLE;
+        for (WorkerHandle worker : workers) {
+            if (worker.spare || !worker.status().isAlive()) {
+                continue;
+            }
+            if (!worker.status().is(Phase.READY) || worker.status().isLeaving() || !worker.isIdle()) {
+                return NOT_IDLE;
+            }
+            since = Math.max(since, worker.idleSinceNs);
+        }
+        return since;
     }
 
     private int countSpares() {
@@ -337,6 +372,12 @@ final class WorkerLifecycle {
         if (!startFailures.mayStart(now)) {
             park = Math.min(park, startFailures.nextStartNs() - now);
         }
+        if (!idledOnce) {
+            long idleSince = idleSinceNs(loop.config(), activeCount());
+            if (idleSince != NOT_IDLE) {
+                park = Math.min(park, idleSince + IDLE_BEFORE_SPARE_NS - now + TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
         if (loop.config().idleTimeout() != null) {
             long timeout = loop.config().idleTimeout().toNanos();
             for (WorkerHandle worker : workers) {
@@ -347,6 +388,16 @@ final class WorkerLifecycle {
             }
         }
         return Math.max(park, TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    private int activeCount() {
+        int active = 0;
+        for (WorkerHandle worker : workers) {
+            if (!worker.spare && worker.status().isAlive()) {
+                active++;
+            }
+        }
+        return active;
     }
 
     /** True when every worker is ready and idle. */

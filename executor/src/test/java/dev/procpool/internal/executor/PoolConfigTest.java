@@ -21,7 +21,7 @@ class PoolConfigTest {
 
     @Test
     void withWorkers_changesOnlyTheSize() {
-        PoolConfig four = config(4, new byte[] {1, 2}, PoolConfig.Spares.AFTER_FIRST_LOSS);
+        PoolConfig four = config(4, new byte[] {1, 2}, PoolConfig.Spares.AHEAD_OF_FIRST_LOSS);
         PoolConfig two = four.withWorkers(2);
         assertEquals(2, two.workers());
         assertTrue(two.sameExceptSize(four));
@@ -31,23 +31,27 @@ class PoolConfigTest {
 
     @Test
     void equalInitializerBytes_areTheSameConfig_otherBytesAreNot() {
-        PoolConfig a = config(2, new byte[] {1, 2}, PoolConfig.Spares.AFTER_FIRST_LOSS);
-        assertEquals(a, config(2, new byte[] {1, 2}, PoolConfig.Spares.AFTER_FIRST_LOSS));
-        assertFalse(a.sameExceptSize(config(2, new byte[] {1, 3}, PoolConfig.Spares.AFTER_FIRST_LOSS)));
+        PoolConfig a = config(2, new byte[] {1, 2}, PoolConfig.Spares.AHEAD_OF_FIRST_LOSS);
+        assertEquals(a, config(2, new byte[] {1, 2}, PoolConfig.Spares.AHEAD_OF_FIRST_LOSS));
+        assertFalse(a.sameExceptSize(config(2, new byte[] {1, 3}, PoolConfig.Spares.AHEAD_OF_FIRST_LOSS)));
         assertFalse(a.sameExceptSize(config(2, new byte[] {1, 2}, PoolConfig.Spares.always(0))));
     }
 
     @Test
-    void spares_noneUntilTheFirstLossByDefault_orAFixedNumber() {
-        assertEquals(0, PoolConfig.Spares.AFTER_FIRST_LOSS.wanted(false));
-        assertEquals(1, PoolConfig.Spares.AFTER_FIRST_LOSS.wanted(true));
-        assertEquals(2, PoolConfig.Spares.always(2).wanted(false));
-        assertEquals(0, PoolConfig.Spares.always(0).wanted(true));
+    void spares_noneUntilIdleOrTheFirstLossByDefault_orAFixedNumber() {
+        assertEquals(0, PoolConfig.Spares.AHEAD_OF_FIRST_LOSS.wanted(false, false));
+        assertEquals(1, PoolConfig.Spares.AHEAD_OF_FIRST_LOSS.wanted(false, true));
+        assertEquals(1, PoolConfig.Spares.AHEAD_OF_FIRST_LOSS.wanted(true, false));
+        assertEquals(2, PoolConfig.Spares.always(2).wanted(false, false));
+        assertEquals(2, PoolConfig.Spares.always(2).wanted(false, true));
+        assertEquals(0, PoolConfig.Spares.always(0).wanted(true, true));
+        assertEquals(3, new PoolConfig.Spares(3, 1, 0).wanted(false, true), "once idle never means fewer than from the start");
+        assertEquals(0, new PoolConfig.Spares(3, 1, 0).wanted(true, true));
     }
 
     @Test
     void taskLimits_comeFromTheTimeLimitAndRetries() {
         assertEquals(new TaskLimits(Duration.ofSeconds(2).toNanos(), 1),
-                config(1, null, PoolConfig.Spares.AFTER_FIRST_LOSS).taskLimits());
+                config(1, null, PoolConfig.Spares.AHEAD_OF_FIRST_LOSS).taskLimits());
     }
 }

@@ -151,20 +151,53 @@ class WorkerLifecyclePolicyTest {
     }
 
     @Test
-    void byDefault_noSpareUntilAWorkerCrashes_thenOneTakesTheNextCrashedWorkersPlace() throws Exception {
+    void byDefault_spareStartsOnceThePoolIdles_andAnswersTheFirstKilledBusyWorkersTask() throws Exception {
         try (ProcessPoolExecutor pool = Pools.small(1).build()) {
             long first = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
-            assertEquals(List.of(first), Pools.liveWorkerPids(), "no spare before any loss");
-
-            ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
             await().atMost(Duration.ofSeconds(60)).until(() -> Pools.liveWorkerPids().size() == 2);
-            long serving = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
-            long spare = Pools.liveWorkerPids().stream().filter(pid -> pid != serving).findFirst().orElseThrow();
+            long spare = Pools.liveWorkerPids().stream().filter(pid -> pid != first).findFirst().orElseThrow();
+            await().atMost(Duration.ofSeconds(60)).until(() -> pool.stats().spareWorkers() == 1);
 
-            ProcessHandle.of(serving).ifPresent(ProcessHandle::destroyForcibly);
-            await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(serving).isEmpty());
+            Future<Long> busy = pool.submit(() -> {
+                Thread.sleep(120_000);
+                return ProcessHandle.current().pid();
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> pool.stats().busyWorkers() == 1);
+            assertTrue(ProcessHandle.of(spare).isPresent(), "the spare was started before the kill");
+            ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
+
             assertEquals(spare, pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS),
-                    "the spare, started after the first crash, serves after the second");
+                    "the spare, started once the pool was idle, serves after the first loss");
+            ExecutionException lost = assertThrows(ExecutionException.class, () -> busy.get(60, TimeUnit.SECONDS));
+            assertTrue(lost.getCause().getMessage().contains(Long.toString(first)), lost.getCause().getMessage());
+            await().atMost(Duration.ofSeconds(60)).until(() -> Pools.liveWorkerPids().size() == 2);
+        }
+    }
+
+    @Test
+    void byDefault_noSpareWhileThePoolIsKeptBusy_oneOnceItIdles() throws Exception {
+        try (ProcessPoolExecutor pool = Pools.small(1).build()) {
+            Future<Long> busy = pool.submit(() -> {
+                Thread.sleep(3_000);
+                return ProcessHandle.current().pid();
+            });
+            await().atMost(Duration.ofSeconds(60)).until(() -> pool.stats().busyWorkers() == 1);
+            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(2))
+                    .until(() -> Pools.liveWorkerPids().size() == 1);
+            long worker = busy.get(60, TimeUnit.SECONDS);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> Pools.liveWorkerPids().size() == 2);
+            assertEquals(worker, pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS),
+                    "the spare is given no task while the worker serves");
+        }
+    }
+
+    @Test
+    void byDefault_withAnIdleTimeout_noSpareAheadOfALoss() throws Exception {
+        try (ProcessPoolExecutor pool = Pools.small(1).idleTimeout(Duration.ofMinutes(5)).build()) {
+            long first = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> Pools.liveWorkerPids().equals(List.of(first)));
         }
     }
 

@@ -29,8 +29,9 @@ public final class WorkerCommand {
     }
 
     /**
-     * The JVM arguments, in order: procpool's defaults, forwarded internal settings, the class-data archive when
-     * there is one, the user's options, paths. Extracts the class-path entries nested in jars on the first call
+     * The JVM arguments, in order: procpool's defaults, forwarded internal settings, the footprint flags
+     * ({@link WorkerFootprint}), the class-data archive when there is one, the user's options, paths. Extracts the
+     * class-path entries nested in jars on the first call
      * ({@link WorkerClassPath#resolve}), so call it on a starter thread.
      *
      * @throws IOException when a nested class-path entry cannot be extracted
@@ -54,6 +55,8 @@ public final class WorkerCommand {
                 .filter(name -> name.startsWith("procpool.internal."))
                 .sorted()
                 .forEach(name -> args.add("-D" + name + "=" + System.getProperty(name)));
+        args.addAll(WorkerFootprint.options(spec.jvmOptions(), launcherOptions(spec),
+                WorkerFootprint.processors(spec.jvmOptions(), Runtime.getRuntime().availableProcessors())));
         String workerClassPath = WorkerClassPath.resolve(new WorkerClassPath.Sources(spec.classPath(), spec.nestedClassPath()));
         ClassDataArchive.Plan archive = ClassDataArchive.ready(spec);
         if (archive != null) {
@@ -71,6 +74,18 @@ public final class WorkerCommand {
             args.add("--add-modules=ALL-MODULE-PATH");
         }
         return args;
+    }
+
+    /** What the worker's {@code java} launcher adds to its options from the environment it gets. */
+    private static String launcherOptions(WorkerSpec spec) {
+        StringBuilder options = new StringBuilder();
+        for (String name : List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS")) {
+            String value = spec.environment().containsKey(name) ? spec.environment().get(name) : System.getenv(name);
+            if (value != null) {
+                options.append(' ').append(value);
+            }
+        }
+        return options.toString();
     }
 
     /**

@@ -31,7 +31,8 @@ class WorkerCommandTest {
 
     @Test
     void jvmArguments_jdk17_defaultsThenUserOptionsThenClassPath() throws IOException {
-        WorkerSpec spec = spec(17, "/a.jar:/b.jar", "", List.of("-Xmx512m", "-XX:-ExitOnOutOfMemoryError"));
+        WorkerSpec spec = spec(17, "/a.jar:/b.jar", "", List.of("-XX:ActiveProcessorCount=1", "-Xmx512m",
+                "-XX:-ExitOnOutOfMemoryError"));
 
         assertEquals(List.of(
                 "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
@@ -40,6 +41,8 @@ class WorkerCommandTest {
                 "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
                 "-Dprocpool.worker.id=3",
                 "-Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm=warn",
+                "-XX:+UseSerialGC", "-Xms8m", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+                "-XX:ActiveProcessorCount=1",
                 "-Xmx512m",
                 "-XX:-ExitOnOutOfMemoryError",
                 "-cp",
@@ -48,7 +51,7 @@ class WorkerCommandTest {
 
     @Test
     void jvmArguments_jdk25_addsFlagsThatSilenceWarnings() throws IOException {
-        WorkerSpec spec = spec(25, "/a.jar", "", List.of());
+        WorkerSpec spec = spec(25, "/a.jar", "", List.of("-XX:ActiveProcessorCount=2"));
 
         assertEquals(List.of(
                 "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
@@ -59,6 +62,8 @@ class WorkerCommandTest {
                 "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
                 "-Dprocpool.worker.id=1",
                 "-Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm=warn",
+                "-XX:+UseParallelGC", "-Xms8m", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+                "-XX:ActiveProcessorCount=2",
                 "-cp",
                 "/a.jar"), WorkerCommand.jvmArguments(spec, 1));
     }
@@ -69,7 +74,7 @@ class WorkerCommandTest {
         System.setProperty("procpool.internal.alpha", "a b");
         System.setProperty("procpool.internalNot", "x");
         System.setProperty("procpool.other", "y");
-        WorkerSpec spec = spec(17, "/a.jar", "", List.of("-Dprocpool.internal.rollCycle=FAST_DAILY"));
+        WorkerSpec spec = spec(17, "/a.jar", "", List.of("-XX:+UseG1GC", "-Dprocpool.internal.rollCycle=FAST_DAILY"));
 
         List<String> args = WorkerCommand.jvmArguments(spec, 2);
 
@@ -79,6 +84,8 @@ class WorkerCommandTest {
                 "-Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm=warn",
                 "-Dprocpool.internal.alpha=a b",
                 "-Dprocpool.internal.rollCycle=TEST_SECONDLY",
+                "-Xms8m", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+                "-XX:+UseG1GC",
                 "-Dprocpool.internal.rollCycle=FAST_DAILY",
                 "-cp",
                 "/a.jar"), args.subList(3, args.size()));
@@ -90,7 +97,8 @@ class WorkerCommandTest {
         List<String> args = WorkerCommand.jvmArguments(spec(17, "", "", List.of(userLevel)), 1);
 
         assertEquals(List.of("-D" + WorkerCommand.CHRONICLE_JVM_LOG_LEVEL + "=warn", userLevel),
-                args.subList(args.size() - 2, args.size()));
+                args.stream().filter(arg -> arg.startsWith("-D" + WorkerCommand.CHRONICLE_JVM_LOG_LEVEL)).toList());
+        assertEquals(userLevel, args.get(args.size() - 1));
     }
 
     @Test
@@ -117,7 +125,25 @@ class WorkerCommandTest {
     void jvmArguments_emptyClassPath_noCpOption() throws IOException {
         List<String> args = WorkerCommand.jvmArguments(spec(17, "", "", List.of()), 1);
 
-        assertEquals("-Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm=warn", args.get(args.size() - 1));
+        assertEquals(false, args.contains("-cp"));
+        assertEquals("-XX:ArchiveRelocationMode=0", args.get(args.size() - 1));
+    }
+
+    @Test
+    void jvmArguments_userChoosesACollector_noOtherCollectorAdded() throws IOException {
+        List<String> args = WorkerCommand.jvmArguments(spec(17, "", "", List.of("-XX:+UseZGC")), 1);
+
+        assertEquals(List.of("-XX:+UseZGC"), args.stream().filter(arg -> arg.endsWith("GC")).toList());
+    }
+
+    @Test
+    void jvmArguments_collectorInTheWorkersJdkJavaOptions_noOtherCollectorAdded() throws IOException {
+        WorkerSpec spec = new WorkerSpec(JAVA, 17, "", List.of(), "", List.of(),
+                Map.of("JDK_JAVA_OPTIONS", "-Xss2m -XX:+UseShenandoahGC"), null, IGNORE, false);
+
+        List<String> args = WorkerCommand.jvmArguments(spec, 1);
+
+        assertEquals(List.of(), args.stream().filter(arg -> arg.endsWith("GC")).toList());
     }
 
     @Test
