@@ -51,7 +51,9 @@ class ClassShippingTest {
 
     @BeforeAll
     static void compilePluginsAndStartPool() throws IOException {
-        pool = ProcessPoolExecutor.builder().workers(1).workerOutput(WorkerOutput.DISCARD).build();
+        // spareWorkers(0): a pool shared by the class's tests must start no process between them, or the per-test
+        // leak check (NoLeakedWorkers) counts the spare it starts once idle as the running test's
+        pool = ProcessPoolExecutor.builder().workers(1).workerOutput(WorkerOutput.DISCARD).spareWorkers(0).build();
         Path a = PluginClasses.compile(PluginClasses.plugin("A", 2), temp.resolve("src-a"), temp.resolve("plugin-a"));
         Path b = PluginClasses.compile(PluginClasses.plugin("B", 3), temp.resolve("src-b"), temp.resolve("plugin-b"));
         brokenFolder = PluginClasses.compile(PluginClasses.pluginMissingAClass(), temp.resolve("src-c"),
