@@ -197,7 +197,7 @@ public final class ProcessPoolBuilder {
     /**
      * Extra workers kept started but given no tasks: when a worker dies or retires, a spare takes its place
      * at once instead of the new worker's start-up time (most of a second), and a new spare starts in the
-     * background. Each costs one idle JVM (about 56 MiB RSS, 36 MiB PSS on JDK 17, Linux) and the CPU of one
+     * background. Each costs one idle JVM (about 59 MiB RSS, 36 MiB PSS on JDK 17, Linux) and the CPU of one
      * worker start. By default a pool keeps none while it starts and while it is kept busy, so that a spare's
      * start does not compete with the workers' start or their tasks for the CPUs; it starts one once every
      * worker is up and the pool has been idle for a moment (250 ms; not in a pool with an
