@@ -10,9 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.Charset;
 
 import static dev.procpool.it.Pools.WORKER_BOUND;
 import static dev.procpool.it.Pools.valueOf;
@@ -32,8 +30,8 @@ class WorkerOutputTest {
     void captureParentStreams() {
         originalOut = System.out;
         originalErr = System.err;
-        System.setOut(tee(originalOut, capturedOut));
-        System.setErr(tee(originalErr, capturedErr));
+        System.setOut(ConsoleCopy.tee(originalOut, capturedOut));
+        System.setErr(ConsoleCopy.tee(originalErr, capturedErr));
     }
 
     @AfterEach
@@ -47,9 +45,9 @@ class WorkerOutputTest {
         try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(1).workerOutput(WorkerOutput.PARENT_STREAMS).build()) {
             int workerId = valueOf(pool.submit(new PrintingTask("hello on stdout", "hello on stderr")));
 
-            await().atMost(WORKER_BOUND).until(() -> captured(capturedOut).contains("[procpool-worker-" + workerId + "] hello on stdout"));
-            await().atMost(WORKER_BOUND).until(() -> captured(capturedErr).contains("[procpool-worker-" + workerId + "] hello on stderr"));
-            assertFalse(captured(capturedOut).contains("hello on stderr"), "stderr lines stay on stderr");
+            await().atMost(WORKER_BOUND).until(() -> ConsoleCopy.text(capturedOut).contains("[procpool-worker-" + workerId + "] hello on stdout"));
+            await().atMost(WORKER_BOUND).until(() -> ConsoleCopy.text(capturedErr).contains("[procpool-worker-" + workerId + "] hello on stderr"));
+            assertFalse(ConsoleCopy.text(capturedOut).contains("hello on stderr"), "stderr lines stay on stderr");
         }
     }
 
@@ -59,8 +57,8 @@ class WorkerOutputTest {
             int workerId = valueOf(pool.submit(new PrintingTask("logged from stdout", "logged from stderr")));
 
             // slf4j-simple writes every level to System.err: "<LEVEL> <logger> - <message>"
-            await().atMost(WORKER_BOUND).until(() -> captured(capturedErr).contains("INFO dev.procpool.worker." + workerId + " - logged from stdout"));
-            await().atMost(WORKER_BOUND).until(() -> captured(capturedErr).contains("WARN dev.procpool.worker." + workerId + " - logged from stderr"));
+            await().atMost(WORKER_BOUND).until(() -> ConsoleCopy.text(capturedErr).contains("INFO dev.procpool.worker." + workerId + " - logged from stdout"));
+            await().atMost(WORKER_BOUND).until(() -> ConsoleCopy.text(capturedErr).contains("WARN dev.procpool.worker." + workerId + " - logged from stderr"));
         }
     }
 
@@ -70,38 +68,7 @@ class WorkerOutputTest {
             valueOf(pool.submit(new PrintingTask("discarded from stdout", "discarded from stderr")));
             valueOf(pool.submit(new PrintingTask("sentinel", "sentinel"))); // later lines: the first ones had time to arrive
         }
-        assertFalse(captured(capturedOut).contains("discarded from stdout"));
-        assertFalse(captured(capturedErr).contains("discarded from stderr"));
-    }
-
-    private static String captured(ByteArrayOutputStream stream) {
-        synchronized (stream) {
-            return stream.toString(Charset.defaultCharset());
-        }
-    }
-
-    private static PrintStream tee(PrintStream original, ByteArrayOutputStream copy) {
-        return new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                original.write(b);
-                synchronized (copy) {
-                    copy.write(b);
-                }
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                original.write(b, off, len);
-                synchronized (copy) {
-                    copy.write(b, off, len);
-                }
-            }
-
-            @Override
-            public void flush() {
-                original.flush();
-            }
-        }, true, Charset.defaultCharset());
+        assertFalse(ConsoleCopy.text(capturedOut).contains("discarded from stdout"));
+        assertFalse(ConsoleCopy.text(capturedErr).contains("discarded from stderr"));
     }
 }

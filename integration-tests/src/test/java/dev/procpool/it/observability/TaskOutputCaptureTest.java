@@ -6,6 +6,7 @@ import dev.procpool.TaskOptions;
 import dev.procpool.TaskOutput;
 import dev.procpool.TaskOutputException;
 import dev.procpool.WorkerOutput;
+import dev.procpool.it.ConsoleCopy;
 import dev.procpool.it.NoLeakedWorkers;
 import dev.procpool.it.fixtures.ChattyTask;
 import dev.procpool.it.fixtures.DeliberateException;
@@ -15,9 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -94,7 +93,7 @@ class TaskOutputCaptureTest {
     void noCapture_sameTask_outputOfEmptyAndLinesStillReachTheWorkersStream() throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream parentOut = new ByteArrayOutputStream();
-        System.setOut(tee(original, parentOut));
+        System.setOut(ConsoleCopy.tee(original, parentOut));
         try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(1)
                 .workerOutput(WorkerOutput.PARENT_STREAMS).build()) {
             Future<String> plain = pool.submit(new ChattyTask("not captured", "e", 1, false));
@@ -105,7 +104,7 @@ class TaskOutputCaptureTest {
             assertTrue(pool.outputOf(plain).isEmpty());
             assertEquals(lines("captured too\n", "from a thread the task started\n"),
                     pool.outputOf(captured).orElseThrow().stdout());
-            await().atMost(BOUND).until(() -> text(parentOut).matches(
+            await().atMost(BOUND).until(() -> ConsoleCopy.text(parentOut).matches(
                     "(?s).*\\[procpool-worker-\\d+] not captured.*\\[procpool-worker-\\d+] captured too.*"));
         } finally {
             System.setOut(original);
@@ -161,28 +160,5 @@ class TaskOutputCaptureTest {
     /** The lines as the worker's println wrote them, with this OS's line separator. */
     private static String lines(String... lines) {
         return String.join("", lines).replace("\n", System.lineSeparator());
-    }
-
-    private static String text(ByteArrayOutputStream stream) {
-        synchronized (stream) {
-            return stream.toString(Charset.defaultCharset());
-        }
-    }
-
-    private static PrintStream tee(PrintStream original, ByteArrayOutputStream copy) {
-        return new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                original.write(b, off, len);
-                synchronized (copy) {
-                    copy.write(b, off, len);
-                }
-            }
-        }, true, Charset.defaultCharset());
     }
 }
