@@ -27,4 +27,21 @@ final class WorkerCount {
         int keep = Math.max(minWorkers, Math.min(active, maxWorkers));
         return Math.min(maxWorkers, Math.max(keep, busy + waiting));
     }
+
+    /**
+     * How many more workers may be launched now. Until the pool's first worker has answered its handshake, at
+     * most one fewer than the processors (at least one) start at once: JVMs starting side by side share the
+     * processors with each other and with the parent, and on a machine with few of them the pool's first task
+     * would wait for all of them. From the first handshake on, as many as wanted start at once.
+     *
+     * @param firstUp    a worker of this pool has answered its handshake
+     * @param processors the processors this JVM may use
+     * @param launching  workers launched and not yet past their handshake
+     */
+    static int launchable(boolean firstUp, int processors, int launching) {
+        if (firstUp) {
+            return Integer.MAX_VALUE;
+        }
+        return Math.max(0, Math.max(1, processors - 1) - launching);
+    }
 }

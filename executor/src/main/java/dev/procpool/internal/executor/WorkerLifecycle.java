@@ -44,6 +44,9 @@ final class WorkerLifecycle {
     private boolean lostAWorker;
     /** The pool has been idle for {@link #IDLE_BEFORE_SPARE_NS}: from then on it keeps its spares-once-idle. */
     private boolean idledOnce;
+    /** A worker has answered its handshake: from then on workers are launched as many at once as wanted. */
+    private boolean firstUp;
+    private static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
 
     private final PoolEvents events;
 
@@ -66,8 +69,12 @@ final class WorkerLifecycle {
         int idle = 0;
         int spares = 0;
         int starting = 0;
+        int launching = 0;
         for (WorkerHandle worker : workers) {
             if (worker.status().isAlive()) {
+                if (worker.status().is(Phase.LAUNCHING) || worker.status().is(Phase.STARTING)) {
+                    launching++;
+                }
                 if (worker.spare) {
                     spares++;
                     continue;
@@ -85,9 +92,11 @@ final class WorkerLifecycle {
         int wanted = WorkerCount.wanted(windingDown, config.idleTimeout() != null, config.workers(),
                 config.minWorkers(), active, active - idle, dispatcher.waiting());
         active = promoteSpares(active, wanted, now);
-        for (int i = active; i < wanted && startFailures.mayStart(now); i++) {
+        int launchable = WorkerCount.launchable(firstUp, PROCESSORS, launching);
+        for (int i = active; i < wanted && launchable > 0 && startFailures.mayStart(now); i++) {
             spawn(now, false);
             starting++;
+            launchable--;
         }
         if (!idledOnce && running) {
             long idleSince = idleSinceNs(config, active);
@@ -225,6 +234,7 @@ final class WorkerLifecycle {
         }
         worker.wakeIfSleeping(); // the initializer may have been queued before the activity file was known
         worker.handshakeNs = System.nanoTime();
+        firstUp = true;
         if (!worker.status().isLeaving()) {
             if (initializer != null) {
                 worker.advance(Phase.INITIALIZING);

@@ -35,4 +35,20 @@ class WorkerCountTest {
         assertEquals(2, WorkerCount.wanted(false, true, 2, 0, 5, 5, 0));
         assertEquals(1, WorkerCount.wanted(false, false, 1, 0, 5, 5, 0));
     }
+
+    @Test
+    void beforeTheFirstHandshake_launchesOneFewerThanTheProcessors_atLeastOne() {
+        assertEquals(1, WorkerCount.launchable(false, 1, 0), "one processor: one at a time");
+        assertEquals(1, WorkerCount.launchable(false, 2, 0), "two: one at a time, the parent needs the other");
+        assertEquals(0, WorkerCount.launchable(false, 2, 1), "and none while that one starts");
+        assertEquals(3, WorkerCount.launchable(false, 4, 0));
+        assertEquals(1, WorkerCount.launchable(false, 4, 2));
+        assertEquals(0, WorkerCount.launchable(false, 4, 5), "never negative");
+    }
+
+    @Test
+    void fromTheFirstHandshake_launchesAsManyAsWanted() {
+        assertEquals(Integer.MAX_VALUE, WorkerCount.launchable(true, 2, 1));
+        assertEquals(Integer.MAX_VALUE, WorkerCount.launchable(true, 1, 0));
+    }
 }

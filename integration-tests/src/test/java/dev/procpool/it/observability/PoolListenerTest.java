@@ -100,6 +100,29 @@ class PoolListenerTest {
                 .until(() -> listener.exits.stream().filter(e -> e.kind() == WorkerExit.Kind.RETIRED).count() >= 2);
     }
 
+    /**
+     * JVMs starting side by side share the processors, so until the first worker has answered, a pool launches
+     * at most one fewer than the processors: a pool larger than that is told of the first worker ready before
+     * the last one starts.
+     */
+    @Test
+    void firstWorkerAnswers_beforeMoreWorkersStartThanTheProcessorsCanServe() throws Exception {
+        int processors = Runtime.getRuntime().availableProcessors();
+        int atOnce = Math.max(1, processors - 1);
+        int size = atOnce + 1;
+        RecordingListener listener = new RecordingListener();
+        try (ProcessPoolExecutor pool = Pools.quiet(size).listener(listener).spareWorkers(0).build()) {
+            assertEquals(42, valueOf(pool.submit((SerializableCallable<Integer>) () -> 42)));
+            await("all " + size + " workers ready").atMost(BOUND).until(() -> listener.count("workerReady") == size);
+        }
+        List<String> calls = listener.calls;
+        int firstReady = calls.indexOf(calls.stream().filter(c -> c.startsWith("workerReady")).findFirst().orElseThrow());
+        long startedBefore = calls.subList(0, firstReady).stream().filter(c -> c.startsWith("workerStarted")).count();
+        assertTrue(startedBefore >= 1 && startedBefore <= atOnce, "on " + processors + " processors at most " + atOnce
+                + " workers start before the first is ready: " + calls);
+        assertEquals(size, listener.count("workerStarted"), "and then the others: " + calls);
+    }
+
     @Test
     void listenerThatThrows_poolCarriesOn() throws Exception {
         AtomicInteger calls = new AtomicInteger();
