@@ -316,7 +316,10 @@ public final class ProcessPoolBuilder {
     }
 
     /**
-     * How many worker JVMs run at once. Default: {@link Runtime#availableProcessors()}.
+     * How many worker JVMs run at once. Default: {@link Runtime#availableProcessors()}. A new pool launches its
+     * workers all at once, except that until its first worker has answered it launches at most one fewer than
+     * the processors (at least one): on a machine with few processors, JVMs starting side by side would share
+     * them, and the first task would wait for all of them.
      *
      * @param workers the largest number of workers
      * @return this builder
