@@ -1,8 +1,12 @@
 package dev.procpool.internal.ipc;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Silences Chronicle before any of its classes load: no usage analytics (it phones home by default), no
@@ -47,12 +51,8 @@ public final class ChronicleSettings {
         if (System.getProperty(key) != null) {
             return;
         }
-        Path folder;
-        try {
-            // named like a pool folder (procpool-<pid>-...): should this JVM die before removing it, the next
-            // pool created on the machine removes it with the other folders of dead JVMs
-            folder = Files.createTempDirectory("procpool-" + ProcessHandle.current().pid() + "-chronicle-");
-        } catch (IOException | RuntimeException e) {
+        Path folder = ownFolder();
+        if (folder == null) {
             return; // Chronicle looks for a build folder as it always does
         }
         System.setProperty(key, folder.toString());
@@ -68,6 +68,33 @@ public final class ChronicleSettings {
             } catch (IOException | RuntimeException e) {
                 // an empty folder left in the temp directory; nothing depends on it
             }
+        }
+    }
+
+    /**
+     * A new empty folder in the temp directory, or null. Named like a pool folder ({@code procpool-<pid>-...}):
+     * should this JVM die before removing it, the next pool created on the machine removes it with the other
+     * folders of dead JVMs. Not {@code Files.createTempDirectory}: its random name initialises the JDK's security
+     * providers and seeds a {@code SecureRandom}, 10-30 ms of every worker's start; the pid and the clock make the
+     * name unique, and the folder is its owner's alone (where POSIX permissions exist), as a temp directory's is.
+     */
+    private static Path ownFolder() {
+        try {
+            Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+            FileAttribute<?>[] ownerOnly = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+                    : new FileAttribute<?>[0];
+            String prefix = "procpool-" + ProcessHandle.current().pid() + "-chronicle-";
+            for (int attempt = 0; attempt < 100; attempt++) {
+                try {
+                    return Files.createDirectory(temp.resolve(prefix + Long.toUnsignedString(System.nanoTime(), 36)), ownerOnly);
+                } catch (FileAlreadyExistsException e) {
+                    // another thread of this JVM, in the same nanosecond: try another name
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
