@@ -132,16 +132,14 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
                 handle(done);
             }
             checkEnd();
-            Outcome<T, R> next = takeReady();
-            if (next != null) {
+            if (hasReady()) {
                 if (journal != null) {
                     flushJournal(); // recorded before delivered: a resumed batch does not run it again
                 }
                 int run = 0;
                 do {
-                    delivered++;
-                    action.accept(next);
-                } while (++run < most && !closed && (next = takeReady()) != null);
+                    run += deliverReady(action, most - run);
+                } while (run < most && !closed && hasReady());
                 return true;
             }
             if (running.isEmpty() && exhausted) {
@@ -525,30 +523,45 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     }
 
     /**
-     * The next outcome to deliver, made now, or null if it is not known yet. In input order, a segment's outcomes
-     * wait until all of its chunks are answered (pieces of a narrowed chunk included).
+     * Whether an outcome can be delivered now. In input order, a segment's outcomes wait until all of its chunks
+     * are answered (pieces of a narrowed chunk included).
      */
-    private Outcome<T, R> takeReady() {
+    private boolean hasReady() {
         if (ordered) {
             BatchSegment<T> head = segments.peek();
-            if (head == null || head.pending > 0) {
-                return null;
+            return head != null && head.pending == 0;
+        }
+        return !readyAsCompleted.isEmpty();
+    }
+
+    /**
+     * Hands up to {@code most} ready outcomes of one segment (ordered) or one answered chunk (unordered) to
+     * {@code action}, each made as it is handed over; {@link #hasReady} is true. Returns how many.
+     */
+    private int deliverReady(Consumer<? super Outcome<T, R>> action, int most) {
+        int run = 0;
+        if (ordered) {
+            BatchSegment<T> head = segments.peek();
+            while (run < most && !head.delivered() && !closed) {
+                delivered++;
+                run++;
+                head.deliver(head.cursor++, action);
             }
-            Outcome<T, R> outcome = head.outcome(head.cursor++);
-            if (head.delivered()) {
+            if (head.delivered() && !closed) {
                 segments.poll();
             }
-            return outcome;
+            return run;
         }
-        BatchSpan<T> run = readyAsCompleted.peek();
-        if (run == null) {
-            return null;
+        BatchSpan<T> span = readyAsCompleted.peek();
+        while (run < most && span.cursor < span.size() && !closed) {
+            delivered++;
+            run++;
+            span.segment.deliver(span.position(span.cursor++), action);
         }
-        Outcome<T, R> outcome = run.segment.outcome(run.position(run.cursor++));
-        if (run.cursor == run.size()) {
+        if (span.cursor == span.size() && !closed) {
             readyAsCompleted.poll();
         }
-        return outcome;
+        return run;
     }
 
     /**
