@@ -53,12 +53,15 @@ public final class Batch<T, R> {
     /** The least default window: enough inputs ahead to keep a few workers busy with small chunks. */
     private static final int MIN_DEFAULT_IN_FLIGHT = 256;
     /**
-     * Chunks per worker that the default window leaves room for: one running and one queued behind it, so that a
-     * worker never waits for the parent between chunks. Chunks aim at 200 ms of work, so two per worker balance
-     * uneven inputs well enough; four halved the largest chunk a given window allows, and a chunk's fixed costs
-     * (a round trip, the worker polling its empty queue, the parent's per-task work) are what trivial inputs pay.
+     * Chunks per worker that the default window leaves room for: one running and three queued behind it. An
+     * ordered stream frees room only when the oldest chunk is delivered, and the parent answers a chunk by
+     * decoding it, delivering it and encoding the next one, all on the consuming thread; with two per worker, a
+     * worker often finished its queued chunk before the next arrived and polled an empty queue (2,000,000 x+1 on
+     * 2 workers, chunks of 65,536: at 11 of 28 sends the two workers had at most one chunk between them; with
+     * four per worker, at 0-5 of 28). Four per worker cost a -Xmx64m parent nothing measurable once
+     * {@link #HEAP_BYTES_PER_INPUT} was halved to keep its chunks at 16,384.
      */
-    static final int CHUNKS_PER_WORKER = 2;
+    static final int CHUNKS_PER_WORKER = 4;
     /**
      * The largest automatic chunk. Trivial inputs need chunks of tens of thousands to amortize a chunk's fixed
      * costs (2,000,000 x+1 on 2 workers: chunks of 8,192 reached about half of map's rate, of 65,536 two thirds
@@ -67,10 +70,11 @@ public final class Batch<T, R> {
     static final int AUTOMATIC_CHUNK_CAP = 65_536;
     /**
      * Heap bytes per input of the default window: the window of automatic chunks is at most the parent's maximum
-     * heap divided by this (65,536 inputs in a -Xmx64m parent, whose live set then stays near 10 MB; a window of
-     * 262,144 there left it collecting garbage most of the time).
+     * heap divided by this (131,072 inputs in a -Xmx64m parent: 10 million x+1 then peaked at 48 of 64 MiB with
+     * as many collections as a window of 65,536; a window of 262,144 there left it collecting garbage most of the
+     * time, 680-930 pauses against about 50).
      */
-    static final long HEAP_BYTES_PER_INPUT = 1024;
+    static final long HEAP_BYTES_PER_INPUT = 512;
 
     /**
      * The largest automatic chunk for a parent with {@code maxHeapBytes} of heap and {@code workers} workers:
@@ -118,11 +122,11 @@ public final class Batch<T, R> {
     /**
      * The most inputs taken from the {@code Iterable} and not yet delivered by the stream, counting inputs
      * queued, running, and done but waiting for their turn in an ordered stream. The default is
-     * {@code max(256, 2 × workers × chunk size)}; when chunks are chosen automatically, the chunk size is at most
-     * 65,536, and less when the parent's maximum heap divided by 1,024 bytes is smaller than that window
-     * (262,144 inputs for 2 workers; 65,536 in a {@code -Xmx64m} parent). Automatic chunks grow up to half a
-     * window per worker, and while they are small, fewer inputs are taken (2 chunks per worker of the current
-     * size). Set it lower when each input is large in memory. A chunk never holds more inputs than this.
+     * {@code max(256, 4 × workers × chunk size)}; when chunks are chosen automatically, the chunk size is at most
+     * 65,536, and less when the parent's maximum heap divided by 512 bytes is smaller than that window
+     * (524,288 inputs for 2 workers; 131,072 in a {@code -Xmx64m} parent). Automatic chunks grow up to a quarter
+     * of a window per worker, and while they are small, fewer inputs are taken (4 chunks per worker of the
+     * current size). Set it lower when each input is large in memory. A chunk never holds more inputs than this.
      *
      * @param maxInFlight the most inputs taken ahead of the consumer
      * @return this batch

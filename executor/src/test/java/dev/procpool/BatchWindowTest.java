@@ -13,10 +13,10 @@ class BatchWindowTest {
     }
 
     @Test
-    void automaticChunkCap_64MiBHeapTwoWorkers_windowOf65536() {
+    void automaticChunkCap_64MiBHeapTwoWorkers_windowOf131072() {
         int cap = Batch.automaticChunkCap(64 * MIB, 2);
         assertEquals(16_384, cap);
-        assertEquals(65_536, Batch.CHUNKS_PER_WORKER * 2 * cap, "the window the -Xmx64m parent was measured with");
+        assertEquals(131_072, Batch.CHUNKS_PER_WORKER * 2 * cap, "the window the -Xmx64m parent was measured with");
     }
 
     @Test
