@@ -60,6 +60,8 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     /** Unordered: spans whose outcomes are known, in the order they became known. */
     private final ArrayDeque<BatchSpan<T>> readyAsCompleted = new ArrayDeque<>();
     private final int workers;
+    /** Automatic chunks: the window holds this many chunks of the current size per worker. */
+    private final int chunksPerWorker;
     private long lastDoneNs = System.nanoTime();
     private long pulled;
     private long delivered;
@@ -73,10 +75,12 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     private boolean captureOutput;
 
     @SuppressWarnings("unchecked")
-    BatchRun(Tasks tasks, PoolLoop loop, int workers, SerializableFunction<? super T, ? extends R> function,
-             Iterator<? extends T> inputs, boolean ordered, int maxInFlight, ChunkSizer sizer, ProgressReporter progress) {
+    BatchRun(Tasks tasks, PoolLoop loop, int workers, int chunksPerWorker,
+             SerializableFunction<? super T, ? extends R> function, Iterator<? extends T> inputs, boolean ordered,
+             int maxInFlight, ChunkSizer sizer, ProgressReporter progress) {
         this.tasks = tasks;
         this.workers = Math.max(1, workers);
+        this.chunksPerWorker = chunksPerWorker;
         this.loop = loop;
         this.function = (Function<Object, Object>) (Function<?, ?>) function;
         this.functionName = Tasks.describe(function);
@@ -209,7 +213,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             int size = sizer.next();
             // automatic chunks start small: hold no more than a few chunks per worker of the current size
             long limit = sizer.isFixed() ? maxInFlight
-                    : Math.min(maxInFlight, (long) Batch.CHUNKS_PER_WORKER * workers * size);
+                    : Math.min(maxInFlight, (long) chunksPerWorker * workers * size);
             long room = limit - (pulled - delivered);
             if (room <= 0 || (room < size && !running.isEmpty())) {
                 return;
