@@ -53,12 +53,20 @@ public final class Batch<T, R> {
     /** The least default window: enough inputs ahead to keep a few workers busy with small chunks. */
     private static final int MIN_DEFAULT_IN_FLIGHT = 256;
     /**
-     * Chunks per worker that the default window leaves room for: one running and one queued behind it, so that a
-     * worker never waits for the parent between chunks. Chunks aim at 200 ms of work, so two per worker balance
-     * uneven inputs well enough; four halved the largest chunk a given window allows, and a chunk's fixed costs
-     * (a round trip, the worker polling its empty queue, the parent's per-task work) are what trivial inputs pay.
+     * The most chunks per worker that the default window leaves room for: one running and three queued behind it.
+     * An ordered stream frees room only when the oldest chunk is delivered, and the parent answers a chunk by
+     * decoding it, delivering it and encoding the next one, all on the consuming thread; with two per worker, a
+     * worker often finished its queued chunk before the next arrived and polled an empty queue (2,000,000 x+1 on
+     * 2 workers, chunks of 65,536: at 11 of 28 sends the two workers had at most one chunk between them; with
+     * four per worker, at 0-5 of 28).
      */
-    static final int CHUNKS_PER_WORKER = 2;
+    static final int MAX_CHUNKS_PER_WORKER = 4;
+    /**
+     * The fewest: where the heap limits the window, larger chunks beat more of them (10 million x+1 in a
+     * -Xmx64m parent, window 131,072: two chunks of 32,768 per worker 9.5-9.8 M/s, three of 21,845 8.7-9.3,
+     * four of 16,384 6.7-8.7; medians of three runs, three JVMs each, interleaved).
+     */
+    static final int MIN_CHUNKS_PER_WORKER = 2;
     /**
      * The largest automatic chunk. Trivial inputs need chunks of tens of thousands to amortize a chunk's fixed
      * costs (2,000,000 x+1 on 2 workers: chunks of 8,192 reached about half of map's rate, of 65,536 two thirds
@@ -67,18 +75,30 @@ public final class Batch<T, R> {
     static final int AUTOMATIC_CHUNK_CAP = 65_536;
     /**
      * Heap bytes per input of the default window: the window of automatic chunks is at most the parent's maximum
-     * heap divided by this (65,536 inputs in a -Xmx64m parent, whose live set then stays near 10 MB; a window of
-     * 262,144 there left it collecting garbage most of the time).
+     * heap divided by this (131,072 inputs in a -Xmx64m parent: 10 million x+1 then peaked at 47-54 of 64 MiB
+     * with as many collections as the window of 65,536 it had before, about 50 per three runs; 174,762 there
+     * made 400-530, and 262,144 680-930).
      */
-    static final long HEAP_BYTES_PER_INPUT = 1024;
+    static final long HEAP_BYTES_PER_INPUT = 512;
+
+    /**
+     * Chunks per worker in the default window for a parent with {@code maxHeapBytes} of heap: as many as the heap
+     * allows of {@link #AUTOMATIC_CHUNK_CAP}, between {@link #MIN_CHUNKS_PER_WORKER} and
+     * {@link #MAX_CHUNKS_PER_WORKER}.
+     */
+    static int chunksPerWorker(long maxHeapBytes, int workers) {
+        long fits = maxHeapBytes / HEAP_BYTES_PER_INPUT / ((long) AUTOMATIC_CHUNK_CAP * Math.max(1, workers));
+        return (int) Math.max(MIN_CHUNKS_PER_WORKER, Math.min(MAX_CHUNKS_PER_WORKER, fits));
+    }
 
     /**
      * The largest automatic chunk for a parent with {@code maxHeapBytes} of heap and {@code workers} workers:
-     * {@link #AUTOMATIC_CHUNK_CAP}, or less when the heap allows no window of {@link #CHUNKS_PER_WORKER} such
+     * {@link #AUTOMATIC_CHUNK_CAP}, or less when the heap allows no window of {@link #chunksPerWorker} such
      * chunks per worker at {@link #HEAP_BYTES_PER_INPUT}; at least {@link #MIN_DEFAULT_IN_FLIGHT}.
      */
     static int automaticChunkCap(long maxHeapBytes, int workers) {
-        long fits = maxHeapBytes / HEAP_BYTES_PER_INPUT / ((long) CHUNKS_PER_WORKER * Math.max(1, workers));
+        long fits = maxHeapBytes / HEAP_BYTES_PER_INPUT
+                / ((long) chunksPerWorker(maxHeapBytes, workers) * Math.max(1, workers));
         return (int) Math.max(MIN_DEFAULT_IN_FLIGHT, Math.min(AUTOMATIC_CHUNK_CAP, fits));
     }
 
@@ -118,11 +138,12 @@ public final class Batch<T, R> {
     /**
      * The most inputs taken from the {@code Iterable} and not yet delivered by the stream, counting inputs
      * queued, running, and done but waiting for their turn in an ordered stream. The default is
-     * {@code max(256, 2 × workers × chunk size)}; when chunks are chosen automatically, the chunk size is at most
-     * 65,536, and less when the parent's maximum heap divided by 1,024 bytes is smaller than that window
-     * (262,144 inputs for 2 workers; 65,536 in a {@code -Xmx64m} parent). Automatic chunks grow up to half a
-     * window per worker, and while they are small, fewer inputs are taken (2 chunks per worker of the current
-     * size). Set it lower when each input is large in memory. A chunk never holds more inputs than this.
+     * {@code max(256, c × workers × chunk size)}, where c, the chunks per worker, is 4 when the parent's maximum heap
+     * divided by 512 bytes allows 4 chunks of 65,536 per worker, else 3 or 2; when chunks are chosen
+     * automatically, the chunk size is at most 65,536, and less when that heap share is smaller than the window
+     * (524,288 inputs for 2 workers in a large heap; 131,072 in a {@code -Xmx64m} parent, in chunks of 32,768).
+     * Automatic chunks grow up to 1/c of a window per worker, and while they are small, fewer inputs are taken
+     * (c chunks per worker of the current size). Set it lower when each input is large in memory. A chunk never holds more inputs than this.
      *
      * @param maxInFlight the most inputs taken ahead of the consumer
      * @return this batch
@@ -238,14 +259,17 @@ public final class Batch<T, R> {
      *         batch runs; the batch then stops, and what it delivered stays recorded
      */
     public Stream<Outcome<T, R>> stream() {
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        int chunksPerWorker = chunksPerWorker(maxHeap, workers);
         int window = maxInFlight > 0 ? maxInFlight
-                : Math.max(MIN_DEFAULT_IN_FLIGHT, CHUNKS_PER_WORKER * workers
-                        * (chunkSize > 0 ? chunkSize : automaticChunkCap(Runtime.getRuntime().maxMemory(), workers)));
+                : Math.max(MIN_DEFAULT_IN_FLIGHT, chunksPerWorker * workers
+                        * (chunkSize > 0 ? chunkSize : automaticChunkCap(maxHeap, workers)));
         ChunkSizer sizer = chunkSize > 0 ? ChunkSizer.fixed(Math.min(chunkSize, window))
-                : ChunkSizer.automatic(window / (CHUNKS_PER_WORKER * Math.max(1, workers)));
+                : ChunkSizer.automatic(window / (chunksPerWorker * Math.max(1, workers)));
         OptionalLong total = inputs instanceof Collection<?> c ? OptionalLong.of(c.size()) : OptionalLong.empty();
         ProgressReporter progress = new ProgressReporter(onProgress, total);
-        BatchRun<T, R> run = new BatchRun<>(tasks, loop, workers, function, inputs.iterator(), ordered, window, sizer, progress);
+        BatchRun<T, R> run = new BatchRun<>(tasks, loop, workers, chunksPerWorker, function, inputs.iterator(),
+                ordered, window, sizer, progress);
         run.checkFunction();
         run.captureOutput(captureOutput);
         if (loop.isShutdown()) {

@@ -60,6 +60,8 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     /** Unordered: spans whose outcomes are known, in the order they became known. */
     private final ArrayDeque<BatchSpan<T>> readyAsCompleted = new ArrayDeque<>();
     private final int workers;
+    /** Automatic chunks: the window holds this many chunks of the current size per worker. */
+    private final int chunksPerWorker;
     private long lastDoneNs = System.nanoTime();
     private long pulled;
     private long delivered;
@@ -73,10 +75,12 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     private boolean captureOutput;
 
     @SuppressWarnings("unchecked")
-    BatchRun(Tasks tasks, PoolLoop loop, int workers, SerializableFunction<? super T, ? extends R> function,
-             Iterator<? extends T> inputs, boolean ordered, int maxInFlight, ChunkSizer sizer, ProgressReporter progress) {
+    BatchRun(Tasks tasks, PoolLoop loop, int workers, int chunksPerWorker,
+             SerializableFunction<? super T, ? extends R> function, Iterator<? extends T> inputs, boolean ordered,
+             int maxInFlight, ChunkSizer sizer, ProgressReporter progress) {
         this.tasks = tasks;
         this.workers = Math.max(1, workers);
+        this.chunksPerWorker = chunksPerWorker;
         this.loop = loop;
         this.function = (Function<Object, Object>) (Function<?, ?>) function;
         this.functionName = Tasks.describe(function);
@@ -132,16 +136,14 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
                 handle(done);
             }
             checkEnd();
-            Outcome<T, R> next = takeReady();
-            if (next != null) {
+            if (hasReady()) {
                 if (journal != null) {
                     flushJournal(); // recorded before delivered: a resumed batch does not run it again
                 }
                 int run = 0;
                 do {
-                    delivered++;
-                    action.accept(next);
-                } while (++run < most && !closed && (next = takeReady()) != null);
+                    run += deliverReady(action, most - run);
+                } while (run < most && !closed && hasReady());
                 return true;
             }
             if (running.isEmpty() && exhausted) {
@@ -211,7 +213,7 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
             int size = sizer.next();
             // automatic chunks start small: hold no more than a few chunks per worker of the current size
             long limit = sizer.isFixed() ? maxInFlight
-                    : Math.min(maxInFlight, (long) Batch.CHUNKS_PER_WORKER * workers * size);
+                    : Math.min(maxInFlight, (long) chunksPerWorker * workers * size);
             long room = limit - (pulled - delivered);
             if (room <= 0 || (room < size && !running.isEmpty())) {
                 return;
@@ -525,30 +527,45 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     }
 
     /**
-     * The next outcome to deliver, made now, or null if it is not known yet. In input order, a segment's outcomes
-     * wait until all of its chunks are answered (pieces of a narrowed chunk included).
+     * Whether an outcome can be delivered now. In input order, a segment's outcomes wait until all of its chunks
+     * are answered (pieces of a narrowed chunk included).
      */
-    private Outcome<T, R> takeReady() {
+    private boolean hasReady() {
         if (ordered) {
             BatchSegment<T> head = segments.peek();
-            if (head == null || head.pending > 0) {
-                return null;
+            return head != null && head.pending == 0;
+        }
+        return !readyAsCompleted.isEmpty();
+    }
+
+    /**
+     * Hands up to {@code most} ready outcomes of one segment (ordered) or one answered chunk (unordered) to
+     * {@code action}, each made as it is handed over; {@link #hasReady} is true. Returns how many.
+     */
+    private int deliverReady(Consumer<? super Outcome<T, R>> action, int most) {
+        int run = 0;
+        if (ordered) {
+            BatchSegment<T> head = segments.peek();
+            while (run < most && !head.delivered() && !closed) {
+                delivered++;
+                run++;
+                head.deliver(head.cursor++, action);
             }
-            Outcome<T, R> outcome = head.outcome(head.cursor++);
-            if (head.delivered()) {
+            if (head.delivered() && !closed) {
                 segments.poll();
             }
-            return outcome;
+            return run;
         }
-        BatchSpan<T> run = readyAsCompleted.peek();
-        if (run == null) {
-            return null;
+        BatchSpan<T> span = readyAsCompleted.peek();
+        while (run < most && span.cursor < span.size() && !closed) {
+            delivered++;
+            run++;
+            span.segment.deliver(span.position(span.cursor++), action);
         }
-        Outcome<T, R> outcome = run.segment.outcome(run.position(run.cursor++));
-        if (run.cursor == run.size()) {
+        if (span.cursor == span.size() && !closed) {
             readyAsCompleted.poll();
         }
-        return outcome;
+        return run;
     }
 
     /**

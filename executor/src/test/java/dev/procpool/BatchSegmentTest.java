@@ -77,4 +77,29 @@ class BatchSegmentTest {
         assertTrue(outcome.output().isPresent());
         assertEquals("hello\n", outcome.output().get().stdout());
     }
+
+    @Test
+    void deliver_eachKindOfAnswer_handsOverTheOutcomeItsPositionHas() {
+        BatchSegment<String> segment = segment(20, "a", "b", "c", "d");
+        IllegalStateException thrown = new IllegalStateException("b failed");
+        TaskOutput output = new TaskOutput("printed c\n", "", 0);
+        segment.answered(BatchSpan.range(segment, 0, 3),
+                List.of("A", new BatchChunk.Failed(thrown), new BatchChunk.Printed("C", output)));
+        Outcome<String, String> replayed = Outcome.success(23, "d", "replayed");
+        segment.set(3, replayed);
+
+        List<Outcome<String, String>> delivered = new ArrayList<>();
+        for (int position = 0; position < 4; position++) {
+            segment.<String>deliver(position, delivered::add);
+        }
+
+        assertEquals(List.of(20L, 21L, 22L, 23L), delivered.stream().map(Outcome::index).toList());
+        assertEquals(List.of("a", "b", "c", "d"), delivered.stream().map(Outcome::input).toList());
+        assertEquals("A", delivered.get(0).result());
+        assertTrue(delivered.get(0).output().isEmpty());
+        assertSame(thrown, delivered.get(1).failure());
+        assertEquals("C", delivered.get(2).result());
+        assertEquals("printed c\n", delivered.get(2).output().orElseThrow().stdout());
+        assertSame(replayed, delivered.get(3));
+    }
 }
