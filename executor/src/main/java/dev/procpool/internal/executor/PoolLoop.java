@@ -185,9 +185,10 @@ public final class PoolLoop implements TaskFuture.Canceller {
                 throw new RejectedExecutionException("the pool is shut down; " + future + " was not accepted");
             }
             future.attach(this, events, config.deserializationLimits());
+            // told before the scheduler can see the task: told after, a listener could hear of it starting first
+            events.taskSubmitted(future);
             submitted.add(future);
         }
-        events.taskSubmitted(future);
         LockSupport.unpark(thread);
     }
 
