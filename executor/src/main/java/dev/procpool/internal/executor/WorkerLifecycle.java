@@ -46,7 +46,12 @@ final class WorkerLifecycle {
     private boolean idledOnce;
     /** A worker has answered its handshake: from then on workers are launched as many at once as wanted. */
     private boolean firstUp;
-    private static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
+    /**
+     * Internal, for tests: the processors the launch limit counts (see {@link WorkerCount#launchable}), read when
+     * the pool is built, so that a test sees the limit of a small machine on any machine.
+     */
+    static final String PROCESSORS_PROPERTY = "procpool.internal.launchProcessors";
+    private final int processors = Integer.getInteger(PROCESSORS_PROPERTY, Runtime.getRuntime().availableProcessors());
 
     private final PoolEvents events;
 
@@ -92,7 +97,7 @@ final class WorkerLifecycle {
         int wanted = WorkerCount.wanted(windingDown, config.idleTimeout() != null, config.workers(),
                 config.minWorkers(), active, active - idle, dispatcher.waiting());
         active = promoteSpares(active, wanted, now);
-        int launchable = WorkerCount.launchable(firstUp, PROCESSORS, launching);
+        int launchable = WorkerCount.launchable(firstUp, processors, launching);
         for (int i = active; i < wanted && launchable > 0 && startFailures.mayStart(now); i++) {
             spawn(now, false);
             starting++;
