@@ -85,11 +85,13 @@ public final class ChronicleSettings {
                     ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
                     : new FileAttribute<?>[0];
             String prefix = "procpool-" + ProcessHandle.current().pid() + "-chronicle-";
-            for (int attempt = 0; attempt < 100; attempt++) {
+            // runs once per JVM (a static initialiser); a name is taken only by a folder an earlier JVM with the
+            // same pid left at the same clock reading, so a few tries are plenty
+            for (int attempt = 0; attempt < 3; attempt++) {
                 try {
                     return Files.createDirectory(temp.resolve(prefix + Long.toUnsignedString(System.nanoTime(), 36)), ownerOnly);
                 } catch (FileAlreadyExistsException e) {
-                    // another thread of this JVM, in the same nanosecond: try another name
+                    // try the clock's next reading
                 }
             }
             return null;
