@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,8 +192,7 @@ public final class ClassDataArchive {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             update(digest, java.toString());
             update(digest, System.getProperty("java.vm.version", ""));
-            Path modules = java.getParent().resolveSibling("lib").resolve("modules");
-            update(digest, Files.exists(modules) ? Files.getLastModifiedTime(modules).toString() : "-");
+            update(digest, jdkStamp(java));
             for (Path jar : jars) {
                 update(digest, jar + "|" + Files.size(jar) + "|" + Files.getLastModifiedTime(jar));
             }
@@ -202,6 +202,38 @@ public final class ClassDataArchive {
         } catch (IOException | NoSuchAlgorithmException e) {
             return Plan.none("its key could not be computed: " + e);
         }
+    }
+
+    /**
+     * When the JDK files a worker's archive depends on were last changed: its class image, and its base archives
+     * ({@code lib/<vm>/classes*.jsa}). A dynamic archive records the checksum of the base archive it was made on, and a
+     * JVM silently ignores it once the base is regenerated ({@code java -Xshare:dump}, a JDK update in place), so a
+     * new base must give a new archive, not one that every worker rejects.
+     */
+    static String jdkStamp(Path java) throws IOException {
+        Path lib = java.toAbsolutePath().getParent().resolveSibling("lib");
+        StringBuilder stamp = new StringBuilder();
+        Path modules = lib.resolve("modules");
+        stamp.append(Files.exists(modules) ? Files.getLastModifiedTime(modules).toString() : "-");
+        if (!Files.isDirectory(lib)) {
+            return stamp.toString();
+        }
+        List<Path> archives = new ArrayList<>();
+        try (var vms = Files.newDirectoryStream(lib, Files::isDirectory)) {
+            for (Path vm : vms) {
+                try (var files = Files.newDirectoryStream(vm, "classes*.jsa")) {
+                    files.forEach(archives::add);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return stamp.append("|?").toString(); // a JDK folder this user cannot list: the image alone decides
+        }
+        archives.sort(null);
+        for (Path archive : archives) {
+            stamp.append('|').append(lib.relativize(archive)).append('|').append(Files.size(archive))
+                    .append('|').append(Files.getLastModifiedTime(archive));
+        }
+        return stamp.toString();
     }
 
     private static String train(WorkerSpec spec, Plan plan) {
