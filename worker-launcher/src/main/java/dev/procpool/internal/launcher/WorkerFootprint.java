@@ -54,6 +54,11 @@ final class WorkerFootprint {
     /** How often HotSpot gives the C heap's free pages back to the OS ({@code malloc_trim}); see {@link #trimsNativeHeap}. */
     static final long TRIM_INTERVAL_MS = 5000;
     static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=" + TRIM_INTERVAL_MS;
+    /**
+     * Where the C library cannot trim (musl), HotSpot switches trimming off with a warning on stdout, which would be
+     * a line in every worker's output; a user's own {@code -Xlog:trimnative} comes later and wins.
+     */
+    static final String TRIM_LOG_OFF = "-Xlog:trimnative=off";
     /** A collector switched on or off: HotSpot refuses to start with two, and off means the user decides. */
     private static final Pattern COLLECTOR = Pattern.compile(
             "-XX:[+-]Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
@@ -84,6 +89,7 @@ final class WorkerFootprint {
         }
         if (trimNativeHeap && all.stream().noneMatch(option -> option.contains("TrimNativeHeapInterval"))) {
             flags.add(TRIM_NATIVE_HEAP);
+            flags.add(TRIM_LOG_OFF);
         }
         return flags;
     }

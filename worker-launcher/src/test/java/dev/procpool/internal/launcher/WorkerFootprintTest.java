@@ -49,7 +49,8 @@ class WorkerFootprintTest {
     @Test
     void trimmingJvm_trimsTheNativeHeap_unlessTheUserSetsTheInterval() {
         assertEquals(List.of("-XX:+UseSerialGC", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
-                "-XX:TrimNativeHeapInterval=" + WorkerFootprint.TRIM_INTERVAL_MS), WorkerFootprint.options(List.of(), "", 1, true));
+                "-XX:TrimNativeHeapInterval=" + WorkerFootprint.TRIM_INTERVAL_MS, "-Xlog:trimnative=off"),
+                WorkerFootprint.options(List.of(), "", 1, true));
         assertEquals(List.of("-XX:+UseSerialGC"), WorkerFootprint.options(List.of("-XX:ArchiveRelocationMode=1",
                 "-XX:TrimNativeHeapInterval=0"), "", 1, true));
         assertEquals(UNRELOCATED, WorkerFootprint.options(List.of("-XX:+UseG1GC"), "-XX:TrimNativeHeapInterval=60000", 1, true));
