@@ -21,16 +21,18 @@ import java.util.regex.Pattern;
  *   <li>the C heap trimmed every {@value #TRIM_INTERVAL_MS} ms ({@code TrimNativeHeapInterval}, where the JDK has it
  *       as a product flag): the compiler's arenas of the warm-up (~2.3 MiB by native memory tracking) go back to
  *       glibc within 5 s (HotSpot's chunk-pool cleaner), which keeps them resident; trimmed, an idle worker is
- *       ~2 MiB smaller from ~6 s after its last task on (RSS 60.6-61.8 MiB -> 58.6-59.7, 6 workers each, JDK 17.0.15;
+ *       ~2 MiB smaller from ~6 s after its last task on (RSS 60.6-61.8 MiB -> 58.6-59.7 over 4-6 workers each, JDK 17.0.15;
  *       {@code jcmd System.trim_native_heap} then finds nothing left: +0 B). The harness reads RSS 1 s after the
  *       warm-up, before the cleaner has run, so its figure does not move; an earlier "no change" was read there.
- *       One thread more, asleep between trims.</li>
+ *       One thread more, asleep between trims. Same build, workers with and without it, three interleaved harness
+ *       runs each: one submit per task 121.8/105.4/92.6 k/s without, 163.4/105.9/111.8 with; round trip median
+ *       31.2/24.5/28.7 us without, 20.5/29.2/19.3 with; map 4.8-5.2 M/s without, 5.5-6.9 with.</li>
  * </ul>
  * Where an idle worker's ~60 MiB RSS is (JDK 17.0.15, Serial, {@code /proc/<pid>/smaps}): libjvm 15 MiB and the
  * two class-data archives 20 MiB (JDK 12, procpool's 8; their read-only parts fully mapped, their read-write parts
  * 94 % copied on write by class linking), eden 8.5 MiB (everything the worker allocates before its first
  * collection: Chronicle's start-up alone builds ~2,000 {@code Locale}s through CLDR when its {@code Wires} class
- * makes a date format), malloc arenas ~6 MiB, code cache 2.5 MiB, 17 thread stacks ~1.5 MiB.
+ * makes a date format), malloc arenas ~6 MiB, code cache 2.5 MiB, 17 thread stacks (18 with the trimmer) ~1.5 MiB.
  * <p>
  * Tried and left out: {@code -Xms8m} (-3 MiB idle): with the Serial collector the heap then grows only as far as
  * each collection leaves 40 % free, and {@code map} over 2,000,000 inputs (chunks of 250,000) spent 1.18 s in 76-84
