@@ -191,8 +191,7 @@ public final class ClassDataArchive {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             update(digest, java.toString());
             update(digest, System.getProperty("java.vm.version", ""));
-            Path modules = java.getParent().resolveSibling("lib").resolve("modules");
-            update(digest, Files.exists(modules) ? Files.getLastModifiedTime(modules).toString() : "-");
+            update(digest, jdkStamp(java));
             for (Path jar : jars) {
                 update(digest, jar + "|" + Files.size(jar) + "|" + Files.getLastModifiedTime(jar));
             }
@@ -202,6 +201,32 @@ public final class ClassDataArchive {
         } catch (IOException | NoSuchAlgorithmException e) {
             return Plan.none("its key could not be computed: " + e);
         }
+    }
+
+    /** Where HotSpot keeps its base archives, under {@code lib}: per VM, with and without compressed oops/headers. */
+    private static final List<String> BASE_ARCHIVES = List.of("server/classes.jsa", "server/classes_nocoops.jsa",
+            "server/classes_coh.jsa", "server/classes_nocoops_coh.jsa", "client/classes.jsa", "client/classes_nocoops.jsa",
+            "minimal/classes.jsa");
+
+    /**
+     * When the JDK files a worker's archive depends on were last changed: its class image, and its base archives
+     * ({@link #BASE_ARCHIVES}). A dynamic archive records the checksum of the base archive it was made on, and a
+     * JVM silently ignores it once the base is regenerated ({@code java -Xshare:dump}, a JDK update in place), so a
+     * new base must give a new archive, not one that every worker rejects. Fixed names rather than a listing with a
+     * glob: in a fresh parent JVM the glob, its regex and a lambda took 25-50 ms of the first worker's start, these 1-2 ms.
+     */
+    static String jdkStamp(Path java) throws IOException {
+        Path lib = java.toAbsolutePath().getParent().resolveSibling("lib");
+        Path modules = lib.resolve("modules");
+        StringBuilder stamp = new StringBuilder(Files.exists(modules) ? Files.getLastModifiedTime(modules).toString() : "-");
+        for (String name : BASE_ARCHIVES) {
+            Path archive = lib.resolve(name);
+            if (Files.isRegularFile(archive)) {
+                stamp.append('|').append(name).append('|').append(Files.size(archive)).append('|')
+                        .append(Files.getLastModifiedTime(archive).toMillis());
+            }
+        }
+        return stamp.toString();
     }
 
     private static String train(WorkerSpec spec, Plan plan) {

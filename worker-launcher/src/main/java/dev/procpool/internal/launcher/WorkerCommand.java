@@ -56,7 +56,8 @@ public final class WorkerCommand {
                 .sorted()
                 .forEach(name -> args.add("-D" + name + "=" + System.getProperty(name)));
         args.addAll(WorkerFootprint.options(spec.jvmOptions(), launcherOptions(spec),
-                WorkerFootprint.processors(spec.jvmOptions(), Runtime.getRuntime().availableProcessors())));
+                WorkerFootprint.processors(spec.jvmOptions(), Runtime.getRuntime().availableProcessors()),
+                runsThisJvm(spec) && WorkerFootprint.trimsNativeHeap(Platform.current(), Runtime.version())));
         String workerClassPath = WorkerClassPath.resolve(new WorkerClassPath.Sources(spec.classPath(), spec.nestedClassPath()));
         ClassDataArchive.Plan archive = ClassDataArchive.ready(spec);
         if (archive != null) {
@@ -74,6 +75,12 @@ public final class WorkerCommand {
             args.add("--add-modules=ALL-MODULE-PATH");
         }
         return args;
+    }
+
+    /** Whether the worker runs this JVM's own {@code java}, so that {@link Runtime#version()} is its version too. */
+    private static boolean runsThisJvm(WorkerSpec spec) {
+        Path home = Path.of(System.getProperty("java.home")).toAbsolutePath().normalize();
+        return spec.javaExecutable().toAbsolutePath().normalize().startsWith(home.resolve("bin"));
     }
 
     /** What the worker's {@code java} launcher adds to its options from the environment it gets. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,28 @@ class ClassDataArchiveTest {
         // this module's own classes come from target/classes while its tests run
         assertEquals("dev.procpool.internal.worker.WorkerMain is not loaded from a jar",
                 whyNot(spec(true, "", List.of())));
+    }
+
+    @Test
+    void baseArchiveRegenerated_jdkStampChanges(@TempDir Path jdk) throws IOException {
+        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+        Files.createDirectories(jdk.resolve("lib/server"));
+        Files.writeString(jdk.resolve("lib/modules"), "image");
+        Path base = Files.writeString(jdk.resolve("lib/server/classes.jsa"), "base");
+        Files.setLastModifiedTime(base, FileTime.fromMillis(1_000_000));
+        String before = ClassDataArchive.jdkStamp(java);
+
+        Files.setLastModifiedTime(base, FileTime.fromMillis(2_000_000)); // java -Xshare:dump
+
+        assertFalse(before.equals(ClassDataArchive.jdkStamp(java)), before);
+    }
+
+    @Test
+    void jdkWithoutBaseArchive_jdkStampIsTheImageAlone(@TempDir Path jdk) throws IOException {
+        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+        Path modules = Files.writeString(Files.createDirectories(jdk.resolve("lib")).resolve("modules"), "image");
+
+        assertEquals(Files.getLastModifiedTime(modules).toString(), ClassDataArchive.jdkStamp(java));
     }
 
     @Test

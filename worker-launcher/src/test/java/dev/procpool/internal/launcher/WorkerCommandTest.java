@@ -122,6 +122,18 @@ class WorkerCommandTest {
     }
 
     @Test
+    void jvmArguments_thisJvmsJava_trimsTheNativeHeapWhereItsVersionCan_anotherJava_never() throws IOException {
+        Path ownJava = Path.of(System.getProperty("java.home"), "bin", "java");
+        WorkerSpec own = new WorkerSpec(ownJava, Runtime.version().feature(), "", List.of(), "", List.of(), Map.of(),
+                null, IGNORE, false);
+
+        assertEquals(WorkerFootprint.trimsNativeHeap(Platform.current(), Runtime.version()),
+                WorkerCommand.jvmArguments(own, 1).contains(WorkerFootprint.TRIM_NATIVE_HEAP));
+        assertEquals(false, WorkerCommand.jvmArguments(spec(17, "", "", List.of()), 1)
+                .contains(WorkerFootprint.TRIM_NATIVE_HEAP));
+    }
+
+    @Test
     void jvmArguments_emptyClassPath_noCpOption() throws IOException {
         List<String> args = WorkerCommand.jvmArguments(spec(17, "", "", List.of()), 1);
 
