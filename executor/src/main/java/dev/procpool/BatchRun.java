@@ -5,6 +5,7 @@ import dev.procpool.internal.executor.TaskFuture;
 import dev.procpool.internal.executor.TaskLimits;
 import dev.procpool.internal.executor.Tasks;
 
+import dev.procpool.internal.ipc.codec.EncodedList;
 import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import org.slf4j.Logger;
@@ -375,6 +376,16 @@ final class BatchRun<T, R> implements Spliterator<Outcome<T, R>> {
     private void handle(BatchSpan<T> chunk) {
         if (!running.remove(chunk)) {
             return; // closed meanwhile
+        }
+        // Plain results (no failure among them: a chunk with one comes back as a JDK stream) stay encoded until
+        // delivered; the journal records each outcome before delivery, so it reads them now.
+        EncodedList encoded = journal == null ? chunk.future.encodedList() : null;
+        if (encoded != null) {
+            observe(chunk);
+            chunk.segment.answered(chunk, encoded);
+            progress.completed(encoded.size(), 0);
+            answered(chunk);
+            return;
         }
         List<Object> results;
         try {

@@ -1,16 +1,18 @@
 package dev.procpool;
 
+import dev.procpool.internal.ipc.codec.EncodedList;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Inputs a batch took from its {@code Iterable} in one go: indices {@link #first} to {@code first + size() - 1}.
- * It keeps the inputs and, once their chunks are back, the workers' answers as they came (the decoded list of a
- * chunk that ran the whole segment, else one slot per position), and makes each input's {@link Outcome} only
- * when it is delivered. Nothing is held per input beyond the input and its answer: an {@code Outcome} per input
- * kept until its turn, and an index record per input, cost an ordered stream of trivial inputs a third of its
- * consuming thread. Used by the batch's consuming thread only.
+ * It keeps the inputs and, once their chunks are back, the workers' answers as they came (the list of a chunk
+ * that ran the whole segment, still encoded when it holds plain results only, else one slot per position), and
+ * makes each input's {@link Outcome} only when it is delivered. Nothing is held per input beyond the input and
+ * its answer: an {@code Outcome} per input kept until its turn, and an index record per input, cost an ordered
+ * stream of trivial inputs a third of its consuming thread. Used by the batch's consuming thread only.
  *
  * @param <T> the input type
  */
@@ -22,6 +24,12 @@ final class BatchSegment<T> {
     final long[] digests;
     /** The answers of a segment whose one chunk ran it whole; else null. */
     private List<Object> results;
+    /**
+     * Or those answers still encoded, read as they are delivered (plain results only: no failure among them); a
+     * boxed result per input, held from its chunk's answer to its delivery, was most of what a trivial batch kept
+     * on the heap.
+     */
+    private EncodedList encoded;
     /**
      * Otherwise one slot per position: a worker's answer (a result, {@link BatchChunk.Failed} or
      * {@link BatchChunk.Printed}) or a finished {@link Outcome} (replayed, or failed without an answer). A worker's
@@ -54,6 +62,20 @@ final class BatchSegment<T> {
         }
     }
 
+    /**
+     * Keeps the plain results of a chunk of {@code span}'s positions, encoded when the chunk ran the whole segment
+     * (they are then read in order, as they are delivered), else read now into their positions.
+     */
+    void answered(BatchSpan<T> span, EncodedList answers) {
+        if (values == null && span.isWhole()) {
+            encoded = answers;
+            return;
+        }
+        for (int k = 0; k < answers.size(); k++) {
+            set(span.position(k), answers.next());
+        }
+    }
+
     /** Keeps a finished outcome for {@code position}. */
     void set(int position, Object valueOrOutcome) {
         if (values == null) {
@@ -69,19 +91,47 @@ final class BatchSegment<T> {
      */
     @SuppressWarnings("unchecked")
     <R> void deliver(int position, Consumer<? super Outcome<T, R>> action) {
-        Object value = results != null ? results.get(position) : values[position];
+        if (encoded != null && encoded.isInts()) { // no dispatch per result: its Integer can be left out too
+            checkInOrder(position);
+            Integer result = encoded.nextInt();
+            action.accept(Outcome.success(first + position, (T) inputs.get(position), (R) result));
+            return;
+        }
+        Object value = answer(position);
         if (value instanceof Outcome<?, ?> || value instanceof BatchChunk.Printed
                 || value instanceof BatchChunk.Failed) {
-            action.accept(outcome(position));
+            action.accept(outcome(position, value));
         } else {
             action.accept(Outcome.success(first + position, (T) inputs.get(position), (R) value));
         }
     }
 
-    /** The outcome of {@code position}, made now from the input and its answer. */
-    @SuppressWarnings("unchecked")
+    /**
+     * The outcome of {@code position}, made now from the input and its answer. Each position is asked for once;
+     * with encoded answers, in input order.
+     */
     <R> Outcome<T, R> outcome(int position) {
-        Object value = results != null ? results.get(position) : values[position];
+        return outcome(position, answer(position));
+    }
+
+    /** The worker's answer for {@code position}, or its finished outcome. */
+    private Object answer(int position) {
+        if (encoded != null) {
+            checkInOrder(position);
+            return encoded.next();
+        }
+        return results != null ? results.get(position) : values[position];
+    }
+
+    private void checkInOrder(int position) {
+        if (encoded.position() != position) {
+            throw new IllegalStateException("position " + position + " of a segment asked for out of order;"
+                    + " its encoded answers are at " + encoded.position());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> Outcome<T, R> outcome(int position, Object value) {
         if (value instanceof Outcome<?, ?> done) {
             return (Outcome<T, R>) done;
         }

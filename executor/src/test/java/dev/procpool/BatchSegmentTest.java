@@ -1,5 +1,7 @@
 package dev.procpool;
 
+import dev.procpool.internal.ipc.codec.EncodedList;
+import dev.procpool.internal.ipc.codec.TaskCodec;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BatchSegmentTest {
@@ -101,5 +104,58 @@ class BatchSegmentTest {
         assertEquals("C", delivered.get(2).result());
         assertEquals("printed c\n", delivered.get(2).output().orElseThrow().stdout());
         assertSame(replayed, delivered.get(3));
+    }
+    private static EncodedList encoded(Object... results) throws Exception {
+        return EncodedList.of(TaskCodec.encode(new ArrayList<>(List.of(results))));
+    }
+
+    @Test
+    void wholeChunkAnsweredEncoded_deliveredInOrder_asDecodedAnswersWould() throws Exception {
+        BatchSegment<String> segment = segment(30, "a", "b", "c");
+        segment.answered(BatchSpan.range(segment, 0, 3), encoded("A", "B", "C"));
+
+        List<Outcome<String, String>> delivered = new ArrayList<>();
+        for (int position = 0; position < 3; position++) {
+            segment.<String>deliver(position, delivered::add);
+        }
+
+        assertEquals(List.of(30L, 31L, 32L), delivered.stream().map(Outcome::index).toList());
+        assertEquals(List.of("a", "b", "c"), delivered.stream().map(Outcome::input).toList());
+        assertEquals(List.of("A", "B", "C"), delivered.stream().map(Outcome::result).toList());
+        assertTrue(delivered.get(0).output().isEmpty());
+    }
+
+    @Test
+    void wholeChunkAnsweredEncoded_askedOutOfOrder_saysSo() throws Exception {
+        BatchSegment<String> segment = segment(0, "a", "b");
+        segment.answered(BatchSpan.range(segment, 0, 2), encoded("A", "B"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> segment.outcome(1));
+        assertEquals("position 1 of a segment asked for out of order; its encoded answers are at 0", e.getMessage());
+    }
+
+    @Test
+    void pieceAnsweredEncoded_readAtOnceIntoItsPositions() throws Exception {
+        BatchSegment<String> segment = segment(0, "a", "b", "c", "d");
+        BatchSpan<String> chunk = BatchSpan.range(segment, 0, 4);
+        segment.answered(chunk.slice(2, 4), encoded("C", "D"));
+        segment.answered(chunk.slice(0, 2), encoded("A", "B"));
+
+        assertEquals("D", segment.outcome(3).result());
+        assertEquals("A", segment.outcome(0).result());
+        assertEquals("C", segment.outcome(2).result());
+    }
+
+    @Test
+    void wholeChunkAnsweredEncodedInts_deliveredInOrder_asIntegers() throws Exception {
+        BatchSegment<String> segment = segment(5, "a", "b");
+        segment.answered(BatchSpan.range(segment, 0, 2), encoded(10, 11));
+
+        List<Outcome<String, Integer>> delivered = new ArrayList<>();
+        segment.<Integer>deliver(0, delivered::add);
+        segment.<Integer>deliver(1, delivered::add);
+
+        assertEquals(List.of(10, 11), delivered.stream().map(Outcome::result).toList());
+        assertEquals(List.of(5L, 6L), delivered.stream().map(Outcome::index).toList());
+        assertThrows(IllegalStateException.class, () -> segment.<Integer>deliver(0, delivered::add));
     }
 }

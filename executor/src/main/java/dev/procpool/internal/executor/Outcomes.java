@@ -4,11 +4,15 @@ import dev.procpool.TaskOutput;
 import dev.procpool.TaskOutputException;
 import dev.procpool.TaskSerializationException;
 import dev.procpool.internal.ipc.CapturedOutput;
+import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.codec.DeserializationLimitException;
 import dev.procpool.internal.ipc.codec.DeserializationLimits;
 import dev.procpool.internal.ipc.codec.TaskCodec;
 import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
+
+import java.io.IOException;
+import java.nio.file.Files;
 
 /** Reads a worker's answer into a task's future. Scheduler thread; releases the payload. */
 final class Outcomes {
@@ -18,11 +22,33 @@ final class Outcomes {
     /**
      * Completes the future with the result. Bytes in memory are read only by the first {@code get()}, on the
      * caller's thread, so that a slow {@code readObject} stalls that caller, never the scheduler (and every
-     * other worker's results). A result in its own file is read now: the file goes with its worker's folder.
+     * other worker's results). A result in its own file is read now: the file goes with its worker's folder. One
+     * that went to a file only because the queue's inline budget for the minute was spent (at most
+     * {@link Queues#INLINE_LIMIT}) is copied into memory and left unread like an inline one: decoded here, the
+     * chunks of a long batch came to its consumer boxed, and could not stay encoded until delivered
+     * (10 million x+1 three times in a -Xmx64m parent: 1,650 -> 1,400 MB allocated, GC pauses 51 -> 43).
      */
     static void complete(TaskFuture<?> future, Payload result) {
         if (!result.isInFile()) {
             future.completeUnread(result);
+            return;
+        }
+        if (result.length() <= Queues.INLINE_LIMIT) {
+            byte[] bytes;
+            try {
+                long size = Files.size(result.file()); // checked first: the length came from the other process
+                bytes = size == result.length() ? Files.readAllBytes(result.file()) : null;
+                if (bytes == null || bytes.length != size) {
+                    throw new IOException(result + " holds " + size + " bytes");
+                }
+            } catch (IOException | RuntimeException e) {
+                future.fail(new TaskSerializationException("the result of " + future + " could not be read in the"
+                        + " parent: " + e, e));
+                return;
+            } finally {
+                result.release();
+            }
+            future.completeUnread(Payload.of(bytes));
             return;
         }
         try {

@@ -2,6 +2,7 @@ package dev.procpool.internal.executor;
 
 import dev.procpool.TaskOutput;
 import dev.procpool.TaskSerializationException;
+import dev.procpool.internal.ipc.codec.EncodedList;
 import dev.procpool.internal.ipc.codec.Payload;
 import dev.procpool.internal.ipc.codec.DeserializationLimits;
 import dev.procpool.internal.ipc.codec.TaskCodec;
@@ -207,6 +208,21 @@ public final class TaskFuture<V> implements RunnableFuture<V> {
                 throw new ExecutionException(readFailure);
             }
             return (V) readResult;
+        }
+    }
+
+    /**
+     * The result still in its bytes, when it completed normally as a list of simple values that no {@code get()}
+     * has read yet (a batch chunk's plain results); else null, and {@code get()} reads the result. The bytes stay
+     * with this future too: a later {@code get()} still reads them whole.
+     */
+    public EncodedList encodedList() {
+        if (!outcome.isDone() || outcome.isCompletedExceptionally()
+                || !(outcome.getNow(null) instanceof Unread unread)) {
+            return null;
+        }
+        synchronized (this) {
+            return read ? null : EncodedList.of(unread.bytes());
         }
     }
 
