@@ -66,6 +66,8 @@ final class TaskLoop implements ParentWatch.Listener {
 
     private ChannelReader taskQueue;
     private ChannelWriter resultQueue;
+    /** Both queues are open: set by whichever thread opened them. */
+    private volatile boolean queuesOpen;
     /** The start-up lane the parent offered, or null. */
     private Lane lane;
     /** The task queue (after the lane, if any) as the task loop and the class-shipping waits share it. */
@@ -194,6 +196,7 @@ final class TaskLoop implements ParentWatch.Listener {
         trace("results queue open");
         taskQueue = ChannelReader.open(folder.resolve("tasks"));
         trace("tasks queue open");
+        queuesOpen = true;
     }
 
     /**
@@ -256,7 +259,10 @@ final class TaskLoop implements ParentWatch.Listener {
     private void exitCleanly(String reason) throws IOException {
         stopping = true;
         results.write(new WorkerRetired(reason));
-        closeQueues();
+        if (queuesOpen) {
+            closeQueues();
+        } // else the queues are still opening (told to go while on the lane): the exit stops that, and the parent
+        // removes the folder once this process is gone, instead of this worker waiting out Chronicle's start
         System.exit(0);
     }
 
