@@ -61,17 +61,19 @@ class CorruptedTaskQueueTest {
     void queuedTaskFrameDamaged_workerReplaced_eachWaitingTaskGetsItsOwnAnswer(Damage damage) throws Exception {
         Set<Path> before = new HashSet<>(NoLeakedWorkers.poolFolders());
         try (ProcessPoolExecutor pool = quietPool(1).retries(0).build()) {
+            Pools.awaitQueuesInUse(pool);
             Path started = temp.resolve("gate-started");
             Path release = temp.resolve("gate-release");
             Future<Long> gate = pool.submit(new GateTask(started, release));
             long gatePid = awaitStarted(started);
+            Path workerFolder = workerFolder(before, started);
+            int gateFrame = QueueFiles.runTaskFrames(workerFolder).size() - 1; // after the probes of awaitQueuesInUse
             Future<String> alpha = pool.submit(new EchoWordTask("alpha"));
             Future<String> omega = pool.submit(new EchoWordTask("omega"));
-            Path workerFolder = workerFolder(before, started);
             List<Frame> waiting = await("both tasks written to the busy worker's queue").atMost(WORKER_BOUND)
-                    .until(() -> QueueFiles.runTaskFrames(workerFolder), frames -> frames.size() >= 3);
+                    .until(() -> QueueFiles.runTaskFrames(workerFolder), frames -> frames.size() >= gateFrame + 3);
 
-            damage(damage, waiting.get(1), waiting.get(2));
+            damage(damage, waiting.get(gateFrame + 1), waiting.get(gateFrame + 2));
             Files.createFile(release);
 
             assertEquals(gatePid, valueOf(gate), "the running task was not disturbed");

@@ -72,6 +72,7 @@ class DiskFullTest {
         }
         try (pool) {
             assertEquals(ARGUMENT_BYTES, Pools.valueOf(pool.submit(new ArgumentLengthTask(argument))));
+            Pools.awaitQueuesInUse(pool); // what needs disk space: the start-up lane needs none
             Path filler = fill(small);
 
             List<Future<Integer>> futures = new ArrayList<>();

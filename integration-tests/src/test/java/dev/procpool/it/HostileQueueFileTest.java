@@ -37,6 +37,7 @@ class HostileQueueFileTest {
     void taskTruncatesItsResultsQueue_onlyThatTaskFails_laterTasksRun() throws Exception {
         try (ProcessPoolExecutor pool = quietPool(1).retries(0).build()) {
             long original = awaitReadyWorkers(pool, 1).iterator().next();
+            Pools.awaitQueuesInUse(pool);
             Future<Long> hostile = pool.submit(new QueueFileTruncatingTask("results"));
             List<Future<String>> behind = submitEchoes(pool, 4);
 
@@ -52,6 +53,7 @@ class HostileQueueFileTest {
     void taskTruncatesItsTasksQueue_queuedAndLaterTasksRun() throws Exception {
         try (ProcessPoolExecutor pool = quietPool(1).retries(0).build()) {
             long original = awaitReadyWorkers(pool, 1).iterator().next();
+            Pools.awaitQueuesInUse(pool);
             Future<Long> hostile = pool.submit(new QueueFileTruncatingTask("tasks"));
             List<Future<String>> behind = submitEchoes(pool, 4);
 

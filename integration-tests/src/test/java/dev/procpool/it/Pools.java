@@ -34,6 +34,16 @@ final class Pools {
     }
 
     /**
+     * Waits until the pool's single worker serves over its queues: a new worker's first tasks travel over its
+     * start-up lane while the queues open, and tests of what happens to a queue's files need the queues in use.
+     */
+    static void awaitQueuesInUse(ProcessPoolExecutor pool) {
+        await("the worker's start-up lane ended").atMost(WORKER_BOUND).pollInterval(Duration.ofMillis(20))
+                .until(() -> pool.submit(new dev.procpool.it.fixtures.OnQueuesTask()).get(WORKER_BOUND.toSeconds(),
+                        java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    /**
      * Waits until {@code count} distinct workers answer at once, so that the next tasks submitted go to idle,
      * ready workers. Returns their pids.
      */

@@ -290,6 +290,11 @@ public final class PoolLoop implements TaskFuture.Canceller {
         }
     }
 
+    /** Has the loop thread look at the workers' messages at once, should it be parked. Any thread. */
+    void wake() {
+        LockSupport.unpark(thread);
+    }
+
     /** Runs {@code action} on the loop thread. Any thread. */
     void post(Runnable action) {
         inbox.add(action);

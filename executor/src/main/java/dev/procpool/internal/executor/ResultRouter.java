@@ -173,6 +173,8 @@ final class ResultRouter {
             lifecycle.saidGoodbye(worker, retired.reason());
         } else if (message instanceof ResourceRequested request) {
             classServer.request(worker, request);
+        } else if (message instanceof Message.QueuesOpened) {
+            worker.workerQueuesOpened();
         }
     }
 }

@@ -13,7 +13,8 @@ import static dev.procpool.internal.executor.PoolLog.LOG;
 
 /**
  * Makes workers: derives each new worker's JVM options and environment from the pool's settings, launches its
- * JVM and opens its queues on a starter thread, and reports the outcome to the scheduler thread. Also makes
+ * JVM, connects its start-up lane and opens its queues on starter threads, and reports the outcome to the
+ * scheduler thread. Also makes
  * sure the class-data archive later workers start from exists. {@link #create} is called on the scheduler
  * thread; the launch runs on a starter thread; the callbacks go through the scheduler's inbox.
  */
@@ -53,17 +54,17 @@ final class WorkerFactory {
         exitHook.launching();
         starter.execute(() -> {
             try {
-                worker.launch(spec);
+                worker.launch(spec, loop, starter);
                 exitHook.started(worker);
-                worker.process.onExit().whenComplete((code, error) -> {
-                    exitHook.exited(worker);
-                    loop.post(() -> loop.workerExited(worker, code == null ? -1 : code));
-                });
+                worker.process.onExit().whenComplete((code, error) -> exitHook.exited(worker));
+                worker.exited().whenComplete((code, error) ->
+                        loop.post(() -> loop.workerExited(worker, code == null ? -1 : code)));
                 loop.post(() -> launched.accept(worker));
             } catch (Throwable e) {
                 loop.post(() -> failed.accept(worker, e));
             } finally {
-                exitHook.launchEnded();
+                // once the queues are opened too: the JVM's exit hook waits for that before removing the folder
+                worker.launchSettled().whenComplete((done, error) -> exitHook.launchEnded());
             }
         });
         return worker;

@@ -6,6 +6,11 @@ import dev.procpool.internal.ipc.ChannelReader;
 import dev.procpool.internal.ipc.ChannelWriter;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.FileTrees;
+import dev.procpool.internal.ipc.Lane;
+import dev.procpool.internal.ipc.Message.ChannelsSwitched;
+import dev.procpool.internal.ipc.MessageSink;
+import dev.procpool.internal.ipc.MessageSource;
+import dev.procpool.internal.ipc.SwitchingSource;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.ipc.WorkerActivityFile;
 import dev.procpool.internal.launcher.WorkerProcess;
@@ -16,6 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The parent's end of one worker: its process, the two queues it shares with it, its activity file (the task it runs, whether it sleeps), its
@@ -25,11 +33,26 @@ import java.util.Iterator;
  * fields through the scheduler's inbox.
  */
 final class WorkerHandle {
+    /** Internal, for measurements: {@code -Dprocpool.internal.startupLane=false} starts workers without a lane. */
+    static final String LANE_PROPERTY = "procpool.internal.startupLane";
+    /** How long after a worker's exit its lane may take to be read to the end. */
+    static final long LANE_DRAIN_MS = 2_000;
     final int id;
     final Path folder;
     WorkerProcess process;
-    ChannelWriter tasks;
-    ChannelReader results;
+    /** Where commands go: the lane until the switch, then the task queue; set by {@link #launch}. */
+    MessageSink tasks;
+    /** Where events come from: the lane, then the results queue; set by {@link #launch}. */
+    MessageSource results;
+    private ChannelWriter taskQueue;
+    private ChannelReader resultQueue;
+    /** The start-up lane, or null (none offered, or the worker exited before it connected). */
+    private Lane lane;
+    /** Scheduler thread: the parent's queues are open; the worker's are. */
+    private boolean queuesOpenHere;
+    private boolean queuesOpenThere;
+    /** Completes once the starter thread is done with this worker: its queues opened, or failed to. */
+    private final CompletableFuture<Void> launchSettled = new CompletableFuture<>();
     WorkerActivityFile activity;
     private WorkerStatus status = WorkerStatus.NEW;
     private final ArrayDeque<TaskFuture<?>> inFlight = new ArrayDeque<>();
@@ -70,12 +93,124 @@ final class WorkerHandle {
         }
     }
 
-    /** Starts the JVM, then opens the parent's ends of the queues while the JVM boots. Starter thread. */
-    void launch(WorkerSpec spec) throws IOException {
-        Files.createDirectory(folder);
-        process = WorkerProcess.start(spec, id, folder);
-        tasks = ChannelWriter.open(folder.resolve("tasks"));
-        results = ChannelReader.open(folder.resolve("results"));
+    /**
+     * Starts the JVM and, with a start-up lane offered to it, opens the parent's ends of the queues on
+     * {@code opener} while waiting for the JVM to connect to the lane: the first commands and events use the lane
+     * until both sides' queues are open. Where no lane can be offered, opens the queues here, while the JVM
+     * boots. {@link #launchSettled} completes once the queues are open or failed to open, whatever happens.
+     * Starter thread.
+     */
+    void launch(WorkerSpec spec, PoolLoop loop, Executor opener) throws IOException {
+        CompletableFuture<Void> opening = null;
+        try {
+            Files.createDirectory(folder);
+            Lane.Listener listener = Boolean.parseBoolean(System.getProperty(LANE_PROPERTY, "true")) ? Lane.offer(folder) : null;
+            try {
+                process = WorkerProcess.start(spec, id, folder);
+            } catch (IOException | RuntimeException | Error e) {
+                if (listener != null) {
+                    listener.close();
+                }
+                throw e;
+            }
+            if (listener == null) {
+                openQueues();
+                tasks = taskQueue;
+                results = resultQueue;
+                return;
+            }
+            opening = CompletableFuture.runAsync(() -> openQueuesBehindLane(loop), opener);
+            opening.whenComplete((done, error) -> launchSettled.complete(null));
+            process.onExit().whenComplete((code, error) -> listener.close()); // ends the wait below
+            Lane connected;
+            try {
+                connected = listener.accept();
+            } catch (IOException e) {
+                if (process.isAlive()) {
+                    opening.handle((done, error) -> null).join(); // gone() removes the folder: not while it is filled
+                    throw new IOException("its start-up lane failed: " + e, e);
+                }
+                // it exited before it connected: its exit and what it printed say why, as without a lane
+                tasks = message -> { };
+                results = () -> null;
+                return;
+            } finally {
+                listener.close();
+            }
+            lane = connected;
+            connected.startReading("procpool-lane-" + id, loop::wake);
+            tasks = connected;
+            results = new SwitchingSource(connected, ChannelsSwitched.class, () -> {
+                connected.close();
+                return resultQueue;
+            });
+        } finally {
+            if (opening == null) {
+                launchSettled.complete(null);
+            }
+        }
+    }
+
+    /**
+     * Opens the parent's ends of the queues behind the lane, then tells the scheduler thread, which ends the lane
+     * once the worker's are open too; kills the worker if they cannot be opened. On the opener.
+     */
+    private void openQueuesBehindLane(PoolLoop loop) {
+        try {
+            openQueues();
+            loop.post(() -> {
+                queuesOpenHere = true;
+                switchWhenBothOpen();
+            });
+        } catch (IOException | RuntimeException e) {
+            loop.post(() -> kill(Leaving.KILLED, "its queues could not be opened: " + e));
+        }
+    }
+
+    /** The worker says its queues are open ({@code QueuesOpened}, on the lane). Scheduler thread. */
+    void workerQueuesOpened() {
+        queuesOpenThere = true;
+        switchWhenBothOpen();
+    }
+
+    /** Completes once the starter threads are done with this worker's queues: opened, failed to, or never tried. */
+    CompletableFuture<Void> launchSettled() {
+        return launchSettled;
+    }
+
+    private void openQueues() throws IOException {
+        taskQueue = ChannelWriter.open(folder.resolve("tasks"));
+        resultQueue = ChannelReader.open(folder.resolve("results"));
+    }
+
+    /**
+     * Once both sides' queues are open: sends the lane's last command; every command after it goes on the task
+     * queue, and the results are read from the queue after the worker's answer. Scheduler thread.
+     */
+    private void switchWhenBothOpen() {
+        if (!queuesOpenHere || !queuesOpenThere || tasks == taskQueue) {
+            return;
+        }
+        try {
+            lane.write(new Message.SwitchChannels());
+        } catch (IOException e) {
+            // the worker is gone or going: its exit says the rest
+        }
+        tasks = taskQueue;
+    }
+
+    /**
+     * The worker's exit code, once everything it wrote can be read: its process has exited, the starter thread
+     * is done with its queues (so that {@link #discard} does not race their opening), and the lane has been read
+     * to its end (for at most {@link #LANE_DRAIN_MS} after the exit: a process the worker started may hold the
+     * socket open).
+     */
+    CompletableFuture<Integer> exited() {
+        CompletableFuture<Integer> exit = process.onExit();
+        CompletableFuture<Void> laneRead = lane == null ? CompletableFuture.completedFuture(null)
+                : exit.handle((code, error) -> null).thenCompose(ignored ->
+                        lane.ended().completeOnTimeout(null, LANE_DRAIN_MS, TimeUnit.MILLISECONDS));
+        return exit.thenCombine(launchSettled, (code, ignored) -> code).thenCombine(laneRead, (code, ignored) -> code);
     }
 
     WorkerStatus status() {
@@ -107,7 +242,8 @@ final class WorkerHandle {
      * outlives the file's name (a task may delete its worker's folder), else from the file. When the slot cannot
      * be read (truncated), names no task in flight, or reads 0 while the task last seen running is still
      * unanswered, a task has tampered with it: the task seen running, else the oldest in flight (a worker runs
-     * its tasks in order, so no other can have started), is blamed. 0: none was running.
+     * its tasks in order, so no other can have started), is blamed. A slot that still names the task answered
+     * last means the worker died between answering and clearing it: none was running. 0: none was running.
      */
     long runningTaskAfterExit() {
         long slot;
@@ -118,6 +254,9 @@ final class WorkerHandle {
             }
         } catch (InternalError truncated) { // a fault on the mapping: the file was cut short under it
             slot = -1;
+        }
+        if (slot > 0 && slot == lastAnswered) {
+            slot = 0; // it died after answering its last task and before clearing the slot: it ran nothing
         }
         boolean seenRunning = watch.observedTask != 0 && holdsId(watch.observedTask);
         if (slot > 0 && holdsId(slot)) {
@@ -150,6 +289,8 @@ final class WorkerHandle {
     private String channelFault;
     /** The fault may have lost an answer: when no task shows running, the oldest in flight is blamed. */
     private boolean answerLost;
+    /** The task the worker answered last: its activity slot names it until the worker clears the slot. */
+    private long lastAnswered;
     /** Its results queue faulted: nothing more is read from it. */
     boolean resultsUnreadable;
     /** Since when the worker has been seen running and answering nothing with tasks sent to it, or 0. */
@@ -239,6 +380,7 @@ final class WorkerHandle {
 
     /** Removes the answered task (its bytes are kept); null when it is no longer tracked. */
     TaskFuture<?> answered(long taskId) {
+        lastAnswered = taskId;
         for (Iterator<TaskFuture<?>> it = inFlight.iterator(); it.hasNext(); ) {
             TaskFuture<?> future = it.next();
             if (future.id() == taskId) {
@@ -315,11 +457,14 @@ final class WorkerHandle {
     /** Closes the parent's queues and deletes the folder; call once the process has exited. */
     void discard() {
         status = status.advance(Phase.EXITED);
-        if (tasks != null) {
-            tasks.close();
+        if (lane != null) {
+            lane.close();
         }
-        if (results != null) {
-            results.close();
+        if (taskQueue != null) {
+            taskQueue.close();
+        }
+        if (resultQueue != null) {
+            resultQueue.close();
         }
         if (activity != null) {
             activity.close();

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * The only reader of one queue, used by one thread. Once it has moved on to a newer roll cycle, it deletes the
  * files of the older ones (the writer has moved on too), so a long-running pool keeps bounded disk use.
  */
-public final class ChannelReader implements AutoCloseable {
+public final class ChannelReader implements MessageSource, AutoCloseable {
     private final Path folder;
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
@@ -59,6 +59,7 @@ public final class ChannelReader implements AutoCloseable {
      *                               (truncated under the mapping: the JVM reports that as an {@link InternalError});
      *                               the reader is then broken and must not be polled again
      */
+    @Override
     public Message poll() {
         Message message;
         checkNotTruncated();

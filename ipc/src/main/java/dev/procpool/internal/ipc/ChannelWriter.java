@@ -21,7 +21,7 @@ import java.nio.file.StandardOpenOption;
  * (the task thread answers tasks; the control thread answers cancels of tasks not started and says goodbye on a
  * stop). In the parent only the scheduler thread writes a worker's tasks queue.
  */
-public final class ChannelWriter implements AutoCloseable {
+public final class ChannelWriter implements MessageSink, AutoCloseable {
     private final Path folder;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
@@ -52,6 +52,7 @@ public final class ChannelWriter implements AutoCloseable {
      *                                reports the fault as an {@link InternalError}): the channel is unusable
      * @throws IOException            when an out-of-band payload file cannot be written
      */
+    @Override
     public synchronized void write(Message message) throws IOException {
         Message toWrite = spillIfLarge(message);
         long needed = inlineBytes(toWrite);

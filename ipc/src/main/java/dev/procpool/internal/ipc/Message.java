@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Everything that crosses the process boundary. Parent-to-worker messages are {@link Command}s, worker-to-parent
- * messages are {@link Event}s (named in the past tense); {@link FrameDescriptor} owns their byte layout.
+ * messages are {@link Event}s (named in the past tense); {@link FrameDescriptor} owns their byte layout on the
+ * queues and the control pipe, {@link LaneCodec} on the start-up lane.
  */
 public sealed interface Message permits Message.Command, Message.Event {
 
@@ -16,12 +17,14 @@ public sealed interface Message permits Message.Command, Message.Event {
 
     /** Parent to worker. */
     sealed interface Command extends Message
-            permits ConfigureWorker, RunInitializer, RunTask, CancelTask, Shutdown, StopNow, Wake, ShipResource {
+            permits ConfigureWorker, RunInitializer, RunTask, CancelTask, Shutdown, StopNow, Wake, ShipResource,
+            SwitchChannels {
     }
 
     /** Worker to parent. */
     sealed interface Event extends Message permits WorkerReady, InitializerCompleted, InitializerFailed,
-            TaskCompleted, TaskFailed, OutcomeNotSerialized, TaskCancelled, WorkerRetired, ResourceRequested {
+            TaskCompleted, TaskFailed, OutcomeNotSerialized, TaskCancelled, WorkerRetired, ResourceRequested,
+            QueuesOpened, ChannelsSwitched {
     }
 
     /**
@@ -88,7 +91,14 @@ public sealed interface Message permits Message.Command, Message.Event {
         }
     }
 
-    /** The handshake: the worker has opened its queues and its activity file, and waits for commands. */
+    /**
+     * The last command on the start-up {@link Lane}, sent once both sides' queues are open ({@link QueuesOpened}):
+     * every command after this one comes on the task queue. The worker answers {@link ChannelsSwitched}.
+     */
+    record SwitchChannels() implements Command {
+    }
+
+    /** The handshake: the worker has created its activity file, and waits for commands. */
     record WorkerReady(int protocolVersion, long pid) implements Event {
     }
 
@@ -147,6 +157,17 @@ public sealed interface Message permits Message.Command, Message.Event {
      * {@link ShipResource}.
      */
     record ResourceRequested(long loaderId, String name) implements Event {
+    }
+
+    /** On the start-up {@link Lane}: the worker's queues are open; the parent ends the lane once its own are too. */
+    record QueuesOpened() implements Event {
+    }
+
+    /**
+     * The last event on the start-up {@link Lane}, the answer to {@link SwitchChannels}: every event after this
+     * one comes on the results queue.
+     */
+    record ChannelsSwitched() implements Event {
     }
 
     /** The task was cancelled before it started. */

@@ -1,6 +1,6 @@
 package dev.procpool.internal.worker;
 
-import dev.procpool.internal.ipc.ChannelWriter;
+import dev.procpool.internal.ipc.MessageSink;
 import dev.procpool.internal.ipc.Message.ResourceRequested;
 import dev.procpool.internal.ipc.Message.ShipResource;
 import dev.procpool.internal.ipc.codec.ClassLoaderTable;
@@ -26,7 +26,7 @@ final class ShippedClasses implements ClassLoaderTable {
     private static final long ANSWER_TIMEOUT_NS = TimeUnit.MINUTES.toNanos(2);
 
     private final ClassLoader parent;
-    private final ChannelWriter requests;
+    private final MessageSink requests;
     private final TaskInbox answers;
     private final Map<Long, ShippingLoader> loaders = new ConcurrentHashMap<>();
     /** Per loader id and resource name: the bytes, or the parent's reason for having none. */
@@ -36,7 +36,7 @@ final class ShippedClasses implements ClassLoaderTable {
     record Fetched(byte[] bytes, String missing) {
     }
 
-    ShippedClasses(ClassLoader parent, ChannelWriter requests, TaskInbox answers) {
+    ShippedClasses(ClassLoader parent, MessageSink requests, TaskInbox answers) {
         this.parent = parent;
         this.requests = requests;
         this.answers = answers;

@@ -1,7 +1,7 @@
 package dev.procpool.internal.worker;
 
 import dev.procpool.internal.ipc.BackoffIdler;
-import dev.procpool.internal.ipc.ChannelReader;
+import dev.procpool.internal.ipc.MessageSource;
 import dev.procpool.internal.ipc.Message;
 import dev.procpool.internal.ipc.Message.ShipResource;
 
@@ -17,7 +17,7 @@ import java.util.Map;
  * is single-threaded); any thread may call.
  */
 final class TaskInbox {
-    private final ChannelReader queue;
+    private final MessageSource queue;
     /** Guarded by this. */
     private final ArrayDeque<Message> held = new ArrayDeque<>();
     /** Guarded by this. */
@@ -26,7 +26,7 @@ final class TaskInbox {
     private record Key(long loaderId, String name) {
     }
 
-    TaskInbox(ChannelReader queue) {
+    TaskInbox(MessageSource queue) {
         this.queue = queue;
     }
 

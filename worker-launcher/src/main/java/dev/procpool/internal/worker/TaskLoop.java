@@ -21,12 +21,22 @@ import dev.procpool.internal.ipc.Message.TaskCompleted;
 import dev.procpool.internal.ipc.Message.TaskFailed;
 import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerRetired;
+import dev.procpool.internal.ipc.Lane;
+import dev.procpool.internal.ipc.Message.ChannelsSwitched;
+import dev.procpool.internal.ipc.Message.QueuesOpened;
+import dev.procpool.internal.ipc.Message.SwitchChannels;
+import dev.procpool.internal.ipc.MessageSink;
 import dev.procpool.internal.ipc.Queues;
+import dev.procpool.internal.ipc.SwitchingSink;
+import dev.procpool.internal.ipc.SwitchingSource;
 import dev.procpool.internal.ipc.WorkerActivityFile;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -55,9 +65,15 @@ final class TaskLoop implements ParentWatch.Listener {
     private volatile boolean orphaned;
 
     private ChannelReader taskQueue;
-    /** The task queue as the task loop and the class-shipping waits share it. */
+    private ChannelWriter resultQueue;
+    /** Both queues are open: set by whichever thread opened them. */
+    private volatile boolean queuesOpen;
+    /** The start-up lane the parent offered, or null. */
+    private Lane lane;
+    /** The task queue (after the lane, if any) as the task loop and the class-shipping waits share it. */
     private TaskInbox tasks;
-    private ChannelWriter results;
+    /** The results queue, or the lane until the switch. */
+    private MessageSink results;
     private ShippedClasses shipped;
     private WorkerActivityFile activity;
 
@@ -76,15 +92,18 @@ final class TaskLoop implements ParentWatch.Listener {
             }
             trace("main started");
             activity = WorkerActivityFile.create(folder);
-            results = ChannelWriter.open(folder.resolve("results"));
-            trace("results queue open");
-            taskQueue = ChannelReader.open(folder.resolve("tasks"));
-            tasks = new TaskInbox(taskQueue);
+            lane = Lane.connectIfOffered(folder);
+            if (lane == null) {
+                openQueues();
+                results = resultQueue;
+                tasks = new TaskInbox(taskQueue);
+            } else {
+                trace("lane connected");
+                results = overLaneUntilSwitched();
+                lane.startReading("procpool-lane", () -> LockSupport.unpark(runner));
+            }
             shipped = new ShippedClasses(Thread.currentThread().getContextClassLoader(), results, tasks);
-            trace("tasks queue open");
         }
-        // Not earlier: opening the queues initialises SLF4J, and a second thread logging during that (Netty
-        // did, when procpool used it) makes SLF4J print a warning about replayed calls into the worker's output.
         WarmUp.start();
         // The first read loads the read path (tens of ms in a fresh JVM): do it before the handshake, not on the
         // first task. The parent may have sent its settings and initializer already; whatever is there is kept.
@@ -171,6 +190,63 @@ final class TaskLoop implements ParentWatch.Listener {
         System.exit(WorkerStderr.QUEUE_UNREADABLE_EXIT_CODE);
     }
 
+    /** Opens the queues: the writer first, as the parent reads before it writes. Holds this (see {@link #run}). */
+    private void openQueues() {
+        resultQueue = ChannelWriter.open(folder.resolve("results"));
+        trace("results queue open");
+        taskQueue = ChannelReader.open(folder.resolve("tasks"));
+        trace("tasks queue open");
+        queuesOpen = true;
+    }
+
+    /**
+     * Serves the parent over the lane while the queues open on a thread of their own, which then tells the parent
+     * ({@code QueuesOpened}). The parent's {@code SwitchChannels} is the lane's last command, sent once the
+     * queues are open on both sides; the task thread answers {@code ChannelsSwitched} on the lane and reads the
+     * task queue from then on. Returns the results sink, which switches with it. Holds this.
+     */
+    private MessageSink overLaneUntilSwitched() {
+        CompletableFuture<Void> opened = new CompletableFuture<>();
+        SwitchingSink sink = new SwitchingSink(lane);
+        Thread opener = new Thread(() -> {
+            try {
+                synchronized (this) {
+                    if (orphaned) {
+                        throw new IllegalStateException("the parent went away during start-up");
+                    }
+                    openQueues();
+                }
+                opened.complete(null);
+            } catch (Throwable e) {
+                opened.completeExceptionally(e);
+                if (!orphaned) { // as a queue that cannot be read: the parent gives this worker's tasks to another
+                    queueUnreadable("its queues could not be opened (" + e + ")");
+                }
+                return;
+            }
+            try {
+                sink.write(new QueuesOpened());
+            } catch (IOException e) {
+                // the parent is gone: the control pipe tells the worker so
+            }
+        }, "procpool-queues");
+        opener.setDaemon(true);
+        opener.start();
+        tasks = new TaskInbox(new SwitchingSource(lane, SwitchChannels.class, () -> {
+            try {
+                opened.join();
+                sink.switchTo(resultQueue, new ChannelsSwitched());
+            } catch (CompletionException e) {
+                throw new IllegalStateException("the worker's queues could not be opened: " + e.getCause(), e.getCause());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            trace("switched to the queues");
+            return taskQueue;
+        }));
+        return sink;
+    }
+
     /** Internal, for start-up measurements: -Dprocpool.internal.traceStartup=true prints ms since JVM start. */
     private static void trace(String step) {
         if (Boolean.getBoolean("procpool.internal.traceStartup")) {
@@ -183,7 +259,10 @@ final class TaskLoop implements ParentWatch.Listener {
     private void exitCleanly(String reason) throws IOException {
         stopping = true;
         results.write(new WorkerRetired(reason));
-        closeQueues();
+        if (queuesOpen) {
+            closeQueues();
+        } // else the queues are still opening (told to go while on the lane): the exit stops that, and the parent
+        // removes the folder once this process is gone, instead of this worker waiting out Chronicle's start
         System.exit(0);
     }
 
@@ -328,11 +407,14 @@ final class TaskLoop implements ParentWatch.Listener {
     }
 
     private synchronized void closeQueues() {
+        if (lane != null) {
+            lane.close();
+        }
         if (taskQueue != null) {
             taskQueue.close();
         }
-        if (results != null) {
-            results.close();
+        if (resultQueue != null) {
+            resultQueue.close();
         }
         Queues.releaseClosedQueues();
     }

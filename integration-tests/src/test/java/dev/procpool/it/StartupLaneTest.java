@@ -1,0 +1,60 @@
+package dev.procpool.it;
+
+import dev.procpool.ProcessPoolExecutor;
+import dev.procpool.it.fixtures.LaneProbeTask;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A new worker serves its first tasks over the start-up lane while both sides open their queues, then switches
+ * to the queues. Tasks submitted at once, before the worker is up, are sent across that switch: each must run
+ * once and be answered, the ones before it over the lane and the ones after it over the queues.
+ */
+@ExtendWith(NoLeakedWorkers.class)
+@Timeout(300)
+class StartupLaneTest {
+    @TempDir
+    Path marks;
+
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Windows before 10 1803 has no Unix-domain sockets: no lane")
+    void tasksSubmittedBeforeTheWorkerIsUp_crossTheSwitch_eachRunsOnceAndAnswers() throws Exception {
+        int tasks = 1_500; // 1 ms each: longer than a worker takes to open its queues, even on a loaded machine
+        List<String> answers = new ArrayList<>();
+        try (ProcessPoolExecutor pool = Pools.quietPool(1).retries(0).build()) {
+            List<Future<String>> futures = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                futures.add(pool.submit(new LaneProbeTask(marks, i, 1)));
+            }
+            for (Future<String> future : futures) {
+                answers.add(future.get(Pools.WORKER_BOUND.toSeconds() * 4, TimeUnit.SECONDS));
+            }
+        }
+        for (int i = 0; i < tasks; i++) {
+            assertEquals(i, Integer.parseInt(answers.get(i).split(" ")[0]), "answers in the order of the tasks");
+        }
+        try (Stream<Path> started = Files.list(marks)) {
+            assertEquals(tasks, started.count(), "every task started once");
+        }
+        assertEquals(" lane", answers.get(0).substring(answers.get(0).indexOf(' ')), "the first task went over the lane");
+        int firstOnQueue = answers.indexOf(answers.stream().filter(a -> a.endsWith(" queue")).findFirst().orElse(null));
+        assertTrue(firstOnQueue > 0, "later tasks went over the queues: " + answers.get(tasks - 1));
+        assertTrue(answers.subList(firstOnQueue, tasks).stream().allMatch(a -> a.endsWith(" queue")),
+                "once on the queues, the worker stays there");
+    }
+}
