@@ -36,7 +36,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Writes are serialised ({@link #write} from any thread); one daemon thread reads, keeps what it read for
  * {@link #poll}, and calls the listener after each message.
  */
-public final class Lane implements MessageSink, AutoCloseable {
+public final class Lane implements MessageSink, MessageSource, AutoCloseable {
     /** The socket file's name in the worker's folder. */
     public static final String FILE_NAME = "lane";
     private static final int BUFFER_BYTES = 64 << 10;
@@ -118,6 +118,7 @@ public final class Lane implements MessageSink, AutoCloseable {
      *
      * @throws FrameRefusedException once every message before bytes that were no message has been taken
      */
+    @Override
     public Message poll() {
         Message message = received.poll();
         if (message == null && refused != null) {

@@ -35,8 +35,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -206,7 +204,6 @@ final class TaskLoop implements ParentWatch.Listener {
      * task queue from then on. Returns the results sink, which switches with it. Holds this.
      */
     private MessageSink overLaneUntilSwitched() {
-        CompletableFuture<Void> opened = new CompletableFuture<>();
         SwitchingSink sink = new SwitchingSink(lane);
         Thread opener = new Thread(() -> {
             try {
@@ -216,9 +213,7 @@ final class TaskLoop implements ParentWatch.Listener {
                     }
                     openQueues();
                 }
-                opened.complete(null);
             } catch (Throwable e) {
-                opened.completeExceptionally(e);
                 if (!orphaned) { // as a queue that cannot be read: the parent gives this worker's tasks to another
                     queueUnreadable("its queues could not be opened (" + e + ")");
                 }
@@ -233,11 +228,11 @@ final class TaskLoop implements ParentWatch.Listener {
         opener.setDaemon(true);
         opener.start();
         tasks = new TaskInbox(new SwitchingSource(lane, SwitchChannels.class, () -> {
+            if (!queuesOpen) { // the parent sends it only after this worker said QueuesOpened
+                throw new IllegalStateException("told to switch to its queues before they were open");
+            }
             try {
-                opened.join();
                 sink.switchTo(resultQueue, new ChannelsSwitched());
-            } catch (CompletionException e) {
-                throw new IllegalStateException("the worker's queues could not be opened: " + e.getCause(), e.getCause());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -86,8 +86,7 @@ public final class EncodedList {
                     if (end - at < Integer.BYTES) {
                         return false;
                     }
-                    int announced = ((bytes[at] & 0xff) << 24) | ((bytes[at + 1] & 0xff) << 16)
-                            | ((bytes[at + 2] & 0xff) << 8) | (bytes[at + 3] & 0xff);
+                    int announced = (int) INT.get(bytes, at);
                     if (announced < 0) {
                         return false;
                     }
