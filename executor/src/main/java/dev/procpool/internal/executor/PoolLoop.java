@@ -120,6 +120,10 @@ public final class PoolLoop implements TaskFuture.Canceller {
                 terminated.countDown();
             }
         });
+        // the first workers launch from here rather than from the scheduler's first round: in a new JVM that round
+        // is 60-110 ms of first-time class loading, which the workers' own start now overlaps (before the thread
+        // starts, so the scheduler thread sees what this did)
+        lifecycle.doWork(System.nanoTime(), true, false);
         thread.start();
     }
 
