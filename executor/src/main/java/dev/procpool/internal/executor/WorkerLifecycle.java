@@ -46,6 +46,8 @@ final class WorkerLifecycle {
     private boolean idledOnce;
     /** A worker has answered its handshake: from then on workers are launched as many at once as wanted. */
     private boolean firstUp;
+    /** How many working workers the last round wanted. */
+    private int lastWanted;
     /**
      * Internal, for tests: the processors the launch limit counts (see {@link WorkerCount#launchable}), read when
      * the pool is built, so that a test sees the limit of a small machine on any machine.
@@ -96,6 +98,7 @@ final class WorkerLifecycle {
         }
         int wanted = WorkerCount.wanted(windingDown, config.idleTimeout() != null, config.workers(),
                 config.minWorkers(), active, active - idle, dispatcher.waiting());
+        lastWanted = wanted;
         active = promoteSpares(active, wanted, now);
         int launchable = WorkerCount.launchable(firstUp, processors, launching);
         for (int i = active; i < wanted && launchable > 0 && startFailures.mayStart(now); i++) {
@@ -291,10 +294,18 @@ final class WorkerLifecycle {
      * and {@link PoolLoop#workersUp}.
      */
     private void prepareClassDataOnceAllReady() {
+        int ready = 0;
         for (WorkerHandle worker : workers) {
             if (worker.status().isAlive() && !worker.status().is(Phase.READY)) {
                 return;
             }
+            if (worker.status().isServing() && !worker.spare) {
+                ready++;
+            }
+        }
+        // the first worker's handshake comes before the others are launched: not "all up" yet
+        if (ready < lastWanted) {
+            return;
         }
         factory.prepareClassData();
         loop.workersUp();
