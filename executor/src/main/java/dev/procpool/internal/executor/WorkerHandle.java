@@ -51,6 +51,8 @@ final class WorkerHandle {
     /** Scheduler thread: the parent's queues are open; the worker's are. */
     private boolean queuesOpenHere;
     private boolean queuesOpenThere;
+    /** Scheduler thread: {@code OpenQueues} has been sent. */
+    private boolean queuesAsked;
     /** Completes once the starter thread is done with this worker: its queues opened, or failed to. */
     private final CompletableFuture<Void> launchSettled = new CompletableFuture<>();
     /** Completes when the worker says, on the lane, that its queues are open; cancelled if it exits first. */
@@ -173,6 +175,22 @@ final class WorkerHandle {
             });
         } catch (IOException | RuntimeException e) {
             loop.post(() -> kill(Leaving.KILLED, "its queues could not be opened: " + e));
+        }
+    }
+
+    /**
+     * Tells a worker on its start-up lane to open its queues, once; nothing for a worker without a lane. Scheduler
+     * thread, after the handshake.
+     */
+    void askToOpenQueues() {
+        if (lane == null || queuesAsked) {
+            return;
+        }
+        queuesAsked = true;
+        try {
+            lane.write(new Message.OpenQueues());
+        } catch (IOException e) {
+            // the worker is gone or going: its exit says the rest
         }
     }
 

@@ -4,6 +4,7 @@ import dev.procpool.internal.ipc.Message.ChannelsSwitched;
 import dev.procpool.internal.ipc.Message.ConfigureWorker;
 import dev.procpool.internal.ipc.Message.InitializerCompleted;
 import dev.procpool.internal.ipc.Message.InitializerFailed;
+import dev.procpool.internal.ipc.Message.OpenQueues;
 import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
 import dev.procpool.internal.ipc.Message.QueuesOpened;
 import dev.procpool.internal.ipc.Message.ResourceRequested;
@@ -46,6 +47,7 @@ public final class LaneCodec {
     private static final byte SHUTDOWN = 4;
     private static final byte SHIP_RESOURCE = 5;
     private static final byte SWITCH_CHANNELS = 6;
+    private static final byte OPEN_QUEUES = 7;
     private static final byte WORKER_READY = 20;
     private static final byte INITIALIZER_COMPLETED = 21;
     private static final byte INITIALIZER_FAILED = 22;
@@ -95,6 +97,8 @@ public final class LaneCodec {
             }
         } else if (message instanceof SwitchChannels) {
             out.writeByte(SWITCH_CHANNELS);
+        } else if (message instanceof OpenQueues) {
+            out.writeByte(OPEN_QUEUES);
         } else if (message instanceof WorkerReady m) {
             out.writeByte(WORKER_READY);
             out.writeInt(m.protocolVersion());
@@ -175,6 +179,7 @@ public final class LaneCodec {
                     yield new ShipResource(loaderId, name, missing == null ? payload(in) : null, missing);
                 }
                 case SWITCH_CHANNELS -> new SwitchChannels();
+                case OPEN_QUEUES -> new OpenQueues();
                 case WORKER_READY -> new WorkerReady(in.readInt(), in.readLong());
                 case INITIALIZER_COMPLETED -> new InitializerCompleted();
                 case INITIALIZER_FAILED -> new InitializerFailed(payload(in));

@@ -13,12 +13,12 @@ import java.util.List;
 public sealed interface Message permits Message.Command, Message.Event {
 
     /** Bump whenever the layout of any message changes; the handshake refuses a mismatch. */
-    int PROTOCOL_VERSION = 4;
+    int PROTOCOL_VERSION = 5;
 
     /** Parent to worker. */
     sealed interface Command extends Message
             permits ConfigureWorker, RunInitializer, RunTask, CancelTask, Shutdown, StopNow, Wake, ShipResource,
-            SwitchChannels {
+            OpenQueues, SwitchChannels {
     }
 
     /** Worker to parent. */
@@ -89,6 +89,14 @@ public sealed interface Message permits Message.Command, Message.Event {
                 throw new IllegalArgumentException("exactly one of bytes and missing, for " + name);
             }
         }
+    }
+
+    /**
+     * On the start-up {@link Lane}: the worker may open its queues now (on a thread of its own) and say
+     * {@link QueuesOpened} when they are. The parent sends it once the pool's workers are up, so that Chronicle's
+     * start, in the worker and then in the parent, does not take the processors from workers still booting.
+     */
+    record OpenQueues() implements Command {
     }
 
     /**

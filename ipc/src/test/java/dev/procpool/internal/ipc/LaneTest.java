@@ -5,6 +5,7 @@ import dev.procpool.internal.ipc.Message.ConfigureWorker;
 import dev.procpool.internal.ipc.Message.InitializerCompleted;
 import dev.procpool.internal.ipc.Message.InitializerFailed;
 import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
+import dev.procpool.internal.ipc.Message.OpenQueues;
 import dev.procpool.internal.ipc.Message.QueuesOpened;
 import dev.procpool.internal.ipc.Message.ResourceRequested;
 import dev.procpool.internal.ipc.Message.RunInitializer;
@@ -95,6 +96,7 @@ class LaneTest {
         parent.write(new ShipResource(7, "a/B.class", Payload.of(shipped), null));
         parent.write(new ShipResource(7, "a/C.class", null, "not found: a.C"));
         parent.write(new Shutdown());
+        parent.write(new OpenQueues());
         parent.write(new SwitchChannels());
 
         assertEquals(new ConfigureWorker(5, 6L << 30, limits), next(worker));
@@ -108,6 +110,7 @@ class LaneTest {
         assertArrayEquals(shipped, found.bytes().toByteArray());
         assertEquals(new ShipResource(7, "a/C.class", null, "not found: a.C"), next(worker));
         assertEquals(new Shutdown(), next(worker));
+        assertEquals(new OpenQueues(), next(worker));
         assertEquals(new SwitchChannels(), next(worker));
         assertNull(worker.poll());
     }

@@ -99,8 +99,10 @@ public final class ClassDataTraining {
             parent.write(new Message.ConfigureWorker(0, 0, dev.procpool.internal.ipc.codec.DeserializationLimits.DEFAULT));
             Callable<Integer> task = (Callable<Integer> & Serializable) () -> 42;
             parent.write(new Message.RunTask(1, TaskCodec.encode(task)));
+            parent.write(new Message.OpenQueues());
             next(commands);
             Message.RunTask received = (Message.RunTask) next(commands);
+            next(commands); // OpenQueues
             Object answer = ((Callable<?>) TaskCodec.decode(received.task(), ClassDataTraining.class.getClassLoader())).call();
             answers.write(new Message.TaskCompleted(1, TaskCodec.encode(answer)));
             ((Message.TaskCompleted) next(events)).result().release();

@@ -23,6 +23,7 @@ import dev.procpool.internal.ipc.Message.WorkerReady;
 import dev.procpool.internal.ipc.Message.WorkerRetired;
 import dev.procpool.internal.ipc.Lane;
 import dev.procpool.internal.ipc.Message.ChannelsSwitched;
+import dev.procpool.internal.ipc.Message.OpenQueues;
 import dev.procpool.internal.ipc.Message.QueuesOpened;
 import dev.procpool.internal.ipc.Message.SwitchChannels;
 import dev.procpool.internal.ipc.MessageSink;
@@ -68,6 +69,8 @@ final class TaskLoop implements ParentWatch.Listener {
     private volatile boolean queuesOpen;
     /** The start-up lane the parent offered, or null. */
     private Lane lane;
+    /** Opens the queues once the parent says {@code OpenQueues}; null without a lane. Task thread. */
+    private Thread queueOpener;
     /** The task queue (after the lane, if any) as the task loop and the class-shipping waits share it. */
     private TaskInbox tasks;
     /** The results queue, or the lane until the switch. */
@@ -130,6 +133,10 @@ final class TaskLoop implements ParentWatch.Listener {
             } else if (message instanceof ConfigureWorker configure) {
                 recycling = new Recycling(configure.maxTasks(), configure.maxMemoryGrowthBytes());
                 limits = configure.limits();
+            } else if (message instanceof OpenQueues) {
+                if (queueOpener != null && queueOpener.getState() == Thread.State.NEW) {
+                    queueOpener.start();
+                }
             } else if (message instanceof RunInitializer initializer) {
                 runInitializer(initializer);
             } else if (message instanceof Shutdown) {
@@ -198,14 +205,15 @@ final class TaskLoop implements ParentWatch.Listener {
     }
 
     /**
-     * Serves the parent over the lane while the queues open on a thread of their own, which then tells the parent
-     * ({@code QueuesOpened}). The parent's {@code SwitchChannels} is the lane's last command, sent once the
-     * queues are open on both sides; the task thread answers {@code ChannelsSwitched} on the lane and reads the
-     * task queue from then on. Returns the results sink, which switches with it. Holds this.
+     * Serves the parent over the lane. When the parent says {@code OpenQueues}, the queues open on a thread of
+     * their own ({@link #queueOpener}), which then tells the parent ({@code QueuesOpened}). The parent's
+     * {@code SwitchChannels} is the lane's last command, sent once the queues are open on both sides; the task
+     * thread answers {@code ChannelsSwitched} on the lane and reads the task queue from then on. Returns the
+     * results sink, which switches with it. Holds this.
      */
     private MessageSink overLaneUntilSwitched() {
         SwitchingSink sink = new SwitchingSink(lane);
-        Thread opener = new Thread(() -> {
+        queueOpener = new Thread(() -> {
             try {
                 synchronized (this) {
                     if (orphaned) {
@@ -225,8 +233,7 @@ final class TaskLoop implements ParentWatch.Listener {
                 // the parent is gone: the control pipe tells the worker so
             }
         }, "procpool-queues");
-        opener.setDaemon(true);
-        opener.start();
+        queueOpener.setDaemon(true);
         tasks = new TaskInbox(new SwitchingSource(lane, SwitchChannels.class, () -> {
             if (!queuesOpen) { // the parent sends it only after this worker said QueuesOpened
                 throw new IllegalStateException("told to switch to its queues before they were open");
