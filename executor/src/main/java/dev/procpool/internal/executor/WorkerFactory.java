@@ -100,6 +100,16 @@ final class WorkerFactory {
         });
     }
 
+    /**
+     * At a pool's first handshake: makes the archive now if there is none yet, so that a pool that never has all
+     * its workers up (one task, then {@code close()}) still leaves one for the pools after it.
+     */
+    void prepareMissingClassData() {
+        if (!classDataRequested && ClassDataArchive.missing(spec())) {
+            prepareClassData();
+        }
+    }
+
     /** The folder the workers' folders are made in. */
     Path poolFolder() {
         return poolFolder;

@@ -255,6 +255,9 @@ final class WorkerLifecycle {
         }
         worker.wakeIfSleeping(); // the initializer may have been queued before the activity file was known
         worker.handshakeNs = System.nanoTime();
+        if (!firstUp) {
+            factory.prepareMissingClassData();
+        }
         firstUp = true;
         if (!worker.status().isLeaving()) {
             if (initializer != null) {

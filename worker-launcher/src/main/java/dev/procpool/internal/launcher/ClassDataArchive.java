@@ -108,6 +108,12 @@ public final class ClassDataArchive {
         return classPath.isEmpty() ? plan.classPathPrefix() : plan.classPathPrefix() + File.pathSeparator + classPath;
     }
 
+    /** True when {@code spec}'s workers could start from an archive that has not been made yet. */
+    public static boolean missing(WorkerSpec spec) {
+        Plan plan = plan(spec);
+        return plan.archive() != null && !Files.exists(plan.archive());
+    }
+
     /**
      * Makes the archive for {@code spec}'s workers in the background, once per JVM, unless it exists or cannot
      * be made. Completes with a sentence saying what happened, for a debug log; never exceptionally.
