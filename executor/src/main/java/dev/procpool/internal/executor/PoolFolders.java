@@ -20,11 +20,12 @@ import java.util.List;
 
 /**
  * Each pool keeps its queues in a private folder under the temp directory, named {@code procpool-<pid>-...}
- * after the JVM that owns it. Creating one also removes folders whose owning JVM is gone (a parent killed
- * with kill -9 cannot clean up; its workers do, but this catches anything they could not). The temp directory
- * is shared with other users, so the sweep removes only real folders (never a link) that the current user
- * owns, and where the platform allows ({@link SecureDirectoryStream}, Linux) deletes relative to the folder it
- * opened, so that swapping a folder for a link between the check and the deletion gains nothing. Any thread.
+ * after the JVM that owns it. Creating one also removes, in the background, folders whose owning JVM is gone
+ * (a parent killed with kill -9 cannot clean up; its workers do, but this catches anything they could not). The
+ * temp directory is shared with other users, so the sweep removes only real folders (never a link) that the
+ * current user owns, and where the platform allows ({@link SecureDirectoryStream}, Linux) deletes relative to the
+ * folder it opened, so that swapping a folder for a link between the check and the deletion gains nothing. Any
+ * thread.
  */
 public final class PoolFolders {
     static final String PREFIX = "procpool-";
@@ -47,8 +48,12 @@ public final class PoolFolders {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the pool's folder under " + temp, e);
         }
-        // after creating our own: its owner is exactly who this JVM runs as, whatever user.name says
-        removeOrphans(temp, ownerOf(folder));
+        // after creating our own: its owner is exactly who this JVM runs as, whatever user.name says. On a thread
+        // of its own: listing a shared temp directory is not to delay the pool's first launch
+        UserPrincipal owner = ownerOf(folder);
+        Thread sweep = new Thread(() -> removeOrphans(temp, owner), "procpool-sweep");
+        sweep.setDaemon(true);
+        sweep.start();
         return folder;
     }
 
