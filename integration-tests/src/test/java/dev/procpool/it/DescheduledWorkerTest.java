@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.concurrent.Future;
 
@@ -40,12 +42,24 @@ class DescheduledWorkerTest {
                 await("the paused worker kept past the stall bound").during(Duration.ofSeconds(8))
                         .atMost(Duration.ofSeconds(30))
                         .until(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
-                assertFalse(waiting.isDone(), "the task waits for its paused worker");
+                Future<Long> sent = waiting;
+                assertFalse(sent.isDone(), () -> "the task waits for its paused worker, but it ended: " + outcome(sent));
             } finally {
                 signal("CONT", pid); // fails only if the worker is gone, which the assertion above reports
             }
             assertEquals(pid, valueOf(waiting), "the task ran on its worker once it ran again");
             assertEquals(pid, valueOf(pool.submit(new PidTask())), "the paused worker was not replaced");
+        }
+    }
+
+    /** What a finished future holds, with the stack trace of a failure, for the assertion's message. */
+    private static String outcome(Future<Long> done) {
+        try {
+            return "the value " + done.get();
+        } catch (Exception e) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            return trace.toString();
         }
     }
 
