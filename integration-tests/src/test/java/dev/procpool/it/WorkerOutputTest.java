@@ -2,6 +2,7 @@ package dev.procpool.it;
 
 import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.WorkerOutput;
+import dev.procpool.it.fixtures.PidTask;
 import dev.procpool.it.fixtures.PrintingTask;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +50,22 @@ class WorkerOutputTest {
             await().atMost(WORKER_BOUND).until(() -> ConsoleCopy.text(capturedErr).contains("[procpool-worker-" + workerId + "] hello on stderr"));
             assertFalse(ConsoleCopy.text(capturedOut).contains("hello on stderr"), "stderr lines stay on stderr");
         }
+    }
+
+    /**
+     * A pool closed right after its first result tells its worker to go while the worker opens its queues (a
+     * single worker opens them as soon as it is up, and that takes a few hundred milliseconds): the exit must not
+     * surface as Chronicle failing to register its shutdown hook during the shutdown, printed on the way out.
+     */
+    @Test
+    void closedRightAfterItsFirstResult_theWorkerPrintsNothing() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(1).workerOutput(WorkerOutput.PARENT_STREAMS).build()) {
+                valueOf(pool.submit(new PidTask()));
+            }
+        }
+        String printed = ConsoleCopy.text(capturedErr) + ConsoleCopy.text(capturedOut);
+        assertFalse(printed.contains("[procpool-worker-"), () -> "the workers printed on their way out:\n" + printed);
     }
 
     @Test

@@ -85,6 +85,7 @@ final class TaskLoop implements ParentWatch.Listener {
     }
 
     void run() throws IOException {
+        ShutdownNoise.install(() -> stopping || orphaned);
         ParentWatch.ofParentProcess(controlPipe, this).start();
         WorkerExit.installHooks(runner, gate::running, () -> stopping);
         synchronized (this) { // the orphan cleanup must not delete the folder while start-up still fills it
@@ -222,7 +223,9 @@ final class TaskLoop implements ParentWatch.Listener {
                     openQueues();
                 }
             } catch (Throwable e) {
-                if (!orphaned) { // as a queue that cannot be read: the parent gives this worker's tasks to another
+                // as a queue that cannot be read: the parent gives this worker's tasks to another; not when this
+                // worker leaves anyway (an exit during Chronicle's start fails it, see ShutdownNoise)
+                if (!orphaned && !stopping) {
                     queueUnreadable("its queues could not be opened (" + e + ")");
                 }
                 return;
