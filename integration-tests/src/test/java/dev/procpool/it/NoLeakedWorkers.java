@@ -68,10 +68,19 @@ public final class NoLeakedWorkers implements BeforeAllCallback, AfterAllCallbac
         return poolFoldersOf(pid, Path.of(System.getProperty("java.io.tmpdir")));
     }
 
-    /** The pool folders the JVM with {@code pid} owns in {@code temp}. */
+    /**
+     * The pool folders the JVM with {@code pid} owns in {@code temp}. Not the folder a JVM holds for a moment
+     * while Chronicle initialises ({@code procpool-<pid>-chronicle-...}, see ChronicleSettings): a parent opens its
+     * queues once its workers are up, so that folder may come and go while a test looks.
+     */
     public static List<Path> poolFoldersOf(long pid, Path temp) {
+        String pool = "procpool-" + pid + "-";
+        String chronicle = pool + "chronicle-";
         try (Stream<Path> entries = Files.list(temp)) {
-            return entries.filter(p -> p.getFileName().toString().startsWith("procpool-" + pid + "-")).toList();
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(name -> name.startsWith(pool) && !name.startsWith(chronicle))
+                    .map(temp::resolve)
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
