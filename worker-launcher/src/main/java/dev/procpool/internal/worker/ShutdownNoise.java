@@ -1,34 +1,32 @@
 package dev.procpool.internal.worker;
 
 import java.io.PrintStream;
-import java.util.function.BooleanSupplier;
 
 /**
  * The worker's default handler of uncaught exceptions. Chronicle registers a shutdown hook as some of its classes
- * initialise; a worker told to go while its queues are still opening (a pool closed right after its workers came
- * up) exits during that, so the registration fails with "Shutdown in progress", and Chronicle's background thread
- * then dies of the class that could not be initialised. Both are the exit's doing, not faults, and printed they
- * reached the user's console through the parent. While the worker leaves on purpose this handler drops failures
- * caused by the shutdown; it prints every other one as the JVM would.
+ * initialise; a worker that exits while its queues are still opening (told to go by a pool closed right after
+ * its workers came up, or a task calling {@code System.exit}) exits during that, so the registration fails with
+ * "Shutdown in progress", and Chronicle's background thread then dies of the class that could not be
+ * initialised. Both are the exit's doing, not faults: printed, they reached the user's console through the parent
+ * and the stderr tail of a crash report. This handler drops failures caused by the shutdown and prints every other
+ * one as the JVM would.
  */
 final class ShutdownNoise implements Thread.UncaughtExceptionHandler {
     private static final String SHUTDOWN_IN_PROGRESS = "Shutdown in progress";
-    private final BooleanSupplier leaving;
     private final PrintStream err;
 
-    ShutdownNoise(BooleanSupplier leaving, PrintStream err) {
-        this.leaving = leaving;
+    ShutdownNoise(PrintStream err) {
         this.err = err;
     }
 
-    /** Installs the handler for the whole worker JVM; {@code leaving} is true once it exits on purpose. */
-    static void install(BooleanSupplier leaving) {
-        Thread.setDefaultUncaughtExceptionHandler(new ShutdownNoise(leaving, System.err));
+    /** Installs the handler for the whole worker JVM. */
+    static void install() {
+        Thread.setDefaultUncaughtExceptionHandler(new ShutdownNoise(System.err));
     }
 
     @Override
     public void uncaughtException(Thread thread, Throwable failure) {
-        if (leaving.getAsBoolean() && causedByShutdown(failure)) {
+        if (causedByShutdown(failure)) {
             return;
         }
         err.print("Exception in thread \"" + thread.getName() + "\" ");

@@ -85,7 +85,7 @@ final class TaskLoop implements ParentWatch.Listener {
     }
 
     void run() throws IOException {
-        ShutdownNoise.install(() -> stopping || orphaned);
+        ShutdownNoise.install();
         ParentWatch.ofParentProcess(controlPipe, this).start();
         WorkerExit.installHooks(runner, gate::running, () -> stopping);
         synchronized (this) { // the orphan cleanup must not delete the folder while start-up still fills it
@@ -223,9 +223,10 @@ final class TaskLoop implements ParentWatch.Listener {
                     openQueues();
                 }
             } catch (Throwable e) {
-                // as a queue that cannot be read: the parent gives this worker's tasks to another; not when this
-                // worker leaves anyway (an exit during Chronicle's start fails it, see ShutdownNoise)
-                if (!orphaned && !stopping) {
+                // as a queue that cannot be read: the parent gives this worker's tasks to another; not when the
+                // JVM is exiting anyway, which fails Chronicle's start (see ShutdownNoise): a task that called
+                // System.exit meanwhile is that exit's crash, to be reported as such, not run again elsewhere
+                if (!orphaned && !stopping && !ShutdownNoise.causedByShutdown(e)) {
                     queueUnreadable("its queues could not be opened (" + e + ")");
                 }
                 return;
