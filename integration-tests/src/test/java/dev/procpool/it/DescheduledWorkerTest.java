@@ -9,9 +9,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Future;
 
+import static dev.procpool.it.Pools.WORKER_BOUND;
 import static dev.procpool.it.Pools.quietPool;
 import static dev.procpool.it.Pools.valueOf;
 import static org.awaitility.Awaitility.await;
@@ -35,6 +37,11 @@ class DescheduledWorkerTest {
         try (ProcessPoolExecutor pool = quietPool(1).retries(0).build()) {
             long pid = valueOf(pool.submit(new PidTask()));
             assertEquals(0, signal("STOP", pid), "kill -STOP " + pid);
+            // kill returns once the signal is sent, not once every thread has stopped: a thread in a system call
+            // (the worker opening its queues maps files) stops when it leaves it. In a suite run the paused worker
+            // was still running, and answered the next task, 1.5 s after kill -STOP had returned
+            await("the worker stopped").atMost(WORKER_BOUND).pollInterval(Duration.ofMillis(20))
+                    .until(() -> isStopped(pid));
             Future<Long> waiting;
             try {
                 waiting = pool.submit(new PidTask());
@@ -43,7 +50,8 @@ class DescheduledWorkerTest {
                         .atMost(Duration.ofSeconds(30))
                         .until(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
                 Future<Long> sent = waiting;
-                assertFalse(sent.isDone(), () -> "the task waits for its paused worker, but it ended: " + outcome(sent));
+                assertFalse(sent.isDone(), () -> "the task waits for its paused worker (pid " + pid + "), but it ended: "
+                        + outcome(sent));
             } finally {
                 signal("CONT", pid); // fails only if the worker is gone, which the assertion above reports
             }
@@ -61,6 +69,13 @@ class DescheduledWorkerTest {
             e.printStackTrace(new PrintWriter(trace));
             return trace.toString();
         }
+    }
+
+    /** Whether the process is stopped, as ps reports it (state T on Linux and macOS). */
+    private static boolean isStopped(long pid) throws IOException, InterruptedException {
+        Process ps = new ProcessBuilder("ps", "-o", "stat=", "-p", Long.toString(pid)).redirectErrorStream(true).start();
+        String state = new String(ps.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        return ps.waitFor() == 0 && state.startsWith("T");
     }
 
     /** Sends a signal with the kill command; its exit code, 0 when the process got it. */
