@@ -48,9 +48,6 @@ final class WorkerHandle {
     private ChannelReader resultQueue;
     /** The start-up lane, or null (none offered, or the worker exited before it connected). */
     private Lane lane;
-    /** Scheduler thread: the parent's queues are open; the worker's are. */
-    private boolean queuesOpenHere;
-    private boolean queuesOpenThere;
     /** Scheduler thread: {@code OpenQueues} has been sent. */
     private boolean queuesAsked;
     /** Completes once the starter thread is done with this worker: its queues opened, or failed to. */
@@ -169,10 +166,7 @@ final class WorkerHandle {
     private void openQueuesBehindLane(PoolLoop loop) {
         try {
             openQueues();
-            loop.post(() -> {
-                queuesOpenHere = true;
-                switchWhenBothOpen();
-            });
+            loop.post(this::switchToQueues);
         } catch (IOException | RuntimeException e) {
             loop.post(() -> kill(Leaving.KILLED, "its queues could not be opened: " + e));
         }
@@ -196,9 +190,7 @@ final class WorkerHandle {
 
     /** The worker says its queues are open ({@code QueuesOpened}, on the lane). Scheduler thread. */
     void workerQueuesOpened() {
-        queuesOpenThere = true;
-        workerQueuesOpen.complete(null); // the parent opens its ends now
-        switchWhenBothOpen();
+        workerQueuesOpen.complete(null); // the parent opens its ends now, then switches
     }
 
     /** Completes once the starter threads are done with this worker's queues: opened, failed to, or never tried. */
@@ -212,11 +204,12 @@ final class WorkerHandle {
     }
 
     /**
-     * Once both sides' queues are open: sends the lane's last command; every command after it goes on the task
-     * queue, and the results are read from the queue after the worker's answer. Scheduler thread.
+     * Once the parent's ends of the queues are open (which it opens only after the worker's): sends the lane's
+     * last command; every command after it goes on the task queue, and the results are read from the queue after
+     * the worker's answer. Scheduler thread.
      */
-    private void switchWhenBothOpen() {
-        if (!queuesOpenHere || !queuesOpenThere || tasks == taskQueue) {
+    private void switchToQueues() {
+        if (tasks == taskQueue) {
             return;
         }
         try {
