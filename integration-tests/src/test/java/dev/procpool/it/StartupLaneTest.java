@@ -1,6 +1,7 @@
 package dev.procpool.it;
 
 import dev.procpool.ProcessPoolExecutor;
+import dev.procpool.it.fixtures.LaneEchoTask;
 import dev.procpool.it.fixtures.LaneProbeTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,5 +59,28 @@ class StartupLaneTest {
         assertTrue(firstOnQueue > 0, "later tasks went over the queues: " + answers.get(tasks - 1));
         assertTrue(answers.subList(firstOnQueue, tasks).stream().allMatch(a -> a.endsWith(" queue")),
                 "once on the queues, the worker stays there");
+    }
+
+    /**
+     * A payload too long for the lane's length field (over 2 GiB; here the bound is lowered to 64 KiB through an
+     * internal switch, on both sides) travels as a file named on the lane, task and result alike, and arrives whole.
+     * Before, such a task failed when it happened to be sent while its worker was still on its lane.
+     */
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Windows before 10 1803 has no Unix-domain sockets: no lane")
+    void payloadsOverTheLanesInlineBound_travelAsFiles_bothWays() throws Exception {
+        String property = "procpool.internal.laneInlineMaxBytes";
+        byte[] data = new byte[200_000];
+        new Random(13).nextBytes(data);
+        Object[] answer;
+        System.setProperty(property, "65536");
+        try (ProcessPoolExecutor pool = Pools.quietPool(1).retries(0).jvmOptions(List.of("-D" + property + "=65536"))
+                .build()) {
+            answer = pool.submit(new LaneEchoTask(data)).get(Pools.WORKER_BOUND.toSeconds() * 2, TimeUnit.SECONDS);
+        } finally {
+            System.clearProperty(property);
+        }
+        assertEquals("lane", answer[1], "the task went over the lane");
+        assertArrayEquals(LaneEchoTask.twiceReversed(data), (byte[]) answer[0]);
     }
 }

@@ -33,6 +33,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * than the socket address allows) gets no lane, and the worker opens its queues before its handshake, as it did
  * before the lane existed.
  *
+ * <p>A payload too long for the lane's length field travels as a file in the worker's folder, named on the
+ * lane ({@link LaneFiles}): a task or result never fails for having been sent before the switch.
+ *
  * <p>Writes are serialised ({@link #write} from any thread); one daemon thread reads, keeps what it read for
  * {@link #poll}, and calls the listener after each message.
  */
@@ -42,14 +45,16 @@ public final class Lane implements MessageSink, MessageSource, AutoCloseable {
     private static final int BUFFER_BYTES = 64 << 10;
 
     private final SocketChannel channel;
+    private final LaneFiles files;
     private final DataOutputStream out;
     private final ConcurrentLinkedQueue<Message> received = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile FrameRefusedException refused;
     private volatile boolean closed;
 
-    private Lane(SocketChannel channel) {
+    private Lane(SocketChannel channel, LaneFiles files) {
         this.channel = channel;
+        this.files = files;
         this.out = new DataOutputStream(new BufferedOutputStream(new ChannelOut(channel), BUFFER_BYTES));
     }
 
@@ -63,7 +68,7 @@ public final class Lane implements MessageSink, MessageSource, AutoCloseable {
         try {
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(file), 1);
-            return new Listener(server, file);
+            return new Listener(server, file, LaneFiles.of(folder, true));
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             closeQuietly(server);
             return null;
@@ -84,7 +89,7 @@ public final class Lane implements MessageSink, MessageSource, AutoCloseable {
             throw new IOException("the parent offered a start-up lane at " + file + ", but it cannot be connected to: "
                     + e, e);
         }
-        return new Lane(channel);
+        return new Lane(channel, LaneFiles.of(folder, false));
     }
 
     /** Starts the reading thread; {@code onMessage} runs on it after each message is kept. */
@@ -98,7 +103,7 @@ public final class Lane implements MessageSink, MessageSource, AutoCloseable {
         DataInputStream in = new DataInputStream(new BufferedInputStream(new ChannelIn(channel), BUFFER_BYTES));
         try {
             Message message;
-            while ((message = LaneCodec.read(in)) != null) {
+            while ((message = LaneCodec.read(in, files)) != null) {
                 received.add(message);
                 onMessage.run();
             }
@@ -139,17 +144,19 @@ public final class Lane implements MessageSink, MessageSource, AutoCloseable {
      * task sent to it and not answered; the worker by its control pipe), as a write to the queue of a process
      * that died does not fail either.
      *
-     * @throws IOException when the message cannot travel on a lane at all (a payload of 2 GiB or more); nothing
-     *                     is written then
+     * <p>A payload of 2 GiB or more is written to a file first, and the lane carries its name ({@link LaneFiles}).
+     *
+     * @throws NoSpaceLeftException when such a payload does not fit on the disk; nothing is written then
+     * @throws IOException          when such a payload cannot be written to its file; nothing is written then
      */
     @Override
     public synchronized void write(Message message) throws IOException {
-        LaneCodec.checkFits(message);
         if (closed) {
             return;
         }
+        String payloadFile = LaneCodec.spillIfTooLong(message, files);
         try {
-            LaneCodec.write(message, out);
+            LaneCodec.write(message, out, payloadFile);
             out.flush();
         } catch (IOException e) {
             close();
@@ -180,10 +187,12 @@ public final class Lane implements MessageSink, MessageSource, AutoCloseable {
     public static final class Listener implements AutoCloseable {
         private final ServerSocketChannel server;
         private final Path file;
+        private final LaneFiles files;
 
-        private Listener(ServerSocketChannel server, Path file) {
+        private Listener(ServerSocketChannel server, Path file, LaneFiles files) {
             this.server = server;
             this.file = file;
+            this.files = files;
         }
 
         /**
@@ -191,7 +200,7 @@ public final class Lane implements MessageSink, MessageSource, AutoCloseable {
          * this then throws.
          */
         public Lane accept() throws IOException {
-            return new Lane(server.accept());
+            return new Lane(server.accept(), files);
         }
 
         /** Stops listening and removes the socket file. Any thread, more than once. */

@@ -34,9 +34,10 @@ import java.util.Objects;
 /**
  * The messages of the start-up {@link Lane}, on a byte stream: a type byte, then the fields in order, big-endian
  * as {@link DataOutputStream} writes them; a payload or string is its length (an {@code int}, -1 for a null
- * string) and its bytes. Unlike the queues' frames ({@link MessageCodec}) this loads none of Chronicle's classes,
+ * string) and its bytes, except that a payload too long for an {@code int} length is written to a file and
+ * travels as its length and name ({@link LaneFiles}). Unlike the queues' frames ({@link MessageCodec}) this loads none of Chronicle's classes,
  * which is the lane's reason to exist, and needs no checksum: a socket does not tear or reorder bytes. Every
- * payload travels inline, a payload kept in a file included. The reader treats the other side's bytes as
+ * other payload travels inline, a payload kept in a file included. The reader treats the other side's bytes as
  * untrusted: a length is checked against a bound before anything is allocated, and a payload's array grows only
  * as its bytes arrive.
  */
@@ -61,20 +62,25 @@ public final class LaneCodec {
     private static final byte QUEUES_OPENED = 30;
     /** Longer than any name, reason or description procpool sends (captured output has its own, smaller bound). */
     private static final int MAX_STRING_BYTES = 16 << 20;
-    /** The largest array the JVM allocates. */
-    private static final int MAX_PAYLOAD_BYTES = Integer.MAX_VALUE - 8;
+    /** In place of a payload's length: the payload is in a file of the writing side's ({@link LaneFiles}). */
+    private static final int IN_FILE = -2;
+    /** Longer than any name {@link PayloadFileNames} makes. */
+    private static final int MAX_FILE_NAME_BYTES = 64;
 
     private LaneCodec() {
     }
 
-    /** Writes {@code message}; the caller flushes. */
-    static void write(Message message, DataOutputStream out) throws IOException {
+    /**
+     * Writes {@code message}; the caller flushes. {@code payloadFile}: the name {@link #spillIfTooLong} gave its
+     * payload, or null to send the payload inline.
+     */
+    static void write(Message message, DataOutputStream out, String payloadFile) throws IOException {
         // JDK 17 has no pattern switch; the sealed hierarchy keeps this chain exhaustive by review.
         if (message instanceof RunTask m) {
             out.writeByte(RUN_TASK);
             out.writeLong(m.taskId());
             out.writeBoolean(m.captureOutput());
-            payload(out, m.task());
+            payload(out, m.task(), payloadFile);
         } else if (message instanceof ConfigureWorker m) {
             out.writeByte(CONFIGURE_WORKER);
             out.writeLong(m.maxTasks());
@@ -84,7 +90,7 @@ public final class LaneCodec {
             out.writeLong(m.limits().maxReferences());
         } else if (message instanceof RunInitializer m) {
             out.writeByte(RUN_INITIALIZER);
-            payload(out, m.initializer());
+            payload(out, m.initializer(), payloadFile);
         } else if (message instanceof Shutdown) {
             out.writeByte(SHUTDOWN);
         } else if (message instanceof ShipResource m) {
@@ -93,7 +99,7 @@ public final class LaneCodec {
             string(out, m.name());
             string(out, m.missing());
             if (m.bytes() != null) {
-                payload(out, m.bytes());
+                payload(out, m.bytes(), payloadFile);
             }
         } else if (message instanceof SwitchChannels) {
             out.writeByte(SWITCH_CHANNELS);
@@ -107,16 +113,16 @@ public final class LaneCodec {
             out.writeByte(INITIALIZER_COMPLETED);
         } else if (message instanceof InitializerFailed m) {
             out.writeByte(INITIALIZER_FAILED);
-            payload(out, m.error());
+            payload(out, m.error(), payloadFile);
         } else if (message instanceof TaskCompleted m) {
             out.writeByte(TASK_COMPLETED);
             out.writeLong(m.taskId());
-            payload(out, m.result());
+            payload(out, m.result(), payloadFile);
             output(out, m.output());
         } else if (message instanceof TaskFailed m) {
             out.writeByte(TASK_FAILED);
             out.writeLong(m.taskId());
-            payload(out, m.error());
+            payload(out, m.error(), payloadFile);
             output(out, m.output());
         } else if (message instanceof OutcomeNotSerialized m) {
             out.writeByte(OUTCOME_NOT_SERIALIZED);
@@ -156,7 +162,7 @@ public final class LaneCodec {
      *
      * @throws FrameRefusedException when the bytes are no message procpool wrote, or the stream ends inside one
      */
-    static Message read(DataInputStream in) throws IOException {
+    static Message read(DataInputStream in, LaneFiles files) throws IOException {
         int type = in.read();
         if (type < 0) {
             return null;
@@ -166,30 +172,30 @@ public final class LaneCodec {
                 case RUN_TASK -> {
                     long taskId = in.readLong();
                     boolean capture = in.readBoolean();
-                    yield new RunTask(taskId, payload(in), capture);
+                    yield new RunTask(taskId, payload(in, files), capture);
                 }
                 case CONFIGURE_WORKER -> new ConfigureWorker(in.readLong(), in.readLong(),
                         new DeserializationLimits(in.readLong(), in.readLong(), in.readLong()));
-                case RUN_INITIALIZER -> new RunInitializer(payload(in));
+                case RUN_INITIALIZER -> new RunInitializer(payload(in, files));
                 case SHUTDOWN -> new Shutdown();
                 case SHIP_RESOURCE -> {
                     long loaderId = in.readLong();
                     String name = string(in, MAX_STRING_BYTES);
                     String missing = string(in, MAX_STRING_BYTES);
-                    yield new ShipResource(loaderId, name, missing == null ? payload(in) : null, missing);
+                    yield new ShipResource(loaderId, name, missing == null ? payload(in, files) : null, missing);
                 }
                 case SWITCH_CHANNELS -> new SwitchChannels();
                 case OPEN_QUEUES -> new OpenQueues();
                 case WORKER_READY -> new WorkerReady(in.readInt(), in.readLong());
                 case INITIALIZER_COMPLETED -> new InitializerCompleted();
-                case INITIALIZER_FAILED -> new InitializerFailed(payload(in));
+                case INITIALIZER_FAILED -> new InitializerFailed(payload(in, files));
                 case TASK_COMPLETED -> {
                     long taskId = in.readLong();
-                    yield new TaskCompleted(taskId, payload(in), output(in));
+                    yield new TaskCompleted(taskId, payload(in, files), output(in));
                 }
                 case TASK_FAILED -> {
                     long taskId = in.readLong();
-                    yield new TaskFailed(taskId, payload(in), output(in));
+                    yield new TaskFailed(taskId, payload(in, files), output(in));
                 }
                 case OUTCOME_NOT_SERIALIZED -> {
                     long taskId = in.readLong();
@@ -212,8 +218,12 @@ public final class LaneCodec {
         }
     }
 
-    /** Throws when a payload of {@code message} is too large for a lane; call before writing anything of it. */
-    static void checkFits(Message message) throws IOException {
+    /**
+     * Writes the payload of {@code message} to a file of this side's when it is too long to travel inline, and
+     * returns the file's name for {@link #write}; null when it travels inline. Call before writing anything of
+     * the message: a failure here (a full disk) leaves the lane as it was.
+     */
+    static String spillIfTooLong(Message message, LaneFiles files) throws IOException {
         Payload payload = null;
         if (message instanceof RunTask m) {
             payload = m.task();
@@ -228,13 +238,16 @@ public final class LaneCodec {
         } else if (message instanceof InitializerFailed m) {
             payload = m.error();
         }
-        if (payload != null && payload.length() > MAX_PAYLOAD_BYTES) {
-            throw new IOException("a payload of " + payload.length() + " bytes is too large for the start-up lane"
-                    + " (at most " + MAX_PAYLOAD_BYTES + ")");
-        }
+        return payload != null && files.mustSpill(payload) ? files.spill(payload) : null;
     }
 
-    private static void payload(DataOutputStream out, Payload payload) throws IOException {
+    private static void payload(DataOutputStream out, Payload payload, String file) throws IOException {
+        if (file != null) {
+            out.writeInt(IN_FILE);
+            out.writeLong(payload.length());
+            string(out, file);
+            return;
+        }
         out.writeInt((int) payload.length());
         if (payload.isInFile()) {
             try (InputStream in = payload.openStream()) {
@@ -245,9 +258,13 @@ public final class LaneCodec {
         }
     }
 
-    private static Payload payload(DataInputStream in) throws IOException {
+    private static Payload payload(DataInputStream in, LaneFiles files) throws IOException {
         int length = in.readInt();
-        if (length < 0 || length > MAX_PAYLOAD_BYTES) {
+        if (length == IN_FILE) {
+            long fileLength = in.readLong();
+            return files.read(string(in, MAX_FILE_NAME_BYTES), fileLength);
+        }
+        if (length < 0 || length > LaneFiles.MAX_INLINE_BYTES) {
             throw new FrameRefusedException("the lane claims a payload of " + length + " bytes");
         }
         byte[] bytes = in.readNBytes(length); // grows as the bytes come: a false length costs no memory

@@ -13,7 +13,7 @@ import java.util.List;
 public sealed interface Message permits Message.Command, Message.Event {
 
     /** Bump whenever the layout of any message changes; the handshake refuses a mismatch. */
-    int PROTOCOL_VERSION = 5;
+    int PROTOCOL_VERSION = 6;
 
     /** Parent to worker. */
     sealed interface Command extends Message

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
- * The names of out-of-band payload files, made by {@link ChannelWriter} and checked by {@link MessageCodec}.
+ * The names of out-of-band payload files, made by {@link ChannelWriter} and {@link LaneFiles} and checked by
+ * {@link MessageCodec} and {@link LaneFiles}.
  * A name read from a queue was written by the other process, which runs arbitrary task code: only a name of the
  * exact form the writer makes, resolved inside the channel's folder, may ever be opened or deleted. Pure
  * functions; any thread.

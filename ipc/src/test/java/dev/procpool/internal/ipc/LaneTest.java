@@ -168,6 +168,70 @@ class LaneTest {
     }
 
     @Test
+    void payloadsOverTheInlineBound_travelAsFilesOfTheSender_whichTheReaderDeletes() throws Exception {
+        Path other = Files.createTempDirectory(folder, "bound");
+        Lane[] ends = connectWithInlineMax(other, 64 << 10);
+        Lane parentEnd = ends[0];
+        Lane workerEnd = ends[1];
+        try {
+            byte[] result = bytes(100_000, 8);
+            byte[] small = bytes(1_000, 9);
+            Path elsewhere = folder.resolve("task-in-a-file");
+            byte[] task = bytes(70_000, 10);
+            Files.write(elsewhere, task);
+            workerEnd.write(new TaskCompleted(1, Payload.of(result), null));
+            workerEnd.write(new TaskCompleted(2, Payload.of(small), null));
+            parentEnd.write(new RunTask(3, Payload.inFile(elsewhere, task.length), false));
+
+            Payload big = ((TaskCompleted) next(parentEnd)).result();
+            assertTrue(big.isInFile(), "over the bound: the lane carries a file's name");
+            assertEquals(other.resolve("lane-from-worker").toAbsolutePath().normalize(), big.file().getParent());
+            assertArrayEquals(result, Files.readAllBytes(big.file()));
+            assertFalse(((TaskCompleted) next(parentEnd)).result().isInFile(), "within the bound: inline");
+            Payload sent = ((RunTask) next(workerEnd)).task();
+            assertEquals(other.resolve("lane-from-parent").toAbsolutePath().normalize(), sent.file().getParent(),
+                    "a payload already in a file of its own is copied into the sender's lane folder");
+            assertArrayEquals(task, Files.readAllBytes(sent.file()));
+            assertTrue(Files.exists(elsewhere), "the sender's own file stays the sender's");
+
+            big.release();
+            sent.release();
+            try (var left = Files.list(other.resolve("lane-from-worker"))) {
+                assertEquals(0, left.count(), "the reader's release deletes the file");
+            }
+            try (var left = Files.list(other.resolve("lane-from-parent"))) {
+                assertEquals(0, left.count(), "the reader's release deletes the file");
+            }
+        } finally {
+            parentEnd.close();
+            workerEnd.close();
+        }
+    }
+
+    @Test
+    void payloadFileNamedOutsideTheSendersFolder_refused() throws Exception {
+        Path other = Files.createTempDirectory(folder, "forged-file");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(other.resolve(Lane.FILE_NAME)));
+            Lane reader = Lane.connectIfOffered(other);
+            try (SocketChannel forger = server.accept()) {
+                reader.startReading("test-forged-lane", () -> { });
+                byte[] name = "../../etc/passwd".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                ByteBuffer bytes = ByteBuffer.allocate(64);
+                bytes.put((byte) 3).putLong(7).put((byte) 0); // a RunTask, as the codec writes it
+                bytes.putInt(-2).putLong(10).putInt(name.length).put(name); // its payload "in a file"
+                bytes.flip();
+                forger.write(bytes);
+                FrameRefusedException refused = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> refusal(reader), Objects::nonNull);
+                assertTrue(refused.getMessage().contains("not a name procpool makes"), refused.getMessage());
+            } finally {
+                reader.close();
+            }
+        }
+    }
+
+    @Test
     void bytesThatAreNoMessage_refusedAfterTheMessagesBeforeThem() throws Exception {
         Path other = Files.createTempDirectory(folder, "forged");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -233,6 +297,34 @@ class LaneTest {
             assertNull(worker.poll());
         }
         assertEquals(List.of(new TaskCancelled(1), new TaskCancelled(2), new TaskCancelled(3), new TaskCancelled(4)), read);
+    }
+
+    private static Lane[] connectWithInlineMax(Path where, long inlineMax) throws Exception {
+        String before = System.getProperty(LaneFiles.INLINE_MAX_PROPERTY);
+        System.setProperty(LaneFiles.INLINE_MAX_PROPERTY, Long.toString(inlineMax));
+        try {
+            Lane.Listener listener = Lane.offer(where);
+            assertNotNull(listener);
+            CompletableFuture<Lane> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return listener.accept();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Lane workerEnd = Lane.connectIfOffered(where);
+            Lane parentEnd = accepted.get(10, TimeUnit.SECONDS);
+            listener.close();
+            parentEnd.startReading("test-parent-lane-bound", () -> { });
+            workerEnd.startReading("test-worker-lane-bound", () -> { });
+            return new Lane[] {parentEnd, workerEnd};
+        } finally {
+            if (before == null) {
+                System.clearProperty(LaneFiles.INLINE_MAX_PROPERTY);
+            } else {
+                System.setProperty(LaneFiles.INLINE_MAX_PROPERTY, before);
+            }
+        }
     }
 
     private static FrameRefusedException refusal(Lane lane) {
