@@ -210,49 +210,21 @@ class LaneTest {
 
     @Test
     void payloadFileNamedOutsideTheSendersFolder_refused() throws Exception {
-        Path other = Files.createTempDirectory(folder, "forged-file");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(other.resolve(Lane.FILE_NAME)));
-            Lane reader = Lane.connectIfOffered(other);
-            try (SocketChannel forger = server.accept()) {
-                reader.startReading("test-forged-lane", () -> { });
-                byte[] name = "../../etc/passwd".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                ByteBuffer bytes = ByteBuffer.allocate(64);
-                bytes.put((byte) 3).putLong(7).put((byte) 0); // a RunTask, as the codec writes it
-                bytes.putInt(-2).putLong(10).putInt(name.length).put(name); // its payload "in a file"
-                bytes.flip();
-                forger.write(bytes);
-                FrameRefusedException refused = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-                        .until(() -> refusal(reader), Objects::nonNull);
-                assertTrue(refused.getMessage().contains("not a name procpool makes"), refused.getMessage());
-            } finally {
-                reader.close();
-            }
-        }
+        byte[] name = "../../etc/passwd".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer bytes = ByteBuffer.allocate(64);
+        bytes.put((byte) 3).putLong(7).put((byte) 0); // a RunTask, as the codec writes it
+        bytes.putInt(-2).putLong(10).putInt(name.length).put(name); // its payload "in a file"
+        FrameRefusedException refused = forged(bytes, null, false);
+        assertTrue(refused.getMessage().contains("not a name procpool makes"), refused.getMessage());
     }
 
     @Test
     void bytesThatAreNoMessage_refusedAfterTheMessagesBeforeThem() throws Exception {
-        Path other = Files.createTempDirectory(folder, "forged");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(other.resolve(Lane.FILE_NAME)));
-            Lane reader = Lane.connectIfOffered(other);
-            try (SocketChannel forger = server.accept()) {
-                reader.startReading("test-forged-lane", () -> { });
-                ByteBuffer bytes = ByteBuffer.allocate(64);
-                bytes.put((byte) 26).putLong(8); // a TaskCancelled, as the codec writes it
-                bytes.put((byte) 23).putLong(9).putInt(1 << 30); // a result claiming 1 GiB, then nothing
-                bytes.flip();
-                forger.write(bytes);
-                assertEquals(new TaskCancelled(8), next(reader));
-                forger.close();
-                FrameRefusedException refused = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-                        .until(() -> refusal(reader), Objects::nonNull);
-                assertTrue(refused.getMessage().contains("ended inside a message"), refused.getMessage());
-            } finally {
-                reader.close();
-            }
-        }
+        ByteBuffer bytes = ByteBuffer.allocate(64);
+        bytes.put((byte) 26).putLong(8); // a TaskCancelled, as the codec writes it
+        bytes.put((byte) 23).putLong(9).putInt(1 << 30); // a result claiming 1 GiB, then nothing
+        FrameRefusedException refused = forged(bytes, new TaskCancelled(8), true);
+        assertTrue(refused.getMessage().contains("ended inside a message"), refused.getMessage());
     }
 
     @Test
@@ -323,6 +295,32 @@ class LaneTest {
                 System.clearProperty(LaneFiles.INLINE_MAX_PROPERTY);
             } else {
                 System.setProperty(LaneFiles.INLINE_MAX_PROPERTY, before);
+            }
+        }
+    }
+
+    /**
+     * Writes {@code bytes} to a worker's end of a lane from a forged parent, expects {@code first} to be read
+     * (unless null), closes the forger if asked, and returns the reader's refusal.
+     */
+    private FrameRefusedException forged(ByteBuffer bytes, Message first, boolean thenClose) throws Exception {
+        Path other = Files.createTempDirectory(folder, "forged");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(other.resolve(Lane.FILE_NAME)));
+            Lane reader = Lane.connectIfOffered(other);
+            try (SocketChannel forger = server.accept()) {
+                reader.startReading("test-forged-lane", () -> { });
+                forger.write(bytes.flip());
+                if (first != null) {
+                    assertEquals(first, next(reader));
+                }
+                if (thenClose) {
+                    forger.close();
+                }
+                return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> refusal(reader), Objects::nonNull);
+            } finally {
+                reader.close();
             }
         }
     }
