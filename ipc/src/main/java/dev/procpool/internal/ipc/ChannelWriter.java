@@ -7,10 +7,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The only writer of one queue. {@link #write} does not take ownership of a message's payload: the caller
@@ -151,20 +148,7 @@ public final class ChannelWriter implements MessageSink, AutoCloseable {
     }
 
     private Payload spill(Payload payload) throws IOException {
-        space.require(payload.length());
-        Path file = folder.resolve(PayloadFileNames.name(++spilled));
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try (channel) {
-            payload.writeTo(channel);
-            return Payload.inFile(file, payload.length());
-        } catch (IOException | RuntimeException | Error e) {
-            // a partial file (a full disk, a released buffer) would stay until the worker's folder is removed
-            Files.deleteIfExists(file);
-            if (e instanceof IOException && NoSpaceLeftException.isDiskFull(e) && !(e instanceof NoSpaceLeftException)) {
-                throw NoSpaceLeftException.of(folder, folder.toFile().getUsableSpace(), payload.length(), e);
-            }
-            throw e;
-        }
+        return PayloadFiles.write(folder, PayloadFileNames.name(++spilled), payload, space);
     }
 
     @Override

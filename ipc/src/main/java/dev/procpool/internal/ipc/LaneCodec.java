@@ -35,9 +35,9 @@ import java.util.Objects;
  * The messages of the start-up {@link Lane}, on a byte stream: a type byte, then the fields in order, big-endian
  * as {@link DataOutputStream} writes them; a payload or string is its length (an {@code int}, -1 for a null
  * string) and its bytes, except that a payload too long for an {@code int} length is written to a file and
- * travels as its length and name ({@link LaneFiles}). Unlike the queues' frames ({@link MessageCodec}) this loads none of Chronicle's classes,
- * which is the lane's reason to exist, and needs no checksum: a socket does not tear or reorder bytes. Every
- * other payload travels inline, a payload kept in a file included. The reader treats the other side's bytes as
+ * travels as its length and name ({@link LaneFiles}). Unlike the queues' frames ({@link MessageCodec}) this loads
+ * none of Chronicle's classes, which is the lane's reason to exist, and needs no checksum: a socket does not tear
+ * or reorder bytes. Every other payload travels inline, a payload kept in a file included. The reader treats the other side's bytes as
  * untrusted: a length is checked against a bound before anything is allocated, and a payload's array grows only
  * as its bytes arrive.
  */

@@ -3,13 +3,8 @@ package dev.procpool.internal.ipc;
 import dev.procpool.internal.ipc.codec.Payload;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The payloads one side of a {@link Lane} cannot send inline (a length field holds at most 2 GiB, and a task's or
@@ -60,25 +55,9 @@ final class LaneFiles {
      */
     String spill(Payload payload) throws IOException {
         Files.createDirectories(own);
-        space.require(payload.length());
         String name = PayloadFileNames.name(++spilled);
-        Path file = own.resolve(name);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            if (payload.isInFile()) {
-                try (InputStream in = payload.openStream(); OutputStream out = Channels.newOutputStream(channel)) {
-                    in.transferTo(out);
-                }
-            } else {
-                payload.writeTo(channel);
-            }
-            return name;
-        } catch (IOException | RuntimeException | Error e) {
-            Files.deleteIfExists(file);
-            if (e instanceof IOException && NoSpaceLeftException.isDiskFull(e) && !(e instanceof NoSpaceLeftException)) {
-                throw NoSpaceLeftException.of(own, own.toFile().getUsableSpace(), payload.length(), e);
-            }
-            throw e;
-        }
+        PayloadFiles.write(own, name, payload, space);
+        return name;
     }
 
     /**
