@@ -40,6 +40,9 @@ class AtMostOnceTest {
     @Test
     void taskDeletesItsWorkersFolder_laterHaltingTaskRunsOnceAndFails() throws Exception {
         try (ProcessPoolExecutor pool = Pools.quietPool(1).retries(0).build()) {
+            // the files to delete are those of a worker that serves over its queues: a new worker opens them while
+            // its first tasks run over the lane, and a task walking the folder then meets files still being made
+            Pools.awaitQueuesInUse(pool);
             assertTrue(Pools.valueOf(pool.submit(new WorkerFolderDeletingTask())) > 0, "the task deleted its worker's files");
 
             Throwable failure = Pools.failureOf(pool.submit(new RunOnceTask(marks, 1, 0, true)));
