@@ -338,8 +338,8 @@ public final class ClassDataArchive {
     /** The jar a class comes from, as a plain file: extracted first when it is nested in another jar. */
     private static Path jarOf(String className) {
         try {
-            return WorkerClassPath.plainJarOf(Class.forName(className, false, ClassDataArchive.class.getClassLoader()));
-        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+            return WorkerClassPath.plainJarOf(className, ClassDataArchive.class.getClassLoader());
+        } catch (RuntimeException e) {
             return null;
         }
     }

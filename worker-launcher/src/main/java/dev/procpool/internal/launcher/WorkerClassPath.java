@@ -122,14 +122,13 @@ public final class WorkerClassPath {
         return String.join(File.pathSeparator, entries);
     }
 
-    /** The jar {@code type} comes from, as a plain file (extracted if nested); null when it is not in a jar. */
-    static Path plainJarOf(Class<?> type) {
-        CodeSource source = type.getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null) {
-            return null;
-        }
-        String url = source.getLocation().toString();
-        CodeSourceLocation location = CodeSourceLocation.parse(url, Platform.current());
+    /**
+     * The jar the class named {@code className} comes from, as a plain file (extracted if nested); null when it is
+     * not in a jar or not found. Does not load the class where its class file can be found as a resource.
+     */
+    static Path plainJarOf(String className, ClassLoader loader) {
+        String url = locationOf(className, loader);
+        CodeSourceLocation location = url == null ? null : CodeSourceLocation.parse(url, Platform.current());
         if (location == null) {
             return null;
         }
@@ -167,12 +166,78 @@ public final class WorkerClassPath {
         return chain.stream().flatMap(List::stream).toList();
     }
 
-    /** The code-source URLs of {@code classNames} that are not in named modules. */
+    /**
+     * The URLs of the class-path entries that hold {@code classNames}, except those in named modules. Read from
+     * where each class file is, without loading the class: loading Chronicle's classes here cost 25-35 ms of a new
+     * JVM's way to its first worker. Where procpool itself is in a named module, from the loaded classes' code
+     * sources.
+     */
     private static List<String> runtimeSources(List<String> classNames) {
+        return runtimeSources(classNames, WorkerClassPath.class.getClassLoader());
+    }
+
+    static List<String> runtimeSources(List<String> classNames, ClassLoader loader) {
+        if (WorkerClassPath.class.getModule().isNamed() || loader == null) {
+            return loadedSources(classNames, loader);
+        }
+        List<String> urls = new ArrayList<>();
+        for (String name : classNames) {
+            String url = inNamedModule(name) ? null : locationOf(name, loader);
+            if (url != null) { // else not here, or in a named module: the worker gets it through its module path
+                urls.add(url);
+            }
+        }
+        return urls;
+    }
+
+    /**
+     * The URL of the class-path entry that holds the class named {@code className}, found from its class file
+     * where it can be (the class is not loaded), else from its code source; null when it is not found.
+     */
+    private static String locationOf(String className, ClassLoader loader) {
+        String resource = className.replace('.', '/') + ".class";
+        URL url = loader == null ? null : loader.getResource(resource);
+        String location = url == null ? null : entryOf(url.toString(), resource);
+        if (location != null) {
+            return location;
+        }
+        try {
+            CodeSource source = Class.forName(className, false, loader).getProtectionDomain().getCodeSource();
+            return source == null || source.getLocation() == null ? null : source.getLocation().toString();
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The URL of the class-path entry a resource's URL points into ({@code jar:file:/a.jar!/} for
+     * {@code jar:file:/a.jar!/x/Y.class}, {@code file:/classes/} for {@code file:/classes/x/Y.class}), or null when
+     * the URL does not end with the resource's name.
+     */
+    static String entryOf(String resourceUrl, String resource) {
+        if (!resourceUrl.endsWith("/" + resource)) {
+            return null;
+        }
+        return resourceUrl.substring(0, resourceUrl.length() - resource.length());
+    }
+
+    /** Whether the class's package belongs to a named module of the boot layer (the module path). */
+    private static boolean inNamedModule(String className) {
+        String pkg = className.substring(0, Math.max(0, className.lastIndexOf('.')));
+        for (Module module : ModuleLayer.boot().modules()) {
+            if (module.getPackages().contains(pkg)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The code-source URLs of {@code classNames}, loaded (not initialized), that are not in named modules. */
+    static List<String> loadedSources(List<String> classNames, ClassLoader loader) {
         List<String> urls = new ArrayList<>();
         for (String name : classNames) {
             try {
-                Class<?> type = Class.forName(name, false, WorkerClassPath.class.getClassLoader());
+                Class<?> type = Class.forName(name, false, loader);
                 CodeSource source = type.getProtectionDomain().getCodeSource();
                 if (!type.getModule().isNamed() && source != null && source.getLocation() != null) {
                     urls.add(source.getLocation().toString());

@@ -3,7 +3,15 @@ package dev.procpool.internal.launcher;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -53,5 +61,56 @@ class WorkerClassPathTest {
             assertEquals(true, List.of(resolved.split(File.pathSeparator)).contains(new File(entry).getAbsolutePath()), entry);
         }
         assertEquals(List.of(), sources.nested());
+    }
+
+    @Test
+    void entryOf_resourceUrls_giveTheEntryInTheFormsCodeSourcesHave() {
+        String resource = "net/openhft/chronicle/core/Jvm.class";
+
+        assertEquals("jar:file:/app/chronicle-core.jar!/", WorkerClassPath.entryOf("jar:file:/app/chronicle-core.jar!/" + resource, resource));
+        assertEquals("file:/app/classes/", WorkerClassPath.entryOf("file:/app/classes/" + resource, resource));
+        assertEquals("jar:nested:/srv/app.jar/!BOOT-INF/lib/core.jar!/",
+                WorkerClassPath.entryOf("jar:nested:/srv/app.jar/!BOOT-INF/lib/core.jar!/" + resource, resource));
+        assertEquals("jar:nested:/srv/app.jar/!BOOT-INF/classes/!/",
+                WorkerClassPath.entryOf("jar:nested:/srv/app.jar/!BOOT-INF/classes/!/" + resource, resource));
+        assertEquals(null, WorkerClassPath.entryOf("jar:file:/app/x.jar!/other/" + resource.replace("Jvm", "Jvm2"), resource));
+    }
+
+    @Test
+    void runtimeSources_fromClassFiles_sameEntriesAsFromLoadedClasses() throws Exception {
+        ClassLoader loader = WorkerClassPath.class.getClassLoader();
+        Path jar = Files.createTempFile("procpool-classpath-", ".jar");
+        try {
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+                String resource = TestTasks.class.getName().replace('.', '/') + ".class";
+                out.putNextEntry(new JarEntry(resource));
+                try (InputStream in = loader.getResourceAsStream(resource)) {
+                    in.transferTo(out);
+                }
+            }
+            // a loader of its own, as a plugin's: its jar is found beside the build's folders and jars
+            try (URLClassLoader plugin = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+                List<String> names = new ArrayList<>(WorkerClassPath.RUNTIME_CLASSES);
+                List<String> expected = locations(WorkerClassPath.loadedSources(names, loader));
+                expected.addAll(locations(WorkerClassPath.loadedSources(List.of(TestTasks.class.getName()), plugin)));
+
+                List<String> found = locations(WorkerClassPath.runtimeSources(names, loader));
+                found.addAll(locations(WorkerClassPath.runtimeSources(List.of(TestTasks.class.getName()), plugin)));
+
+                assertEquals(expected, found);
+                assertEquals(true, found.contains(jar.toString()), found.toString());
+                assertEquals(WorkerClassPath.RUNTIME_CLASSES.size() + 1, found.size(), found.toString());
+            }
+        } finally {
+            Files.delete(jar);
+        }
+    }
+
+    private static List<String> locations(List<String> urls) {
+        List<String> files = new ArrayList<>();
+        for (String url : urls) {
+            files.add(CodeSourceLocation.parse(url, Platform.current()).file());
+        }
+        return files;
     }
 }
