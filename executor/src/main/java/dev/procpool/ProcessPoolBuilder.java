@@ -421,8 +421,8 @@ public final class ProcessPoolBuilder {
      *
      * @return the new pool, open for tasks
      * @throws IllegalArgumentException if {@link #minWorkers} exceeds {@link #workers}
-     * @throws IllegalStateException if this JVM lacks the flags the queues need; the message lists them and
-     *                               where to put them
+     * @throws IllegalStateException if this JVM lacks the flags the queues need (the message lists them and
+     *                               where to put them), or if it is shutting down (called from a shutdown hook)
      */
     public ProcessPoolExecutor build() {
         return build(config(false));

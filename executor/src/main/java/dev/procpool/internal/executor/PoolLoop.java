@@ -83,12 +83,19 @@ public final class PoolLoop implements TaskFuture.Canceller {
     public PoolLoop(PoolConfig config, Path poolFolder) {
         this.config = config;
         this.poolFolder = poolFolder;
+        // SLF4J initializes on its first use; a thread that logs meanwhile has its calls queued and replayed, and
+        // SLF4J warns about that on stderr. The pool's threads log as they start (the first worker's starts here):
+        // so the first use comes first.
+        LOG.isDebugEnabled();
         this.exitHook = new JvmExitHook(poolFolder, this::isTerminated);
+        WorkerFactory factory = new WorkerFactory(this, exitHook, poolFolder, config);
+        if (WorkerCount.wanted(false, config.idleTimeout() != null, config.workers(), config.minWorkers(), 0, 0, 0) > 0) {
+            factory.startFirst(config); // its boot overlaps the rest of this constructor and of start()
+        }
         this.timeLimits = new TimeLimits(this::config);
         this.events = new PoolEvents(config.listener());
         this.dispatcher = new Dispatcher(timeLimits, events);
-        this.lifecycle = new WorkerLifecycle(this, dispatcher, new WorkerFactory(this, exitHook, poolFolder, config),
-                events, config);
+        this.lifecycle = new WorkerLifecycle(this, dispatcher, factory, events, config);
         this.classServer = new ClassServer(this::post);
         this.router = new ResultRouter(lifecycle, dispatcher, classServer);
         this.crashes = new CrashHandler(lifecycle, dispatcher, events);
@@ -102,9 +109,22 @@ public final class PoolLoop implements TaskFuture.Canceller {
      * workers are first up ({@link #workersUp}).
      */
     public void start() {
-        // SLF4J initializes on its first use; a thread that logs meanwhile has its calls queued and replayed, and
-        // SLF4J warns about that on stderr. The pool's threads log as they start: so the first use comes first.
-        LOG.isDebugEnabled();
+        try {
+            installExitHook();
+        } catch (IllegalStateException e) { // the JVM is exiting already
+            lifecycle.abandonFirst();
+            FileTrees.deleteTree(poolFolder);
+            throw new IllegalStateException("procpool: no pool can be built while the JVM shuts down (called from a"
+                    + " shutdown hook?); build it before", e);
+        }
+        // the first workers launch from here (the first of them adopted from the constructor) rather than from the
+        // scheduler's first round: in a new JVM that round is 60-110 ms of first-time class loading, which the
+        // workers' own start now overlaps (before the thread starts, so the scheduler thread sees what this did)
+        lifecycle.doWork(System.nanoTime(), true, false);
+        thread.start();
+    }
+
+    private void installExitHook() {
         exitHook.install(new JvmExitHook.Loop() {
             @Override
             public boolean pause(long timeoutNs) {
@@ -120,11 +140,6 @@ public final class PoolLoop implements TaskFuture.Canceller {
                 terminated.countDown();
             }
         });
-        // the first workers launch from here rather than from the scheduler's first round: in a new JVM that round
-        // is 60-110 ms of first-time class loading, which the workers' own start now overlaps (before the thread
-        // starts, so the scheduler thread sees what this did)
-        lifecycle.doWork(System.nanoTime(), true, false);
-        thread.start();
     }
 
     /**

@@ -3,7 +3,10 @@ package dev.procpool.internal.executor;
 import dev.procpool.internal.launcher.ClassDataArchive;
 import dev.procpool.internal.launcher.WorkerSpec;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
@@ -30,6 +33,9 @@ final class WorkerFactory {
         return t;
     });
     private int lastWorkerId;
+    /** The worker {@link #startFirst} started, until {@link #create} adopts it, and that start. */
+    private WorkerHandle first;
+    private CompletableFuture<Void> firstStarted;
     private boolean classDataRequested;
 
     WorkerFactory(PoolLoop loop, JvmExitHook exitHook, Path poolFolder, PoolConfig config) {
@@ -40,39 +46,120 @@ final class WorkerFactory {
     }
 
     /**
+     * Starts the pool's first worker at once, on a starter thread, while the caller goes on building the pool: in
+     * a new JVM that building is 100-150 ms of first-time class loading, which the worker's own boot now overlaps.
+     * The next {@link #create} adopts this worker. Call at most once, before the first {@link #create}, and only
+     * for a pool that starts a worker when it is built.
+     */
+    void startFirst(PoolConfig config) {
+        WorkerHandle worker = newHandle(System.nanoTime(), config);
+        exitHook.launching();
+        first = worker;
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        firstStarted = started;
+        starter.execute(() -> {
+            try {
+                start(worker, spec(config));
+                started.complete(null);
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        });
+    }
+
+    /**
+     * The pool will not be built after all: ends the worker {@link #startFirst} started, if any, once its start is
+     * over, and stops the starter threads. Returns when that worker's JVM is gone.
+     */
+    void abandonFirst() {
+        WorkerHandle worker = first;
+        CompletableFuture<Void> started = firstStarted;
+        first = null;
+        firstStarted = null;
+        if (worker != null) {
+            started.handle((done, error) -> null).join();
+            worker.abandon();
+            exitHook.launchEnded();
+        }
+        starter.shutdown();
+    }
+
+    /**
      * A new worker, launching in the background; null when the JVM is exiting. Once launched, {@code launched}
      * runs on the scheduler thread, or {@code failed} if the launch failed; its exit reaches
      * {@link PoolLoop#workerExited}.
      */
     WorkerHandle create(long now, Consumer<WorkerHandle> launched, BiConsumer<WorkerHandle, Throwable> failed) {
-        if (exitHook.exiting()) {
-            return null;
+        WorkerHandle worker = first;
+        CompletableFuture<Void> started = firstStarted;
+        first = null;
+        firstStarted = null;
+        WorkerSpec spec = null;
+        if (worker == null) {
+            if (exitHook.exiting()) {
+                return null;
+            }
+            worker = newHandle(now, loop.config());
+            spec = spec(loop.config());
+            exitHook.launching();
         }
-        WorkerHandle worker = new WorkerHandle(++lastWorkerId, poolFolder.resolve("worker-" + lastWorkerId));
-        worker.deadlineNs = now + loop.config().startTimeout().toNanos();
-        WorkerSpec spec = spec();
-        exitHook.launching();
+        WorkerHandle created = worker;
+        WorkerSpec createdSpec = spec;
         starter.execute(() -> {
             try {
-                worker.launch(spec, loop, starter);
-                exitHook.started(worker);
-                worker.process.onExit().whenComplete((code, error) -> exitHook.exited(worker));
-                worker.exited().whenComplete((code, error) ->
-                        loop.post(() -> loop.workerExited(worker, code == null ? -1 : code)));
-                loop.post(() -> launched.accept(worker));
+                if (started == null) {
+                    start(created, createdSpec);
+                } else {
+                    awaitStart(started);
+                }
+                created.connect(loop, starter);
+                created.process.onExit().whenComplete((code, error) -> exitHook.exited(created));
+                created.exited().whenComplete((code, error) ->
+                        loop.post(() -> loop.workerExited(created, code == null ? -1 : code)));
+                loop.post(() -> launched.accept(created));
             } catch (Throwable e) {
-                loop.post(() -> failed.accept(worker, e));
+                loop.post(() -> failed.accept(created, e));
             } finally {
                 // once the queues are opened too: the JVM's exit hook waits for that before removing the folder
-                worker.launchSettled().whenComplete((done, error) -> exitHook.launchEnded());
+                created.launchSettled().whenComplete((done, error) -> exitHook.launchEnded());
             }
         });
         return worker;
     }
 
+    private WorkerHandle newHandle(long now, PoolConfig config) {
+        WorkerHandle worker = new WorkerHandle(++lastWorkerId, poolFolder.resolve("worker-" + lastWorkerId));
+        worker.deadlineNs = now + config.startTimeout().toNanos();
+        return worker;
+    }
+
+    /** Starts the worker's JVM and lets the JVM's exit hook know of it. Starter thread. */
+    private void start(WorkerHandle worker, WorkerSpec spec) throws IOException {
+        worker.start(spec);
+        exitHook.started(worker);
+    }
+
+    /** Waits for {@link #startFirst}'s start and throws what it threw. Starter thread. */
+    private static void awaitStart(CompletableFuture<Void> started) throws IOException {
+        try {
+            started.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
     /** procpool's defaults for a new worker depend on the pool's size now (threads per worker). */
-    private WorkerSpec spec() {
-        PoolConfig config = loop.config();
+    private WorkerSpec spec(PoolConfig config) {
         int perWorker = WorkerDefaults.processorsPerWorker(Runtime.getRuntime().availableProcessors(), config.workers());
         boolean limit = config.limitNativeThreads();
         return WorkerSpec.ofCurrentJvm(config.classPath(),
@@ -91,7 +178,7 @@ final class WorkerFactory {
             return;
         }
         classDataRequested = true;
-        ClassDataArchive.prepare(spec()).thenAccept(outcome -> {
+        ClassDataArchive.prepare(spec(loop.config())).thenAccept(outcome -> {
             if (outcome.startsWith("made")) {
                 LOG.info("procpool: {}", outcome);
             } else {
@@ -105,7 +192,7 @@ final class WorkerFactory {
      * its workers up (one task, then {@code close()}) still leaves one for the pools after it.
      */
     void prepareMissingClassData() {
-        if (!classDataRequested && ClassDataArchive.missing(spec())) {
+        if (!classDataRequested && ClassDataArchive.missing(spec(loop.config()))) {
             prepareClassData();
         }
     }

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * The parent's end of one worker: its process, the two queues it shares with it, its activity file (the task it runs, whether it sleeps), its
  * {@link WorkerStatus}, and the tasks sent to it and not yet answered, in the order sent. This class alone owns
  * those tasks: a task is in exactly one handle's {@link #inFlight} or in the dispatcher's line.
- * {@link #launch} runs on a starter thread; everything else on the scheduler thread, which sees the launched
+ * {@link #start} and {@link #connect} run on starter threads; everything else on the scheduler thread, which sees the launched
  * fields through the scheduler's inbox.
  */
 final class WorkerHandle {
@@ -40,14 +40,16 @@ final class WorkerHandle {
     final int id;
     final Path folder;
     WorkerProcess process;
-    /** Where commands go: the lane until the switch, then the task queue; set by {@link #launch}. */
+    /** Where commands go: the lane until the switch, then the task queue; set by {@link #connect}. */
     MessageSink tasks;
-    /** Where events come from: the lane, then the results queue; set by {@link #launch}. */
+    /** Where events come from: the lane, then the results queue; set by {@link #connect}. */
     MessageSource results;
     private ChannelWriter taskQueue;
     private ChannelReader resultQueue;
     /** The start-up lane, or null (none offered, or the worker exited before it connected). */
     private Lane lane;
+    /** The lane offered by {@link #start}, until {@link #connect} takes it; starter threads. */
+    private Lane.Listener listener;
     /** Scheduler thread: {@code OpenQueues} has been sent. */
     private boolean queuesAsked;
     /** Completes once the starter thread is done with this worker: its queues opened, or failed to. */
@@ -95,28 +97,59 @@ final class WorkerHandle {
     }
 
     /**
-     * Starts the JVM and, with a start-up lane offered to it, waits for the JVM to connect to the lane: the first
-     * commands and events use the lane until both sides' queues are open. The parent's ends of the queues are
-     * opened on {@code opener} only once the worker says its own are open: in a new parent JVM that is
-     * Chronicle's start, hundreds of milliseconds of class loading, which would otherwise take the processors
-     * from the booting worker and delay its first answer (on 2 cores, 1,067 -> 775 ms to a new JVM's first
-     * result). Where no lane can be offered, opens the queues here, while the JVM boots. {@link #launchSettled}
-     * completes once the queues are open, failed to open or will not be opened (the worker exited first),
-     * whatever happens. Starter thread.
+     * Offers the start-up lane and starts the JVM: the first half of a launch, which {@link #connect} ends. Kept
+     * apart so that a pool's first worker can be started while the rest of the pool is still being built. When
+     * this throws, {@link #launchSettled} is complete. Starter thread.
      */
-    void launch(WorkerSpec spec, PoolLoop loop, Executor opener) throws IOException {
-        CompletableFuture<Void> opening = null;
+    void start(WorkerSpec spec) throws IOException {
         try {
             Files.createDirectory(folder);
-            Lane.Listener listener = Boolean.parseBoolean(System.getProperty(LANE_PROPERTY, "true")) ? Lane.offer(folder) : null;
+            Lane.Listener offered = Boolean.parseBoolean(System.getProperty(LANE_PROPERTY, "true")) ? Lane.offer(folder) : null;
             try {
                 process = WorkerProcess.start(spec, id, folder);
             } catch (IOException | RuntimeException | Error e) {
-                if (listener != null) {
-                    listener.close();
+                if (offered != null) {
+                    offered.close();
                 }
                 throw e;
             }
+            listener = offered;
+        } catch (IOException | RuntimeException | Error e) {
+            launchSettled.complete(null);
+            throw e;
+        }
+    }
+
+    /**
+     * Ends a worker that {@link #start} started and that no pool will adopt (the pool could not be built): closes
+     * its lane and kills its JVM, and returns once the JVM is gone, so that its folder can go. Starter thread.
+     */
+    void abandon() {
+        if (listener != null) {
+            listener.close();
+            listener = null;
+        }
+        if (process != null) {
+            process.kill();
+            process.onExit().handle((code, error) -> null).join();
+        }
+    }
+
+    /**
+     * With a start-up lane offered to the JVM {@link #start} started, waits for the JVM to connect to the lane:
+     * the first commands and events use the lane until both sides' queues are open. The parent's ends of the
+     * queues are opened on {@code opener} only once the worker says its own are open: in a new parent JVM that is
+     * Chronicle's start, hundreds of milliseconds of class loading, which would otherwise take the processors
+     * from the booting worker and delay its first answer (on 2 cores, 1,067 -> 775 ms to a new JVM's first
+     * result). Where no lane could be offered, opens the queues here, while the JVM boots. {@link #launchSettled}
+     * completes once the queues are open, failed to open or will not be opened (the worker exited first),
+     * whatever happens. Starter thread, after {@link #start}.
+     */
+    void connect(PoolLoop loop, Executor opener) throws IOException {
+        CompletableFuture<Void> opening = null;
+        Lane.Listener listener = this.listener;
+        this.listener = null;
+        try {
             if (listener == null) {
                 openQueues();
                 tasks = taskQueue;

@@ -198,6 +198,11 @@ final class WorkerLifecycle {
         }
     }
 
+    /** The pool will not be built after all: see {@link WorkerFactory#abandonFirst}. */
+    void abandonFirst() {
+        factory.abandonFirst();
+    }
+
     private void spawn(long now, boolean spare) {
         WorkerHandle worker = factory.create(now, this::launched, this::launchFailed);
         if (worker != null) {
