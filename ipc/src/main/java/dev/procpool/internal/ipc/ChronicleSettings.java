@@ -13,8 +13,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * banner, no performance chatter. Also selects Chronicle's no-op POSIX layer: the default one initialises
  * jnr-ffi, which generates code at run time (about 360 classes and 100 ms or more of every JVM's first queue
  * open), and procpool's queues use none of its calls. Keeps Chronicle from creating {@code <tmpdir>/target}
- * (see {@link #pointBuildFolderAtTemp}). Called from the static initialisers of the classes
- * through which every queue is opened, so it runs first in the parent and in every worker.
+ * (see {@link #pointBuildFolderAtTemp}). {@link #apply} is called from the static initialisers of the classes
+ * through which every queue is opened, so it runs first in the parent and in every worker; a worker calls
+ * {@link #silence} as it starts.
  */
 public final class ChronicleSettings {
     private ChronicleSettings() {
@@ -31,8 +32,6 @@ public final class ChronicleSettings {
         } catch (LinkageError e) {
             // an older Chronicle without the switch: it loads its usual POSIX layer
         }
-        // after the POSIX switch: loading Chronicle's OS class picks a POSIX layer if none is chosen yet
-        pointBuildFolderAtTemp();
     }
 
     /**
@@ -100,8 +99,31 @@ public final class ChronicleSettings {
         }
     }
 
-    /** Idempotent; the work happens once, in the static initialiser. */
+    /**
+     * Silences Chronicle and selects its POSIX layer without starting Chronicle itself (a few classes load). A
+     * worker calls this first thing: it serves its first tasks on the start-up lane, and starts Chronicle only
+     * when it opens its queues ({@link #apply}), which kept Chronicle's core start (about 60 ms of class loading
+     * and initialisation) off the way to its first answer. Idempotent.
+     */
+    public static void silence() {
+    }
+
+    /**
+     * {@link #silence}, then initialises Chronicle's {@code OS} class without letting it create a build folder
+     * (see {@link #pointBuildFolderAtTemp}). Before any queue opens. Idempotent; the work happens once.
+     */
     public static void apply() {
+        BuildFolder.pointed();
+    }
+
+    /** Initialised on the first {@link #apply}, after the settings: loading {@code OS} picks a POSIX layer. */
+    private static final class BuildFolder {
+        static {
+            pointBuildFolderAtTemp();
+        }
+
+        static void pointed() {
+        }
     }
 
     private static void setDefault(String key, String value) {

@@ -19,7 +19,7 @@ public final class WorkerMain {
         OutputCapture.install();
         InputStream control = System.in;
         System.setIn(new ByteArrayInputStream(new byte[0]));
-        ChronicleSettings.apply();
+        ChronicleSettings.silence(); // Chronicle itself starts when the queues open, after the first tasks
         if (args.length != 2) {
             System.err.println("usage: WorkerMain <workerId> <channelFolder> (started by procpool, not by hand)");
             System.exit(2);
