@@ -83,15 +83,16 @@ public final class PoolLoop implements TaskFuture.Canceller {
     public PoolLoop(PoolConfig config, Path poolFolder) {
         this.config = config;
         this.poolFolder = poolFolder;
-        // SLF4J initializes on its first use; a thread that logs meanwhile has its calls queued and replayed, and
-        // SLF4J warns about that on stderr. The pool's threads log as they start (the first worker's starts here):
-        // so the first use comes first.
-        LOG.isDebugEnabled();
         this.exitHook = new JvmExitHook(poolFolder, this::isTerminated);
         WorkerFactory factory = new WorkerFactory(this, exitHook, poolFolder, config);
         if (WorkerCount.wanted(false, config.idleTimeout() != null, config.workers(), config.minWorkers(), 0, 0, 0) > 0) {
             factory.startFirst(config); // its boot overlaps the rest of this constructor and of start()
         }
+        // SLF4J initializes on its first use (20-25 ms in a new JVM); a thread that logs meanwhile has its calls
+        // queued and replayed, and SLF4J warns about that on stderr. The pool's other threads start after this;
+        // the first worker's starter logs only through ClassDataArchive, which waits for an initialization under
+        // way.
+        LOG.isDebugEnabled();
         this.timeLimits = new TimeLimits(this::config);
         this.events = new PoolEvents(config.listener());
         this.dispatcher = new Dispatcher(timeLimits, events);

@@ -89,6 +89,11 @@ public final class ClassDataArchive {
             why = CacheTrust.whyNotTrusted(file);
         }
         if (why != null && WARNED.add(folder)) {
+            // A pool's first worker is started while another thread initializes SLF4J, which holds this lock
+            // meanwhile: waiting for it keeps SLF4J from queueing this call and warning on stderr that it replayed it.
+            synchronized (LoggerFactory.class) {
+                LoggerFactory.getILoggerFactory();
+            }
             LoggerFactory.getLogger("dev.procpool.pool") /* the pool's public logger name, not this class's */.warn("procpool: workers start without the class-data"
                     + " archive in {}, which could let another user change the code they run: {}. Remove it, or"
                     + " make it yours and writable by you alone (chmod go-w)", folder, why);
