@@ -101,19 +101,8 @@ public final class ChannelWriter implements MessageSink, AutoCloseable {
     }
 
     private Message spillIfLarge(Message message) throws IOException {
-        if (message instanceof Message.RunTask m && isLarge(m.task())) {
-            return new Message.RunTask(m.taskId(), spill(m.task()), m.captureOutput());
-        }
-        if (message instanceof Message.TaskCompleted m && isLarge(m.result())) {
-            return new Message.TaskCompleted(m.taskId(), spill(m.result()), m.output());
-        }
-        if (message instanceof Message.TaskFailed m && isLarge(m.error())) {
-            return new Message.TaskFailed(m.taskId(), spill(m.error()), m.output());
-        }
-        if (message instanceof Message.ShipResource m && m.bytes() != null && isLarge(m.bytes())) {
-            return new Message.ShipResource(m.loaderId(), m.name(), spill(m.bytes()), null);
-        }
-        return message;
+        Payload payload = Message.payloadOf(message);
+        return payload != null && isLarge(payload) ? Message.withPayload(message, spill(payload)) : message;
     }
 
     /** Whether {@code payload} goes out of band: too large for the queue, or over this cycle's inline budget. */
@@ -136,14 +125,7 @@ public final class ChannelWriter implements MessageSink, AutoCloseable {
 
     /** What a message costs the queue: its inline payload and a little for the frame and the index. */
     private static long inlineBytes(Message message) {
-        Payload payload = null;
-        if (message instanceof Message.RunTask m) {
-            payload = m.task();
-        } else if (message instanceof Message.TaskCompleted m) {
-            payload = m.result();
-        } else if (message instanceof Message.TaskFailed m) {
-            payload = m.error();
-        }
+        Payload payload = Message.payloadOf(message);
         return 512 + (payload == null || payload.isInFile() ? 0 : payload.length());
     }
 

@@ -224,20 +224,7 @@ public final class LaneCodec {
      * the message: a failure here (a full disk) leaves the lane as it was.
      */
     static String spillIfTooLong(Message message, LaneFiles files) throws IOException {
-        Payload payload = null;
-        if (message instanceof RunTask m) {
-            payload = m.task();
-        } else if (message instanceof RunInitializer m) {
-            payload = m.initializer();
-        } else if (message instanceof ShipResource m) {
-            payload = m.bytes();
-        } else if (message instanceof TaskCompleted m) {
-            payload = m.result();
-        } else if (message instanceof TaskFailed m) {
-            payload = m.error();
-        } else if (message instanceof InitializerFailed m) {
-            payload = m.error();
-        }
+        Payload payload = Message.payloadOf(message);
         return payload != null && files.mustSpill(payload) ? files.spill(payload) : null;
     }
 

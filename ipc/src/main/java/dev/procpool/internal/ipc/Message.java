@@ -15,6 +15,50 @@ public sealed interface Message permits Message.Command, Message.Event {
     /** Bump whenever the layout of any message changes; the handshake refuses a mismatch. */
     int PROTOCOL_VERSION = 6;
 
+    /**
+     * The serialized value {@code message} carries (a task, an initializer, a result, an error or a shipped
+     * resource), or null when it carries none: what the channels write out of band when it is too long to travel
+     * inline.
+     */
+    static Payload payloadOf(Message message) {
+        if (message instanceof RunTask m) {
+            return m.task();
+        } else if (message instanceof TaskCompleted m) {
+            return m.result();
+        } else if (message instanceof TaskFailed m) {
+            return m.error();
+        } else if (message instanceof RunInitializer m) {
+            return m.initializer();
+        } else if (message instanceof InitializerFailed m) {
+            return m.error();
+        } else if (message instanceof ShipResource m) {
+            return m.bytes();
+        }
+        return null;
+    }
+
+    /**
+     * {@code message} with {@code payload} in place of the one {@link #payloadOf} gives.
+     *
+     * @throws IllegalArgumentException if {@code message} carries no payload
+     */
+    static Message withPayload(Message message, Payload payload) {
+        if (message instanceof RunTask m) {
+            return new RunTask(m.taskId(), payload, m.captureOutput());
+        } else if (message instanceof TaskCompleted m) {
+            return new TaskCompleted(m.taskId(), payload, m.output());
+        } else if (message instanceof TaskFailed m) {
+            return new TaskFailed(m.taskId(), payload, m.output());
+        } else if (message instanceof RunInitializer) {
+            return new RunInitializer(payload);
+        } else if (message instanceof InitializerFailed) {
+            return new InitializerFailed(payload);
+        } else if (message instanceof ShipResource m && m.bytes() != null) {
+            return new ShipResource(m.loaderId(), m.name(), payload, null);
+        }
+        throw new IllegalArgumentException(message.getClass().getSimpleName() + " carries no payload");
+    }
+
     /** Parent to worker. */
     sealed interface Command extends Message
             permits ConfigureWorker, RunInitializer, RunTask, CancelTask, Shutdown, StopNow, Wake, ShipResource,

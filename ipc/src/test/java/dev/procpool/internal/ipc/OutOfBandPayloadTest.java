@@ -56,6 +56,31 @@ class OutOfBandPayloadTest {
     }
 
     @Test
+    void largeInitializerAndItsError_travelInFiles_arriveIntact() throws IOException {
+        // a worker without a start-up lane gets its initializer on the queue
+        byte[] initializer = randomBytes(2 * MB, 3);
+        byte[] error = randomBytes(2 * MB, 4);
+        try (Channel channel = Channel.open(folder)) {
+            Payload sentInitializer = payloadOf(initializer);
+            Payload sentError = payloadOf(error);
+            channel.writer.write(new Message.RunInitializer(sentInitializer));
+            channel.writer.write(new Message.InitializerFailed(sentError));
+            sentInitializer.release();
+            sentError.release();
+            assertEquals(2, payloadFiles().size());
+
+            Message.RunInitializer run = assertInstanceOf(Message.RunInitializer.class, channel.receive());
+            Message.InitializerFailed failed = assertInstanceOf(Message.InitializerFailed.class, channel.receive());
+            assertTrue(run.initializer().isInFile());
+            assertArrayEquals(initializer, readAll(run.initializer()));
+            assertArrayEquals(error, readAll(failed.error()));
+            run.initializer().release();
+            failed.error().release();
+            assertEquals(List.of(), payloadFiles());
+        }
+    }
+
+    @Test
     void largeResultAndError_travelInSeparateFiles_arriveIntact() throws IOException {
         byte[] result = randomBytes(2 * MB, 1);
         byte[] error = randomBytes(3 * MB, 2);
