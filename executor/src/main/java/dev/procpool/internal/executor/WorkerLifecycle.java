@@ -47,6 +47,11 @@ final class WorkerLifecycle {
     /** A worker has answered its handshake: from then on workers are launched as many at once as wanted. */
     private boolean firstUp;
     /**
+     * A worker of some pool in this JVM has answered its handshake: the JVM has loaded procpool's classes, and
+     * a new pool's first workers may take all the processors (see {@link WorkerCount#launchable}).
+     */
+    private static volatile boolean anyWorkerUp;
+    /**
      * Every worker the pool wanted has been ready at once: from then on a worker on its start-up lane is told to
      * open its queues after its handshake. Until then Chronicle's start, in the worker and then in the parent
      * (hundreds of milliseconds of CPU each), would compete with the workers still booting (2 cores, new parent
@@ -113,7 +118,7 @@ final class WorkerLifecycle {
                 config.minWorkers(), active, active - idle, dispatcher.waiting());
         lastWanted = wanted;
         active = promoteSpares(active, wanted, now);
-        int launchable = WorkerCount.launchable(firstUp, processors, launching);
+        int launchable = WorkerCount.launchable(firstUp, anyWorkerUp, processors, launching);
         for (int i = active; i < wanted && launchable > 0 && startFailures.mayStart(now); i++) {
             spawn(now, false);
             starting++;
@@ -264,6 +269,7 @@ final class WorkerLifecycle {
             factory.prepareMissingClassData();
         }
         firstUp = true;
+        anyWorkerUp = true;
         if (!worker.status().isLeaving()) {
             if (initializer != null) {
                 worker.advance(Phase.INITIALIZING);

@@ -37,18 +37,27 @@ class WorkerCountTest {
     }
 
     @Test
-    void beforeTheFirstHandshake_launchesOneFewerThanTheProcessors_atLeastOne() {
-        assertEquals(1, WorkerCount.launchable(false, 1, 0), "one processor: one at a time");
-        assertEquals(1, WorkerCount.launchable(false, 2, 0), "two: one at a time, the parent needs the other");
-        assertEquals(0, WorkerCount.launchable(false, 2, 1), "and none while that one starts");
-        assertEquals(3, WorkerCount.launchable(false, 4, 0));
-        assertEquals(1, WorkerCount.launchable(false, 4, 2));
-        assertEquals(0, WorkerCount.launchable(false, 4, 5), "never negative");
+    void beforeTheFirstHandshake_newJvm_launchesOneFewerThanTheProcessors_atLeastOne() {
+        assertEquals(1, WorkerCount.launchable(false, false, 1, 0), "one processor: one at a time");
+        assertEquals(1, WorkerCount.launchable(false, false, 2, 0), "two: one at a time, the parent needs the other");
+        assertEquals(0, WorkerCount.launchable(false, false, 2, 1), "and none while that one starts");
+        assertEquals(3, WorkerCount.launchable(false, false, 4, 0));
+        assertEquals(1, WorkerCount.launchable(false, false, 4, 2));
+        assertEquals(0, WorkerCount.launchable(false, false, 4, 5), "never negative");
+    }
+
+    @Test
+    void beforeTheFirstHandshake_jvmThatRanAPool_launchesAsManyAsTheProcessors() {
+        assertEquals(1, WorkerCount.launchable(false, true, 1, 0));
+        assertEquals(2, WorkerCount.launchable(false, true, 2, 0), "two: both at once");
+        assertEquals(1, WorkerCount.launchable(false, true, 2, 1));
+        assertEquals(0, WorkerCount.launchable(false, true, 2, 2), "and no more while they start");
+        assertEquals(4, WorkerCount.launchable(false, true, 4, 0));
     }
 
     @Test
     void fromTheFirstHandshake_launchesAsManyAsWanted() {
-        assertEquals(Integer.MAX_VALUE, WorkerCount.launchable(true, 2, 1));
-        assertEquals(Integer.MAX_VALUE, WorkerCount.launchable(true, 1, 0));
+        assertEquals(Integer.MAX_VALUE, WorkerCount.launchable(true, false, 2, 1));
+        assertEquals(Integer.MAX_VALUE, WorkerCount.launchable(true, true, 1, 0));
     }
 }

@@ -102,8 +102,9 @@ class PoolListenerTest {
 
     /**
      * JVMs starting side by side share the processors, so until the first worker has answered, a pool launches
-     * at most one fewer than the processors: on 2 processors (this machine's, or as the pool is told to count
-     * them), a pool of 3 is told of its first worker ready before the second starts.
+     * at most as many as the processors (one fewer in a JVM new to procpool, which this test's is not): on 2
+     * processors (this machine's, or as the pool is told to count them), a pool of 3 is told of its first worker
+     * ready before its third starts.
      */
     @Test
     void firstWorkerAnswers_beforeMoreWorkersStartThanTheProcessorsCanServe() throws Exception {
@@ -122,7 +123,8 @@ class PoolListenerTest {
         List<String> calls = listener.calls;
         int firstReady = calls.indexOf(calls.stream().filter(c -> c.startsWith("workerReady")).findFirst().orElseThrow());
         long startedBefore = calls.subList(0, firstReady).stream().filter(c -> c.startsWith("workerStarted")).count();
-        assertEquals(1, startedBefore, "on 2 processors one worker starts before the first is ready: " + calls);
+        assertTrue(startedBefore >= 1 && startedBefore <= 2,
+                "on 2 processors at most two workers start before the first is ready: " + calls);
         assertEquals(3, listener.count("workerStarted"), "and then the others: " + calls);
     }
 
