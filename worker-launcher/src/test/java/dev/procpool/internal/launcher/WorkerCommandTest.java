@@ -134,6 +134,22 @@ class WorkerCommandTest {
     }
 
     @Test
+    void jvmArguments_thisJvmsJava_namesThisJvmsSelectorProvider_beforeTheUserOptions_anotherJava_not() throws IOException {
+        Path ownJava = Path.of(System.getProperty("java.home"), "bin", "java");
+        WorkerSpec own = new WorkerSpec(ownJava, Runtime.version().feature(), "", List.of(), "", List.of("-Xss1m"),
+                Map.of(), null, IGNORE, false);
+        String expected = "-D" + WorkerCommand.SELECTOR_PROVIDER_PROPERTY + "="
+                + java.nio.channels.spi.SelectorProvider.provider().getClass().getName();
+
+        List<String> args = WorkerCommand.jvmArguments(own, 1);
+
+        assertEquals(true, args.contains(expected), args.toString());
+        assertEquals(true, args.indexOf(expected) < args.indexOf("-Xss1m"), "the user's options come after it");
+        assertEquals(false, WorkerCommand.jvmArguments(spec(17, "", "", List.of()), 1).stream()
+                .anyMatch(arg -> arg.startsWith("-D" + WorkerCommand.SELECTOR_PROVIDER_PROPERTY)));
+    }
+
+    @Test
     void jvmArguments_emptyClassPath_noCpOption() throws IOException {
         List<String> args = WorkerCommand.jvmArguments(spec(17, "", "", List.of()), 1);
 
