@@ -33,9 +33,8 @@ final class WorkerFactory {
         return t;
     });
     private int lastWorkerId;
-    /** The worker {@link #startFirst} started, until {@link #create} adopts it, and that start. */
-    private WorkerHandle first;
-    private CompletableFuture<Void> firstStarted;
+    /** The worker {@link #startFirst} started and that start, until {@link #create} adopts it; else null. */
+    private FirstWorker first;
     private boolean classDataRequested;
 
     WorkerFactory(PoolLoop loop, JvmExitHook exitHook, Path poolFolder, PoolConfig config) {
@@ -54,9 +53,8 @@ final class WorkerFactory {
     void startFirst(PoolConfig config) {
         WorkerHandle worker = newHandle(System.nanoTime(), config);
         exitHook.launching();
-        first = worker;
         CompletableFuture<Void> started = new CompletableFuture<>();
-        firstStarted = started;
+        first = new FirstWorker(worker, started);
         starter.execute(() -> {
             try {
                 start(worker, spec(config));
@@ -72,13 +70,11 @@ final class WorkerFactory {
      * over, and stops the starter threads. Returns when that worker's JVM is gone.
      */
     void abandonFirst() {
-        WorkerHandle worker = first;
-        CompletableFuture<Void> started = firstStarted;
+        FirstWorker abandoned = first;
         first = null;
-        firstStarted = null;
-        if (worker != null) {
-            started.handle((done, error) -> null).join();
-            worker.abandon();
+        if (abandoned != null) {
+            abandoned.started().handle((done, error) -> null).join();
+            abandoned.worker().abandon();
             exitHook.launchEnded();
         }
         starter.shutdown();
@@ -90,41 +86,40 @@ final class WorkerFactory {
      * {@link PoolLoop#workerExited}.
      */
     WorkerHandle create(long now, Consumer<WorkerHandle> launched, BiConsumer<WorkerHandle, Throwable> failed) {
-        WorkerHandle worker = first;
-        CompletableFuture<Void> started = firstStarted;
+        FirstWorker adopted = first;
         first = null;
-        firstStarted = null;
-        WorkerSpec spec = null;
-        if (worker == null) {
-            if (exitHook.exiting()) {
-                return null;
-            }
-            worker = newHandle(now, loop.config());
-            spec = spec(loop.config());
+        if (adopted == null && exitHook.exiting()) {
+            return null;
+        }
+        WorkerHandle worker = adopted != null ? adopted.worker() : newHandle(now, loop.config());
+        WorkerSpec spec = adopted != null ? null : spec(loop.config());
+        if (adopted == null) {
             exitHook.launching();
         }
-        WorkerHandle created = worker;
-        WorkerSpec createdSpec = spec;
         starter.execute(() -> {
             try {
-                if (started == null) {
-                    start(created, createdSpec);
+                if (adopted == null) {
+                    start(worker, spec);
                 } else {
-                    awaitStart(started);
+                    awaitStart(adopted.started());
                 }
-                created.connect(loop, starter);
-                created.process.onExit().whenComplete((code, error) -> exitHook.exited(created));
-                created.exited().whenComplete((code, error) ->
-                        loop.post(() -> loop.workerExited(created, code == null ? -1 : code)));
-                loop.post(() -> launched.accept(created));
+                worker.connect(loop, starter);
+                worker.process.onExit().whenComplete((code, error) -> exitHook.exited(worker));
+                worker.exited().whenComplete((code, error) ->
+                        loop.post(() -> loop.workerExited(worker, code == null ? -1 : code)));
+                loop.post(() -> launched.accept(worker));
             } catch (Throwable e) {
-                loop.post(() -> failed.accept(created, e));
+                loop.post(() -> failed.accept(worker, e));
             } finally {
                 // once the queues are opened too: the JVM's exit hook waits for that before removing the folder
-                created.launchSettled().whenComplete((done, error) -> exitHook.launchEnded());
+                worker.launchSettled().whenComplete((done, error) -> exitHook.launchEnded());
             }
         });
         return worker;
+    }
+
+    /** A worker started by {@link #startFirst}, and its start on a starter thread. */
+    private record FirstWorker(WorkerHandle worker, CompletableFuture<Void> started) {
     }
 
     private WorkerHandle newHandle(long now, PoolConfig config) {

@@ -122,7 +122,8 @@ final class WorkerHandle {
 
     /**
      * Ends a worker that {@link #start} started and that no pool will adopt (the pool could not be built): closes
-     * its lane and kills its JVM, and returns once the JVM is gone, so that its folder can go. Starter thread.
+     * its lane and kills its JVM, and returns once the JVM is gone, so that its folder can go. Once {@link #start}
+     * has ended; the thread that builds the pool.
      */
     void abandon() {
         if (listener != null) {

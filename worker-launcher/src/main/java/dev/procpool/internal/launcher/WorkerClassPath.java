@@ -202,11 +202,16 @@ public final class WorkerClassPath {
             return location;
         }
         try {
-            CodeSource source = Class.forName(className, false, loader).getProtectionDomain().getCodeSource();
-            return source == null || source.getLocation() == null ? null : source.getLocation().toString();
+            return codeSourceUrl(Class.forName(className, false, loader));
         } catch (ClassNotFoundException | LinkageError | SecurityException e) {
             return null;
         }
+    }
+
+    /** The URL of the code source {@code type} was loaded from, or null when it has none. */
+    private static String codeSourceUrl(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        return source == null || source.getLocation() == null ? null : source.getLocation().toString();
     }
 
     /**
@@ -238,9 +243,9 @@ public final class WorkerClassPath {
         for (String name : classNames) {
             try {
                 Class<?> type = Class.forName(name, false, loader);
-                CodeSource source = type.getProtectionDomain().getCodeSource();
-                if (!type.getModule().isNamed() && source != null && source.getLocation() != null) {
-                    urls.add(source.getLocation().toString());
+                String url = codeSourceUrl(type);
+                if (!type.getModule().isNamed() && url != null) {
+                    urls.add(url);
                 }
             } catch (ClassNotFoundException | LinkageError | SecurityException e) {
                 // not here: the worker will say which class it misses

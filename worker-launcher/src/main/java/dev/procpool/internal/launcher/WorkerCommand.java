@@ -59,7 +59,8 @@ public final class WorkerCommand {
         // The first socket a JVM opens (a worker's start-up lane) makes the JDK look for a SelectorProvider service
         // in every jar of the class path: 22 ms with no jar, 74-136 ms with 150 (JDK 17). Told the provider this
         // JVM uses, a worker of the same java skips that scan; before the user's options, so theirs win.
-        String provider = runsThisJvm(spec) ? jdkSelectorProvider() : null;
+        boolean ownJava = runsThisJvm(spec);
+        String provider = ownJava ? jdkSelectorProvider() : null;
         if (provider != null) {
             args.add("-D" + SELECTOR_PROVIDER_PROPERTY + "=" + provider);
         }
@@ -69,7 +70,7 @@ public final class WorkerCommand {
                 .forEach(name -> args.add("-D" + name + "=" + System.getProperty(name)));
         args.addAll(WorkerFootprint.options(spec.jvmOptions(), launcherOptions(spec),
                 WorkerFootprint.processors(spec.jvmOptions(), Runtime.getRuntime().availableProcessors()),
-                runsThisJvm(spec) && WorkerFootprint.trimsNativeHeap(Platform.current(), Runtime.version())));
+                ownJava && WorkerFootprint.trimsNativeHeap(Platform.current(), Runtime.version())));
         String workerClassPath = WorkerClassPath.resolve(new WorkerClassPath.Sources(spec.classPath(), spec.nestedClassPath()));
         ClassDataArchive.Plan archive = ClassDataArchive.ready(spec);
         if (archive != null) {
