@@ -3,6 +3,7 @@ package dev.procpool.it;
 import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.it.fixtures.LaneEchoTask;
 import dev.procpool.it.fixtures.LaneProbeTask;
+import dev.procpool.it.fixtures.RingWantedTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -82,5 +83,27 @@ class StartupLaneTest {
         }
         assertEquals("lane", answer[1], "the task went over the lane");
         assertArrayEquals(LaneEchoTask.twiceReversed(data), (byte[]) answer[0]);
+    }
+
+    /**
+     * Once a worker is on its queues, its lane is its doorbell: while every worker computes, the scheduler asks
+     * each to ring when it answers, and parks. Here its safety-net wake-up is ten minutes away, so only the ring
+     * can bring the answer in time. Each task waits until the parent has asked for a ring, so the answer comes
+     * while the parent is parked.
+     */
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Windows before 10 1803 has no Unix-domain sockets: no lane")
+    void whileWorkersCompute_theSchedulerParks_andTheWorkersRingWhenTheyAnswer() throws Exception {
+        String property = "procpool.internal.ringParkMaxMs";
+        System.setProperty(property, Long.toString(TimeUnit.MINUTES.toMillis(10)));
+        try (ProcessPoolExecutor pool = Pools.quietPool(1).retries(0).build()) {
+            System.clearProperty(property);
+            Pools.awaitQueuesInUse(pool);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(Pools.valueOf(pool.submit(new RingWantedTask())), "the parent asked for a ring, task " + i);
+            }
+        } finally {
+            System.clearProperty(property);
+        }
     }
 }

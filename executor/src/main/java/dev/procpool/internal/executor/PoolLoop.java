@@ -40,6 +40,16 @@ public final class PoolLoop implements TaskFuture.Canceller {
      * shortens it.
      */
     private static final long IDLE_PARK_MAX_NS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The longest a loop parks while its workers compute, once each has been asked to ring its lane when it
+     * writes to its results queue ({@link WorkerLifecycle#askForRings}). A ring, a submit, a cancel or an exit
+     * unparks it; the bound is a safety net, so that a lost ring would cost latency, never a hang, and paces the
+     * stall watch. Without rings the loop looks every millisecond at most, some 1,000 wake-ups a second taken
+     * from the workers' processors. Internal, for tests: {@code -Dprocpool.internal.ringParkMaxMs} changes it
+     * for pools built after it is set.
+     */
+    static final String RING_PARK_PROPERTY = "procpool.internal.ringParkMaxMs";
+    private final long ringParkMaxNs = TimeUnit.MILLISECONDS.toNanos(Long.getLong(RING_PARK_PROPERTY, 50));
 
     private enum RunState { RUNNING, SHUTDOWN, STOP, TERMINATED }
 
@@ -325,6 +335,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
 
     private void run() {
         BackoffIdler idler = BackoffIdler.standard();
+        boolean ringsAsked = false; // on the last pass, which found nothing after asking
         while (!pauseRequested) {
             int work = 0;
             try {
@@ -354,8 +365,14 @@ public final class PoolLoop implements TaskFuture.Canceller {
             }
             if (work > 0) {
                 idler.reset();
+                ringsAsked = false;
             } else if (idler.isParking() && nothingToWatch()) {
                 LockSupport.parkNanos(this, lifecycle.parkNs(System.nanoTime(), IDLE_PARK_MAX_NS));
+            } else if (ringsAsked && onlyResultsToWaitFor()) {
+                LockSupport.parkNanos(this, lifecycle.parkNs(System.nanoTime(), ringParkMaxNs));
+                ringsAsked = false;
+            } else if (idler.isParking() && onlyResultsToWaitFor() && lifecycle.askForRings()) {
+                ringsAsked = true; // one more pass looks at the queues after the ask, then parks
             } else {
                 idler.idle();
             }
@@ -367,6 +384,15 @@ public final class PoolLoop implements TaskFuture.Canceller {
     private boolean nothingToWatch() {
         return dispatcher.isEmpty() && submitted.isEmpty() && inbox.isEmpty() && runState == RunState.RUNNING
                 && lifecycle.allIdle();
+    }
+
+    /**
+     * True when nothing but the workers' answers can give the loop work: nothing submitted or posted, the pool
+     * running, and no task in flight whose start the time limits must see (they learn it by looking).
+     */
+    private boolean onlyResultsToWaitFor() {
+        return submitted.isEmpty() && inbox.isEmpty() && runState == RunState.RUNNING
+                && !timeLimits.watchesRunningTasks(lifecycle.workers());
     }
 
     private int drainInbox() {

@@ -59,6 +59,24 @@ final class TimeLimits {
         }
     }
 
+    /**
+     * True when a task in flight has a time limit, or an interrupted task's grace runs: supervision then needs
+     * to look at the workers often, as it learns when a task starts only by looking.
+     */
+    boolean watchesRunningTasks(List<WorkerHandle> workers) {
+        for (WorkerHandle worker : workers) {
+            if (worker.watch.interruptedTask != 0) {
+                return true;
+            }
+            for (TaskFuture<?> future : worker.inFlight()) {
+                if (future.timeLimitNs() > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** A task with a limit ({@code limitNs > 0}) that has been seen running since {@code sinceNs} is over it. */
     static boolean overLimit(long limitNs, long sinceNs, long nowNs) {
         return limitNs > 0 && nowNs - sinceNs >= limitNs;

@@ -48,6 +48,8 @@ final class WorkerHandle {
     private ChannelReader resultQueue;
     /** The start-up lane, or null (none offered, or the worker exited before it connected). */
     private Lane lane;
+    /** Every message the lane carried has been read: only rings follow. Set on the scheduler thread. */
+    private volatile boolean laneRead;
     /** The lane offered by {@link #start}, until {@link #connect} takes it; starter threads. */
     private Lane.Listener listener;
     /** Scheduler thread: {@code OpenQueues} has been sent. */
@@ -180,10 +182,10 @@ final class WorkerHandle {
                 listener.close();
             }
             lane = connected;
-            connected.startReading("procpool-lane-" + id, loop::wake);
+            connected.startReading("procpool-lane-" + id, null, loop::wake); // a doorbell after the switch
             tasks = connected;
             results = new SwitchingSource(connected, ChannelsSwitched.class, () -> {
-                connected.close();
+                laneRead = true;
                 return resultQueue;
             });
         } finally {
@@ -258,14 +260,15 @@ final class WorkerHandle {
      * The worker's exit code, once everything it wrote can be read: its process has exited, the starter thread
      * is done with its queues (so that {@link #discard} does not race their opening), and the lane has been read
      * to its end (for at most {@link #LANE_DRAIN_MS} after the exit: a process the worker started may hold the
-     * socket open).
+     * socket open), unless the scheduler had read its last message by then: only rings can follow it.
      */
     CompletableFuture<Integer> exited() {
         CompletableFuture<Integer> exit = process.onExit();
-        CompletableFuture<Void> laneRead = lane == null ? CompletableFuture.completedFuture(null)
-                : exit.handle((code, error) -> null).thenCompose(ignored ->
-                        lane.ended().completeOnTimeout(null, LANE_DRAIN_MS, TimeUnit.MILLISECONDS));
-        return exit.thenCombine(launchSettled, (code, ignored) -> code).thenCombine(laneRead, (code, ignored) -> code);
+        CompletableFuture<Void> drained = lane == null ? CompletableFuture.completedFuture(null)
+                : exit.handle((code, error) -> null).thenCompose(ignored -> laneRead
+                        ? CompletableFuture.completedFuture(null)
+                        : lane.ended().completeOnTimeout(null, LANE_DRAIN_MS, TimeUnit.MILLISECONDS));
+        return exit.thenCombine(launchSettled, (code, ignored) -> code).thenCombine(drained, (code, ignored) -> code);
     }
 
     WorkerStatus status() {
@@ -283,7 +286,7 @@ final class WorkerHandle {
 
     /** Called on the handshake: the worker has created its activity file by then. */
     void openActivityFile() throws IOException {
-        activity = WorkerActivityFile.openForReading(folder);
+        activity = WorkerActivityFile.openParentView(folder);
     }
 
     /** The id of the task the worker runs now, 0 for none. */
@@ -402,6 +405,23 @@ final class WorkerHandle {
     void track(TaskFuture<?> task) {
         inFlight.add(task);
         tasksSent++;
+    }
+
+    /**
+     * True when this worker rings its lane after writing to its results queue, if asked to ({@link #wantRing}):
+     * it reads and writes its queues, and its lane, kept open after the switch, has not ended. Scheduler thread.
+     */
+    boolean rings() {
+        return results instanceof SwitchingSource source && source.switched() && !lane.isClosed()
+                && activity != null && !activity.isBroken();
+    }
+
+    /**
+     * Before the scheduler parks while this worker computes: asks it to ring when it next writes to its results
+     * queue. False when it cannot be asked (its activity file was cut short). Scheduler thread.
+     */
+    boolean wantRing() {
+        return activity.wantRing();
     }
 
     /** After writing to the queue: a worker that announced sleep is woken through its control pipe. */

@@ -454,6 +454,29 @@ final class WorkerLifecycle {
         return active;
     }
 
+    /**
+     * Asks every worker to ring its lane when it next writes to its results queue, so that the scheduler can
+     * park until one does. False when one cannot be asked: it is not serving (a starting or leaving worker has
+     * a deadline to watch), it has no lane to ring (none on this platform, or not yet on its queues), or its
+     * activity file was cut short.
+     */
+    boolean askForRings() {
+        if (workers.isEmpty()) {
+            return false;
+        }
+        for (WorkerHandle worker : workers) {
+            if (!worker.status().isServing() || !worker.rings()) {
+                return false;
+            }
+        }
+        for (WorkerHandle worker : workers) {
+            if (!worker.wantRing()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True when every worker is ready and idle. */
     boolean allIdle() {
         for (WorkerHandle worker : workers) {

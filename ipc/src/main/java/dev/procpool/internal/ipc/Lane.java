@@ -36,6 +36,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>A payload too long for the lane's length field travels as a file in the worker's folder, named on the
  * lane ({@link LaneFiles}): a task or result never fails for having been sent before the switch.
  *
+ * <p>After the switch the parent keeps its end open and reading: the worker's end becomes its doorbell. A
+ * worker rings ({@link #ring}) after writing to its results queue when its parent asked for it before parking
+ * ({@link WorkerActivityFile#wantRing}); the ring wakes the parent. A worker's reading thread ends at the
+ * parent's last command, as nothing follows it.
+ *
  * <p>Writes are serialised ({@link #write} from any thread); one daemon thread reads, keeps what it read for
  * {@link #poll}, and calls the listener after each message.
  */
@@ -92,20 +97,31 @@ public final class Lane implements MessageSink, MessageSource, AutoCloseable {
         return new Lane(channel, LaneFiles.of(folder, false));
     }
 
-    /** Starts the reading thread; {@code onMessage} runs on it after each message is kept. */
-    public void startReading(String threadName, Runnable onMessage) {
-        Thread thread = new Thread(() -> read(onMessage), threadName);
+    /**
+     * Starts the reading thread; {@code onMessage} runs on it after each message is kept, and after each
+     * {@link Message.Ring}, which is not kept. The thread reads until the lane ends, or, when {@code last} is not
+     * null, until it has kept a message of that type: the lane then stays open for writing.
+     */
+    public void startReading(String threadName, Class<? extends Message> last, Runnable onMessage) {
+        Thread thread = new Thread(() -> read(last, onMessage), threadName);
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void read(Runnable onMessage) {
+    private void read(Class<? extends Message> last, Runnable onMessage) {
         DataInputStream in = new DataInputStream(new BufferedInputStream(new ChannelIn(channel), BUFFER_BYTES));
+        boolean open = false;
         try {
             Message message;
             while ((message = LaneCodec.read(in, files)) != null) {
-                received.add(message);
+                if (!(message instanceof Message.Ring)) {
+                    received.add(message);
+                }
                 onMessage.run();
+                if (last != null && last.isInstance(message)) {
+                    open = true;
+                    return;
+                }
             }
         } catch (FrameRefusedException e) {
             refused = e;
@@ -113,7 +129,9 @@ public final class Lane implements MessageSink, MessageSource, AutoCloseable {
         } catch (IOException e) {
             // closed by this side, or the other side is gone: its process exit says the rest
         } finally {
-            close();
+            if (!open) {
+                close();
+            }
             ended.complete(null);
         }
     }
@@ -132,7 +150,10 @@ public final class Lane implements MessageSink, MessageSource, AutoCloseable {
         return message;
     }
 
-    /** Completes when the reading thread has read the last message (the other side closed) or was stopped. */
+    /**
+     * Completes when the reading thread has read the last message (the other side closed, or the message that
+     * ends its reading came) or was stopped.
+     */
     public CompletableFuture<Void> ended() {
         return ended;
     }
@@ -164,6 +185,19 @@ public final class Lane implements MessageSink, MessageSource, AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Worker, after the switch: wakes the parent, which asked for a ring before it parked. Dropped, as any write,
+     * once the lane has ended.
+     */
+    public void ring() throws IOException {
+        write(new Message.Ring());
+    }
+
+    /** True once the lane is closed, by this side or because the other side went away. */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Closes the socket; the reading thread then ends. Any thread, more than once. */

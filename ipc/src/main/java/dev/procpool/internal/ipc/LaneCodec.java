@@ -7,6 +7,7 @@ import dev.procpool.internal.ipc.Message.InitializerFailed;
 import dev.procpool.internal.ipc.Message.OpenQueues;
 import dev.procpool.internal.ipc.Message.OutcomeNotSerialized;
 import dev.procpool.internal.ipc.Message.QueuesOpened;
+import dev.procpool.internal.ipc.Message.Ring;
 import dev.procpool.internal.ipc.Message.ResourceRequested;
 import dev.procpool.internal.ipc.Message.RunInitializer;
 import dev.procpool.internal.ipc.Message.RunTask;
@@ -60,6 +61,7 @@ public final class LaneCodec {
     private static final byte RESOURCE_REQUESTED = 28;
     private static final byte CHANNELS_SWITCHED = 29;
     private static final byte QUEUES_OPENED = 30;
+    private static final byte RING = 31;
     /** Longer than any name, reason or description procpool sends (captured output has its own, smaller bound). */
     private static final int MAX_STRING_BYTES = 16 << 20;
     /** In place of a payload's length: the payload is in a file of the writing side's ({@link LaneFiles}). */
@@ -152,6 +154,8 @@ public final class LaneCodec {
             out.writeByte(QUEUES_OPENED);
         } else if (message instanceof ChannelsSwitched) {
             out.writeByte(CHANNELS_SWITCHED);
+        } else if (message instanceof Ring) {
+            out.writeByte(RING);
         } else {
             throw new IllegalArgumentException(message + " travels on the control pipe, not the lane");
         }
@@ -209,6 +213,7 @@ public final class LaneCodec {
                 }
                 case QUEUES_OPENED -> new QueuesOpened();
                 case CHANNELS_SWITCHED -> new ChannelsSwitched();
+                case RING -> new Ring();
                 default -> throw new FrameRefusedException("the lane carries a message of unknown type " + type);
             };
         } catch (EOFException e) {

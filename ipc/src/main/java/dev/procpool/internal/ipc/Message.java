@@ -13,7 +13,7 @@ import java.util.List;
 public sealed interface Message permits Message.Command, Message.Event {
 
     /** Bump whenever the layout of any message changes; the handshake refuses a mismatch. */
-    int PROTOCOL_VERSION = 6;
+    int PROTOCOL_VERSION = 7;
 
     /**
      * The serialized value {@code message} carries (a task, an initializer, a result, an error or a shipped
@@ -68,7 +68,7 @@ public sealed interface Message permits Message.Command, Message.Event {
     /** Worker to parent. */
     sealed interface Event extends Message permits WorkerReady, InitializerCompleted, InitializerFailed,
             TaskCompleted, TaskFailed, OutcomeNotSerialized, TaskCancelled, WorkerRetired, ResourceRequested,
-            QueuesOpened, ChannelsSwitched {
+            QueuesOpened, ChannelsSwitched, Ring {
     }
 
     /**
@@ -220,6 +220,14 @@ public sealed interface Message permits Message.Command, Message.Event {
      * one comes on the results queue.
      */
     record ChannelsSwitched() implements Event {
+    }
+
+    /**
+     * On the start-up {@link Lane} after {@link ChannelsSwitched}, its only message from then on: the worker wrote
+     * to its results queue while the parent waited for a ring ({@link WorkerActivityFile#wantRing}). Not kept
+     * by the reading side: it only wakes the parent.
+     */
+    record Ring() implements Event {
     }
 
     /** The task was cancelled before it started. */

@@ -11,13 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * What a worker is doing, in 24 bytes of memory shared with its parent: which task it runs, whether it
- * sleeps, and how often it went to sleep finding its queue empty.
+ * What a worker is doing, in 32 bytes of memory shared with its parent: which task it runs, whether it
+ * sleeps, how often it went to sleep finding its queue empty, and whether its parent waits for a ring.
  * <pre>
- *   0                    8                    16                   24
- *   +--------------------+--------------------+--------------------+
- *   | running task id    | sleeping (0 or 1)  | empty sleeps       |
- *   +--------------------+--------------------+--------------------+
+ *   0                    8                    16                   24                   32
+ *   +--------------------+--------------------+--------------------+--------------------+
+ *   | running task id    | sleeping (0 or 1)  | empty sleeps       | ring wanted (0, 1) |
+ *   +--------------------+--------------------+--------------------+--------------------+
  * </pre>
  * The worker keeps in it the id of the task it is running (0 between tasks). After a worker dies the parent
  * reads it to blame exactly the task that was running, and no task merely queued behind it; while the worker
@@ -33,18 +33,26 @@ import java.nio.file.StandardOpenOption;
  * <p>The third word counts the sleeps begun with nothing found in the queue: a worker that keeps sleeping while
  * its parent has sent it tasks cannot read that queue, whereas one that is merely not scheduled on a busy
  * machine does not count at all, so the parent never mistakes a slow worker for a stuck one.
+ *
+ * <p>The fourth word is the second one the other way round, and the only word the parent writes: a parent
+ * whose workers are all busy sets it in each, looks at their results queues once more, and parks; a worker,
+ * after writing to its results queue, reads it and, if set, clears it and rings its start-up lane, which the
+ * parent keeps open as a doorbell once the queues are in use ({@link Lane#ring}). The same full fences make
+ * one side see the other. So a parent waiting for tasks of seconds wakes when one ends, not a thousand times a
+ * second to look.
  */
 public final class WorkerActivityFile implements AutoCloseable {
     static final String NAME = "activity";
-    static final int SIZE = 24;
+    static final int SIZE = 32;
     private static final int TASK = 0;
     private static final int SLEEPING = 8;
     private static final int EMPTY_SLEEPS = 16;
+    private static final int RING_WANTED = 24;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     /** The worker's writable mapping; null in the parent's view. */
     private final MappedByteBuffer words;
-    /** The parent's view: read with positional reads, never mapped (see {@link #openForReading}). */
+    /** The parent's view: positional reads and writes, never mapped (see {@link #openParentView}). */
     private final FileChannel view;
     private final ByteBuffer word = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
     /** A read found the file short or unreadable; see {@link #isBroken}. Reader's thread only. */
@@ -64,14 +72,14 @@ public final class WorkerActivityFile implements AutoCloseable {
 
     /**
      * The parent's live view of a worker's activity; the worker creates the file before its handshake. The
-     * parent reads the file with positional reads, not through a mapping: the worker (a task in it) can
-     * truncate the file, and a read of a truncated mapping faults asynchronously, anywhere in the code that
+     * parent reads (and writes) the file with positional reads, not through a mapping: the worker (a task in it)
+     * can truncate the file, and a read of a truncated mapping faults asynchronously, anywhere in the code that
      * follows, which no {@code catch} at the read can contain. A read of a truncated file comes back short.
      *
      * @throws IOException when the file is missing or shorter than the slot
      */
-    public static WorkerActivityFile openForReading(Path folder) throws IOException {
-        FileChannel channel = FileChannel.open(folder.resolve(NAME), StandardOpenOption.READ);
+    public static WorkerActivityFile openParentView(Path folder) throws IOException {
+        FileChannel channel = FileChannel.open(folder.resolve(NAME), StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             if (channel.size() < SIZE) {
                 throw new IOException(folder.resolve(NAME) + " holds " + channel.size() + " bytes, not " + SIZE);
@@ -127,6 +135,43 @@ public final class WorkerActivityFile implements AutoCloseable {
         return words != null ? (long) LONGS.getAcquire(words, EMPTY_SLEEPS) : read(EMPTY_SLEEPS);
     }
 
+    /**
+     * Parent, before it parks while the worker computes: asks the worker to ring once it has written to its
+     * results queue. A full fence follows, so the parent's last look at that queue comes after it. False, and
+     * nothing asked, once the file is {@linkplain #isBroken() broken} (a write must not lengthen a file a task
+     * cut short, which would hide that it was).
+     */
+    public boolean wantRing() {
+        if (broken) {
+            return false;
+        }
+        try {
+            if (view.size() < SIZE) {
+                broken = true;
+                return false;
+            }
+            word.clear();
+            word.putLong(0, 1L);
+            while (word.hasRemaining()) {
+                view.write(word, RING_WANTED + word.position());
+            }
+        } catch (IOException e) {
+            broken = true;
+            return false;
+        }
+        VarHandle.fullFence();
+        return true;
+    }
+
+    /**
+     * Worker, after each write to its results queue: true, once per {@link #wantRing}, when the parent waits
+     * for a ring. The full fence first puts the queue write before the read.
+     */
+    public boolean takeRingWanted() {
+        VarHandle.fullFence();
+        return (long) LONGS.getVolatile(words, RING_WANTED) != 0 && LONGS.compareAndSet(words, RING_WANTED, 1L, 0L);
+    }
+
     /** One word of the parent's view, or 0 once the file is short or unreadable. */
     private long read(int offset) {
         if (broken) {
@@ -154,7 +199,7 @@ public final class WorkerActivityFile implements AutoCloseable {
             try {
                 view.close();
             } catch (IOException ignored) {
-                // read-only: nothing to lose
+                // only the ring word is written, and a lost one costs a wake-up
             }
         }
     }

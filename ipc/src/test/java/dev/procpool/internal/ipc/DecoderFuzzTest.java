@@ -238,16 +238,16 @@ class DecoderFuzzTest {
         Path worker = Files.createDirectories(folder.resolve("worker"));
         Path file = worker.resolve(WorkerActivityFile.NAME);
         for (int i = 0; i < Math.min(ITERATIONS, 300); i++) {
-            byte[] content = randomBytes(random, 32);
+            byte[] content = randomBytes(random, WorkerActivityFile.SIZE + 8);
             Files.write(file, content);
             long running = WorkerActivityFile.readRunningTask(worker);
             if (content.length < Long.BYTES) {
                 assertEquals(0, running, "a slot shorter than a task id reads as no task");
             }
             if (content.length < WorkerActivityFile.SIZE) {
-                assertThrows(IOException.class, () -> WorkerActivityFile.openForReading(worker));
+                assertThrows(IOException.class, () -> WorkerActivityFile.openParentView(worker));
             } else {
-                WorkerActivityFile.openForReading(worker).runningTask();
+                WorkerActivityFile.openParentView(worker).runningTask();
             }
         }
     }
@@ -257,7 +257,7 @@ class DecoderFuzzTest {
         Path worker = Files.createDirectories(folder.resolve("worker"));
         WorkerActivityFile written = WorkerActivityFile.create(worker);
         written.setRunningTask(77);
-        WorkerActivityFile view = WorkerActivityFile.openForReading(worker);
+        WorkerActivityFile view = WorkerActivityFile.openParentView(worker);
         assertEquals(77, view.runningTask());
         try (FileChannel channel = FileChannel.open(worker.resolve(WorkerActivityFile.NAME), StandardOpenOption.WRITE)) {
             channel.truncate(0);

@@ -40,6 +40,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -55,6 +56,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LaneTest {
     @TempDir
     Path folder;
+    /** How often the parent's reading thread called its listener. */
+    private final AtomicInteger parentWakes = new AtomicInteger();
     private Lane parent;
     private Lane worker;
 
@@ -74,8 +77,8 @@ class LaneTest {
         parent = accepted.get(10, TimeUnit.SECONDS);
         listener.close();
         assertFalse(Files.exists(folder.resolve(Lane.FILE_NAME)), "the listener removes its socket file");
-        parent.startReading("test-parent-lane", () -> { });
-        worker.startReading("test-worker-lane", () -> { });
+        parent.startReading("test-parent-lane", null, parentWakes::incrementAndGet);
+        worker.startReading("test-worker-lane", SwitchChannels.class, () -> { });
     }
 
     @AfterEach
@@ -271,6 +274,51 @@ class LaneTest {
         assertEquals(List.of(new TaskCancelled(1), new TaskCancelled(2), new TaskCancelled(3), new TaskCancelled(4)), read);
     }
 
+    @Test
+    void afterTheSwitch_workersReadingEnds_itsEndRingsTheParent_ringsWakeButAreNotKept() throws Exception {
+        parent.write(new SwitchChannels());
+        assertEquals(new SwitchChannels(), next(worker));
+        worker.ended().get(10, TimeUnit.SECONDS);
+        assertFalse(worker.isClosed(), "the worker's end stays open after its last command, to ring");
+
+        int before = parentWakes.get();
+        worker.ring();
+        worker.ring();
+        await().atMost(Duration.ofSeconds(10)).until(() -> parentWakes.get() == before + 2);
+        assertNull(parent.poll(), "a ring wakes the parent; it is no message to route");
+
+        worker.close();
+        parent.ended().get(10, TimeUnit.SECONDS);
+        assertTrue(parent.isClosed(), "the parent's end closes when the worker's does");
+    }
+
+    @Test
+    void ringingSink_ringsOncePerRequest_afterTheMessageIsInTheQueue() throws Exception {
+        Path queue = Files.createDirectory(folder.resolve("results"));
+        WorkerActivityFile activity = WorkerActivityFile.create(folder);
+        WorkerActivityFile parentsView = WorkerActivityFile.openParentView(folder);
+        parent.write(new SwitchChannels());
+        assertEquals(new SwitchChannels(), next(worker));
+        try (Channel channel = Channel.open(queue)) {
+            RingingSink sink = new RingingSink(channel.writer, activity, worker);
+            int before = parentWakes.get();
+            sink.write(new TaskCancelled(1));
+            assertEquals(new TaskCancelled(1), channel.reader.poll());
+
+            assertTrue(parentsView.wantRing());
+            sink.write(new TaskCancelled(2));
+            sink.write(new TaskCancelled(3));
+            await().atMost(Duration.ofSeconds(10)).until(() -> parentWakes.get() == before + 1);
+            assertEquals(new TaskCancelled(2), channel.reader.poll());
+            assertEquals(new TaskCancelled(3), channel.reader.poll());
+            worker.close(); // ends the parent's reading: a second ring would have come before the end
+            parent.ended().get(10, TimeUnit.SECONDS);
+            assertEquals(before + 1, parentWakes.get(), "one ring for one request");
+        } finally {
+            parentsView.close();
+        }
+    }
+
     private static Lane[] connectWithInlineMax(Path where, long inlineMax) throws Exception {
         String before = System.getProperty(LaneFiles.INLINE_MAX_PROPERTY);
         System.setProperty(LaneFiles.INLINE_MAX_PROPERTY, Long.toString(inlineMax));
@@ -287,8 +335,8 @@ class LaneTest {
             Lane workerEnd = Lane.connectIfOffered(where);
             Lane parentEnd = accepted.get(10, TimeUnit.SECONDS);
             listener.close();
-            parentEnd.startReading("test-parent-lane-bound", () -> { });
-            workerEnd.startReading("test-worker-lane-bound", () -> { });
+            parentEnd.startReading("test-parent-lane-bound", null, () -> { });
+            workerEnd.startReading("test-worker-lane-bound", null, () -> { });
             return new Lane[] {parentEnd, workerEnd};
         } finally {
             if (before == null) {
@@ -309,7 +357,7 @@ class LaneTest {
             server.bind(UnixDomainSocketAddress.of(other.resolve(Lane.FILE_NAME)));
             Lane reader = Lane.connectIfOffered(other);
             try (SocketChannel forger = server.accept()) {
-                reader.startReading("test-forged-lane", () -> { });
+                reader.startReading("test-forged-lane", null, () -> { });
                 forger.write(bytes.flip());
                 if (first != null) {
                     assertEquals(first, next(reader));

@@ -29,7 +29,7 @@ class WorkerActivityFileTest {
     void create_newFile_readsZero() throws IOException {
         WorkerActivityFile.create(folder);
 
-        assertEquals(3 * Long.BYTES, Files.size(folder.resolve(WorkerActivityFile.NAME)));
+        assertEquals(4 * Long.BYTES, Files.size(folder.resolve(WorkerActivityFile.NAME)));
         assertEquals(0, WorkerActivityFile.readRunningTask(folder));
     }
 
@@ -53,7 +53,7 @@ class WorkerActivityFileTest {
     @Test
     void sleepingFlag_setByWorker_seenByParentsLiveView(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         WorkerActivityFile worker = WorkerActivityFile.create(dir);
-        WorkerActivityFile parent = WorkerActivityFile.openForReading(dir);
+        WorkerActivityFile parent = WorkerActivityFile.openParentView(dir);
         assertEquals(false, parent.isSleeping());
         worker.setSleeping(true);
         worker.setRunningTask(12);
@@ -67,7 +67,7 @@ class WorkerActivityFileTest {
     @Test
     void emptySleeps_countedByWorker_seenByParentsLiveView(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         WorkerActivityFile worker = WorkerActivityFile.create(dir);
-        WorkerActivityFile parent = WorkerActivityFile.openForReading(dir);
+        WorkerActivityFile parent = WorkerActivityFile.openParentView(dir);
         assertEquals(0, parent.emptySleeps());
         worker.setRunningTask(12);
         worker.countEmptySleep();
@@ -75,5 +75,32 @@ class WorkerActivityFileTest {
         assertEquals(2, parent.emptySleeps());
         assertEquals(12, parent.runningTask(), "the count does not disturb the task id");
         assertEquals(false, parent.isSleeping(), "nor the sleeping flag");
+    }
+
+    @Test
+    void ringWanted_setByParent_takenOnceByWorker(@TempDir Path dir) throws Exception {
+        WorkerActivityFile worker = WorkerActivityFile.create(dir);
+        WorkerActivityFile parent = WorkerActivityFile.openParentView(dir);
+        worker.setRunningTask(12);
+        assertEquals(false, worker.takeRingWanted(), "nothing asked yet");
+
+        assertEquals(true, parent.wantRing());
+        assertEquals(true, worker.takeRingWanted());
+        assertEquals(false, worker.takeRingWanted(), "one ring per request");
+        assertEquals(12, parent.runningTask(), "the request does not disturb the task id");
+        assertEquals(false, parent.isSleeping(), "nor the sleeping flag");
+        parent.close();
+    }
+
+    @Test
+    void wantRing_fileCutShortByATask_refusedAndFileLeftShort(@TempDir Path dir) throws Exception {
+        WorkerActivityFile.create(dir);
+        WorkerActivityFile parent = WorkerActivityFile.openParentView(dir);
+        Files.write(dir.resolve(WorkerActivityFile.NAME), new byte[8]);
+
+        assertEquals(false, parent.wantRing());
+        assertEquals(true, parent.isBroken());
+        assertEquals(8, Files.size(dir.resolve(WorkerActivityFile.NAME)), "the short file tells the parent it was cut");
+        parent.close();
     }
 }

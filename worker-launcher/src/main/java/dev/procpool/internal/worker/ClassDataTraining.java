@@ -89,8 +89,8 @@ public final class ClassDataTraining {
         acceptor.start();
         try (Lane worker = Lane.connectIfOffered(folder); Lane parent = accepted.get(30, TimeUnit.SECONDS)) {
             offer.close();
-            worker.startReading("procpool-lane", () -> { });
-            parent.startReading("procpool-lane-0", () -> { });
+            worker.startReading("procpool-lane", Message.SwitchChannels.class, () -> { });
+            parent.startReading("procpool-lane-0", null, () -> { });
             SwitchingSink answers = new SwitchingSink(worker);
             MessageSource commands = new SwitchingSource(worker, Message.SwitchChannels.class, () -> null);
             MessageSource events = new SwitchingSource(parent, Message.ChannelsSwitched.class, () -> null);

@@ -28,6 +28,7 @@ import dev.procpool.internal.ipc.Message.QueuesOpened;
 import dev.procpool.internal.ipc.Message.SwitchChannels;
 import dev.procpool.internal.ipc.MessageSink;
 import dev.procpool.internal.ipc.Queues;
+import dev.procpool.internal.ipc.RingingSink;
 import dev.procpool.internal.ipc.SwitchingSink;
 import dev.procpool.internal.ipc.SwitchingSource;
 import dev.procpool.internal.ipc.WorkerActivityFile;
@@ -102,7 +103,7 @@ final class TaskLoop implements ParentWatch.Listener {
             } else {
                 trace("lane connected");
                 results = overLaneUntilSwitched();
-                lane.startReading("procpool-lane", () -> LockSupport.unpark(runner));
+                lane.startReading("procpool-lane", SwitchChannels.class, () -> LockSupport.unpark(runner));
             }
             shipped = new ShippedClasses(Thread.currentThread().getContextClassLoader(), results, tasks);
         }
@@ -210,7 +211,8 @@ final class TaskLoop implements ParentWatch.Listener {
      * their own ({@link #queueOpener}), which then tells the parent ({@code QueuesOpened}). The parent's
      * {@code SwitchChannels} is the lane's last command, sent once the queues are open on both sides; the task
      * thread answers {@code ChannelsSwitched} on the lane and reads the task queue from then on. Returns the
-     * results sink, which switches with it. Holds this.
+     * results sink, which switches with it, and rings the lane from then on when the parent waits for a ring
+     * ({@link RingingSink}). Holds this.
      */
     private MessageSink overLaneUntilSwitched() {
         SwitchingSink sink = new SwitchingSink(lane);
@@ -243,7 +245,7 @@ final class TaskLoop implements ParentWatch.Listener {
                 throw new IllegalStateException("told to switch to its queues before they were open");
             }
             try {
-                sink.switchTo(resultQueue, new ChannelsSwitched());
+                sink.switchTo(new RingingSink(resultQueue, activity, lane), new ChannelsSwitched());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
