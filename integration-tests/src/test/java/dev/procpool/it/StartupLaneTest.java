@@ -1,9 +1,12 @@
 package dev.procpool.it;
 
 import dev.procpool.ProcessPoolExecutor;
+import dev.procpool.TaskOptions;
+import dev.procpool.TaskTimeoutException;
 import dev.procpool.it.fixtures.LaneEchoTask;
 import dev.procpool.it.fixtures.LaneProbeTask;
 import dev.procpool.it.fixtures.RingWantedTask;
+import dev.procpool.it.fixtures.SleepingTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,6 +26,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -102,6 +107,29 @@ class StartupLaneTest {
             for (int i = 0; i < 3; i++) {
                 assertTrue(Pools.valueOf(pool.submit(new RingWantedTask())), "the parent asked for a ring, task " + i);
             }
+        } finally {
+            System.clearProperty(property);
+        }
+    }
+
+    /**
+     * With time limits too, the scheduler sleeps while its worker computes, once it has seen the task start: it
+     * parks until the limit ends. With its safety-net wake-up ten minutes away, a task over its limit of 500 ms
+     * fails in time only if that deadline wakes the scheduler.
+     */
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Windows before 10 1803 has no Unix-domain sockets: no lane")
+    void withTimeLimits_theSchedulerParksUntilTheFirstLimitEnds() throws Exception {
+        String property = "procpool.internal.ringParkMaxMs";
+        System.setProperty(property, Long.toString(TimeUnit.MINUTES.toMillis(10)));
+        try (ProcessPoolExecutor pool = Pools.quietPool(1).retries(0).timeLimit(Duration.ofMinutes(10)).build()) {
+            System.clearProperty(property);
+            Pools.awaitQueuesInUse(pool);
+            assertTrue(Pools.valueOf(pool.submit(new RingWantedTask())), "the parent asked for a ring under a limit");
+
+            Future<Long> overLimit = pool.submit(new SleepingTask(TimeUnit.MINUTES.toMillis(1)),
+                    TaskOptions.defaults().timeLimit(Duration.ofMillis(500)));
+            assertInstanceOf(TaskTimeoutException.class, Pools.failureOf(overLimit));
         } finally {
             System.clearProperty(property);
         }

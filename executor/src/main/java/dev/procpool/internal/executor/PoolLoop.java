@@ -336,6 +336,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
     private void run() {
         BackoffIdler idler = BackoffIdler.standard();
         boolean ringsAsked = false; // on the last pass, which found nothing after asking
+        long ringPark;
         while (!pauseRequested) {
             int work = 0;
             try {
@@ -368,10 +369,10 @@ public final class PoolLoop implements TaskFuture.Canceller {
                 ringsAsked = false;
             } else if (idler.isParking() && nothingToWatch()) {
                 LockSupport.parkNanos(this, lifecycle.parkNs(System.nanoTime(), IDLE_PARK_MAX_NS));
-            } else if (ringsAsked && onlyResultsToWaitFor()) {
-                LockSupport.parkNanos(this, lifecycle.parkNs(System.nanoTime(), ringParkMaxNs));
+            } else if (ringsAsked && (ringPark = ringParkNs()) > 0) {
+                LockSupport.parkNanos(this, ringPark);
                 ringsAsked = false;
-            } else if (idler.isParking() && onlyResultsToWaitFor() && lifecycle.askForRings()) {
+            } else if (idler.isParking() && ringParkNs() > 0 && lifecycle.askForRings()) {
                 ringsAsked = true; // one more pass looks at the queues after the ask, then parks
             } else {
                 idler.idle();
@@ -387,12 +388,17 @@ public final class PoolLoop implements TaskFuture.Canceller {
     }
 
     /**
-     * True when nothing but the workers' answers can give the loop work: nothing submitted or posted, the pool
-     * running, and no task in flight whose start the time limits must see (they learn it by looking).
+     * How long the loop may park once its workers have been asked to ring: 0 unless nothing but their answers
+     * and the deadlines it knows can give it work (nothing submitted or posted, the pool running, and the time
+     * limits able to wait; see {@link TimeLimits#parkNs}); else until the first deadline, at most
+     * {@link #ringParkMaxNs}.
      */
-    private boolean onlyResultsToWaitFor() {
-        return submitted.isEmpty() && inbox.isEmpty() && runState == RunState.RUNNING
-                && !timeLimits.watchesRunningTasks(lifecycle.workers());
+    private long ringParkNs() {
+        if (!submitted.isEmpty() || !inbox.isEmpty() || runState != RunState.RUNNING) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        return timeLimits.parkNs(lifecycle.workers(), now, lifecycle.parkNs(now, ringParkMaxNs));
     }
 
     private int drainInbox() {

@@ -60,21 +60,30 @@ final class TimeLimits {
     }
 
     /**
-     * True when a task in flight has a time limit, or an interrupted task's grace runs: supervision then needs
-     * to look at the workers often, as it learns when a task starts only by looking.
+     * How long the scheduler may park while its workers compute, as far as supervision goes: until the first
+     * time limit or interrupt grace of a running task ends, at most {@code maxNs}. 0 while a task with a limit
+     * is next in a worker's line and has not been seen starting: supervision learns that only by looking, and
+     * its limit counts from then. (A task behind it starts only after that one's answer, which wakes the
+     * scheduler.)
      */
-    boolean watchesRunningTasks(List<WorkerHandle> workers) {
+    long parkNs(List<WorkerHandle> workers, long nowNs, long maxNs) {
+        long park = maxNs;
         for (WorkerHandle worker : workers) {
-            if (worker.watch.interruptedTask != 0) {
-                return true;
+            TaskWatch watch = worker.watch;
+            boolean interrupted = watch.interruptedTask != 0 && watch.interruptedTask == watch.observedTask;
+            if (interrupted) {
+                park = Math.min(park, watch.killAtNs - nowNs);
             }
-            for (TaskFuture<?> future : worker.inFlight()) {
-                if (future.timeLimitNs() > 0) {
-                    return true;
-                }
+            TaskFuture<?> oldest = worker.oldest();
+            if (oldest == null || oldest.timeLimitNs() <= 0 || (interrupted && watch.interruptedTask == oldest.id())) {
+                continue;
             }
+            if (watch.observedTask != oldest.id()) {
+                return 0;
+            }
+            park = Math.min(park, watch.observedSinceNs + oldest.timeLimitNs() - nowNs);
         }
-        return false;
+        return Math.max(park, 0);
     }
 
     /** A task with a limit ({@code limitNs > 0}) that has been seen running since {@code sinceNs} is over it. */
