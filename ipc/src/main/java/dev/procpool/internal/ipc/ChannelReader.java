@@ -29,6 +29,7 @@ public final class ChannelReader implements MessageSource, AutoCloseable {
     /** The newest cycle file, open to watch its length; see {@link #checkNotTruncated}. */
     private FileChannel watched;
     private int watchedCycle = Integer.MIN_VALUE;
+    private File watchedFile;
     private long watchedLength;
 
     private ChannelReader(Path folder) {
@@ -78,6 +79,7 @@ public final class ChannelReader implements MessageSource, AutoCloseable {
         if (cycle != lastCycle) {
             lastCycle = cycle;
             deleteCyclesBefore(cycle);
+            watchFrom(cycle); // from its first message on, not from the next poll: a cut before that poll is seen
         }
         return message;
     }
@@ -85,28 +87,55 @@ public final class ChannelReader implements MessageSource, AutoCloseable {
     /**
      * A queue file only grows. One that shrank was truncated under its mapping, which Chronicle answers with a
      * fault or a ten-second wait per read: refuse it before reading (one {@code fstat}, far cheaper than either).
+     * A fault must not be left to happen: in code the JIT has compiled, the JVM reports it late, anywhere after
+     * the read, where no {@code catch} here contains it.
      */
     private void checkNotTruncated() {
         Map.Entry<Integer, File> newest = cycleFiles.lastEntry();
-        if (newest == null) {
-            return;
-        }
         try {
-            if (newest.getKey() != watchedCycle) {
-                closeWatched();
-                watched = FileChannel.open(newest.getValue().toPath(), StandardOpenOption.READ);
-                watchedCycle = newest.getKey();
-                watchedLength = watched.size();
+            if (newest != null && newest.getKey() > watchedCycle) {
+                watch(newest.getKey(), newest.getValue());
+            }
+            if (watched == null) {
+                return;
             }
             long length = watched.size();
             if (length < watchedLength) {
-                throw new FrameRefusedException("the queue file " + newest.getValue() + " shrank from " + watchedLength
+                throw new FrameRefusedException("the queue file " + watchedFile + " shrank from " + watchedLength
                         + " to " + length + " bytes: it was truncated under the reader, and its messages are lost");
             }
             watchedLength = length;
         } catch (IOException e) {
-            throw new FrameRefusedException("the queue file " + newest.getValue() + " can no longer be read: " + e, e);
+            throw new FrameRefusedException("the queue file " + (newest != null ? newest.getValue() : watchedFile)
+                    + " can no longer be read: " + e, e);
         }
+    }
+
+    /**
+     * Starts watching the file of {@code cycle}, which the tailer has just read its first message from, at its
+     * length now (the listener that fills {@link #cycleFiles} may not have run yet: Chronicle calls it from its
+     * own threads). A file that cannot be opened is left to the next {@link #checkNotTruncated}, which reports
+     * it.
+     */
+    private void watchFrom(int cycle) {
+        File file = tailer.currentFile();
+        if (file == null || cycle == watchedCycle) {
+            return;
+        }
+        try {
+            watch(cycle, file);
+        } catch (IOException e) {
+            closeWatched();
+            watchedCycle = Integer.MIN_VALUE;
+        }
+    }
+
+    private void watch(int cycle, File file) throws IOException {
+        closeWatched();
+        watched = FileChannel.open(file.toPath(), StandardOpenOption.READ);
+        watchedFile = file;
+        watchedCycle = cycle;
+        watchedLength = watched.size();
     }
 
     private void closeWatched() {

@@ -135,7 +135,9 @@ class CorruptedQueueFileTest {
                 file.truncate(0);
             }
             FrameRefusedException refused = assertThrows(FrameRefusedException.class, channel.reader::poll);
-            assertTrue(refused.getMessage().contains("truncated"), refused.getMessage());
+            // refused before any read of the mapping: a fault there, once the JIT has compiled the read, comes
+            // late and uncontained (this test failed so when other tests had run first, in a random order)
+            assertTrue(refused.getMessage().contains("shrank"), refused.getMessage());
         }
     }
 
