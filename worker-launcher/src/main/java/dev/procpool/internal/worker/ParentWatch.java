@@ -90,6 +90,28 @@ final class ParentWatch {
         reportGone("its parent process exited");
     }
 
+    /**
+     * Called when the worker's start failed: true once the parent is known to be gone (the listener has heard
+     * it, or hears it now), waiting at most {@code waitNs} for either line to say so. A start-up step that needs
+     * the parent (the lane's connect) fails at once when the parent has died, possibly before the watch's
+     * threads have run on a busy machine; such a worker must still end as an orphan, which removes its folder.
+     * False, after the wait, while the parent lives.
+     */
+    boolean confirmGone(long waitNs) {
+        long deadline = System.nanoTime() + waitNs;
+        while (!gone.get()) {
+            if (!parentAlive.getAsBoolean()) {
+                reportGone("its parent process exited");
+                break;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        return true;
+    }
+
     private void reportGone(String why) {
         if (gone.compareAndSet(false, true)) {
             listener.parentGone(why);

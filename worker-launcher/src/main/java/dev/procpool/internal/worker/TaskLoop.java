@@ -63,6 +63,8 @@ final class TaskLoop implements ParentWatch.Listener {
     private volatile boolean stopping;
     /** The parent is gone; from then on the orphan cleanup owns the queues and the folder. */
     private volatile boolean orphaned;
+    /** Set first thing in {@link #run}. */
+    private volatile ParentWatch parentWatch;
 
     private ChannelReader taskQueue;
     private ChannelWriter resultQueue;
@@ -87,7 +89,8 @@ final class TaskLoop implements ParentWatch.Listener {
 
     void run() throws IOException {
         ShutdownNoise.install();
-        ParentWatch.ofParentProcess(controlPipe, this).start();
+        parentWatch = ParentWatch.ofParentProcess(controlPipe, this);
+        parentWatch.start();
         WorkerExit.installHooks(runner, gate::running, () -> stopping);
         synchronized (this) { // the orphan cleanup must not delete the folder while start-up still fills it
             if (orphaned) {
@@ -412,6 +415,15 @@ final class TaskLoop implements ParentWatch.Listener {
      */
     boolean isOrphaned() {
         return orphaned;
+    }
+
+    /**
+     * After {@link #run} failed: true when the parent turns out to be gone (see {@link ParentWatch#confirmGone}),
+     * the orphan cleanup then under way; waits at most {@code waitNs} for the watch to say so.
+     */
+    boolean orphanedAfterAll(long waitNs) {
+        ParentWatch watch = parentWatch;
+        return orphaned || (watch != null && watch.confirmGone(waitNs));
     }
 
     private synchronized void closeQueues() {

@@ -5,6 +5,7 @@ import dev.procpool.internal.ipc.ChronicleSettings;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,6 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * control pipe (tasks see an empty {@code System.in}), then hands over to {@link TaskLoop}.
  */
 public final class WorkerMain {
+    /** How long a worker whose run failed waits to learn whether its parent is gone. */
+    private static final long ORPHAN_CHECK_MS = 500;
+
     private WorkerMain() {
     }
 
@@ -31,7 +35,8 @@ public final class WorkerMain {
         try {
             loop.run();
         } catch (Exception | Error e) {
-            if (!loop.isOrphaned()) {
+            // a start that failed because the parent died (its lane refused the connect) ends as an orphan's
+            if (!loop.orphanedAfterAll(TimeUnit.MILLISECONDS.toNanos(ORPHAN_CHECK_MS))) {
                 throw e;
             }
             while (true) { // the orphan cleanup removes the folder, then halts the JVM

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ParentWatchTest {
     private static final Duration BOUND = Duration.ofSeconds(5);
@@ -91,6 +93,27 @@ class ParentWatchTest {
         await("the control thread to see end-of-file").atMost(BOUND).during(Duration.ofMillis(50))
                 .until(() -> recorder.heard.size() == 1);
         assertEquals(List.of("gone: its parent process exited"), recorder.heard);
+    }
+
+    @Test
+    void confirmGone_parentDeadBeforeTheWatchRan_reportsItNowAndOnce() throws IOException {
+        Recorder recorder = new Recorder();
+        ParentWatch watch = new ParentWatch(new PipedInputStream(new PipedOutputStream()), () -> false, CHECK_NS,
+                recorder); // not started: its threads have not run yet, as on a busy machine
+
+        assertTrue(watch.confirmGone(0));
+        assertTrue(watch.confirmGone(0), "still gone");
+        assertEquals(List.of("gone: its parent process exited"), recorder.heard, "told once");
+    }
+
+    @Test
+    void confirmGone_parentAlive_falseAfterTheWait_nothingReported() throws IOException {
+        Recorder recorder = new Recorder();
+        ParentWatch watch = new ParentWatch(new PipedInputStream(new PipedOutputStream()), () -> true, CHECK_NS,
+                recorder);
+
+        assertFalse(watch.confirmGone(TimeUnit.MILLISECONDS.toNanos(30)));
+        assertEquals(List.of(), recorder.heard);
     }
 
     private static InputStream pipeOf(Message.Command... commands) throws IOException {
