@@ -412,8 +412,7 @@ final class WorkerHandle {
      * it reads and writes its queues, and its lane, kept open after the switch, has not ended. Scheduler thread.
      */
     boolean rings() {
-        return results instanceof SwitchingSource source && source.switched() && !lane.isClosed()
-                && activity != null && !activity.isBroken();
+        return laneRead && !lane.isClosed() && activity != null && !activity.isBroken();
     }
 
     /**
