@@ -93,6 +93,37 @@ class AtMostOnceTest {
         }
     }
 
+    /**
+     * Work stealing under churn: an idle worker takes back the last unstarted task of a busy one, and new tasks
+     * arrive meanwhile, so that a task taken back may be sent to the same worker again, and taken back again,
+     * before that worker has read its first copy. Each task must still start once. In each round one worker runs
+     * a slow task with instant ones queued behind it, while instant tasks trickle in one at a time, each when the
+     * one before is done: the other worker keeps turning idle, taking a task back, and getting new ones.
+     */
+    @Test
+    void tasksTakenBackToBalanceTheLoadAndSentAgain_noTaskStartsTwice() throws Exception {
+        int rounds = 100;
+        int id = 0;
+        try (ProcessPoolExecutor pool = Pools.quietPool(2).retries(0).build()) {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                futures.add(pool.submit(new RunOnceTask(marks, id++, 20, false)));
+                for (int k = 0; k < 4; k++) {
+                    futures.add(pool.submit(new RunOnceTask(marks, id++, 0, false)));
+                }
+                for (int k = 0; k < 10; k++) {
+                    Future<Integer> trickled = pool.submit(new RunOnceTask(marks, id++, 0, false));
+                    futures.add(trickled);
+                    trickled.get(Pools.WORKER_BOUND.toSeconds() * 4, TimeUnit.SECONDS);
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertEquals(i, futures.get(i).get(Pools.WORKER_BOUND.toSeconds() * 4, TimeUnit.SECONDS));
+            }
+            assertEquals(List.of(), secondStarts(), "tasks that started twice");
+        }
+    }
+
     private List<String> secondStarts() throws IOException {
         try (Stream<Path> files = Files.list(marks)) {
             return files.map(p -> p.getFileName().toString()).filter(name -> name.contains(".again")).sorted().toList();

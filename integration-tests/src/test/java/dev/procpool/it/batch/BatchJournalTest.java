@@ -85,7 +85,8 @@ class BatchJournalTest {
             }
             Map<Integer, Integer> runCounts = RecordingFunction.runCounts(runs);
             for (long index : firstDelivered) {
-                assertEquals(1, runCounts.get((int) index), "input " + index + " was delivered, so it ran once: " + runCounts);
+                assertEquals(1, runCounts.get((int) index), "input " + index + " was delivered, so it ran once: " + runCounts
+                        + "\nthe runs (input, worker pid, time):\n" + String.join("\n", Files.readAllLines(runs)));
             }
             for (int i = 0; i < INPUTS; i++) {
                 assertTrue(runCounts.getOrDefault(i, 0) >= 1, "input " + i + " ran");

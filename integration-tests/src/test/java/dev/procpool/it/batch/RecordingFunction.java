@@ -11,14 +11,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Appends its input to the file {@code runs} each time it runs (so a test can count the runs of every input),
+ * Appends its input, its worker's pid and the time to the file {@code runs} each time it runs (so a test can
+ * count the runs of every input, and show where and when each ran),
  * waits {@code sleepMs}, then doubles the input; input {@code failing} throws an {@link IllegalArgumentException}.
  */
 public record RecordingFunction(String runs, long sleepMs, int failing) implements SerializableFunction<Integer, Integer> {
     @Override
     public Integer apply(Integer input) {
         try { // one small append per run: atomic even with two workers appending at once
-            Files.writeString(Path.of(runs), input + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(Path.of(runs), input + " " + ProcessHandle.current().pid() + " " + java.time.Instant.now()
+                    + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             Thread.sleep(sleepMs);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -36,7 +38,7 @@ public record RecordingFunction(String runs, long sleepMs, int failing) implemen
     static Map<Integer, Integer> runCounts(Path runs) throws IOException {
         Map<Integer, Integer> counts = new TreeMap<>();
         if (Files.exists(runs)) {
-            Files.readAllLines(runs).forEach(line -> counts.merge(Integer.valueOf(line), 1, Integer::sum));
+            Files.readAllLines(runs).forEach(line -> counts.merge(Integer.valueOf(line.split(" ")[0]), 1, Integer::sum));
         }
         return counts;
     }

@@ -1,7 +1,7 @@
 package dev.procpool.internal.worker;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Decides, for one worker, between running a task and honouring a cancel for it, so that a task is either run
@@ -9,6 +9,11 @@ import java.util.Set;
  * {@link #finished} and {@link #answered} around each task; the control thread calls {@link #cancel}. An
  * interrupt is delivered under the same lock, so it can only reach the task thread while the task runs, never
  * while it writes to its queue (an interrupt there would close the queue's file channel).
+ *
+ * <p>A task may be sent to one worker more than once: taken back to balance the load (a cancel that skips it),
+ * it may be sent here again, and taken back again, before this worker has read the first copy. Each skip
+ * answered stands for one copy, so skips are counted per task: with one mark per task, the first copy used the
+ * mark, the second ran here while the parent gave it to another worker as well, and the task ran twice.
  */
 final class TaskGate {
     /** What a cancel did. */
@@ -24,7 +29,8 @@ final class TaskGate {
     }
 
     private final Thread taskThread;
-    private final Set<Long> skipped = new HashSet<>();
+    /** Copies to skip, per task id: one per {@link Cancel#SKIPPED} answered and not yet reached. */
+    private final Map<Long, Integer> skipped = new HashMap<>();
     private long running;
     private long completing;
 
@@ -34,7 +40,13 @@ final class TaskGate {
 
     /** Task thread: false when the task was cancelled before it started (it has been answered already). */
     synchronized boolean tryStart(long taskId) {
-        if (skipped.remove(taskId)) {
+        Integer copies = skipped.get(taskId);
+        if (copies != null) {
+            if (copies == 1) {
+                skipped.remove(taskId);
+            } else {
+                skipped.put(taskId, copies - 1);
+            }
             return false;
         }
         running = taskId;
@@ -68,7 +80,7 @@ final class TaskGate {
         if (completing == taskId) {
             return Cancel.TOO_LATE;
         }
-        skipped.add(taskId);
+        skipped.merge(taskId, 1, Integer::sum);
         return Cancel.SKIPPED;
     }
 

@@ -17,6 +17,17 @@ class TaskGateTest {
     }
 
     @Test
+    void taskTakenBackTwiceBeforeItsFirstCopyIsRead_bothCopiesAreSkipped() {
+        // sent, taken back (skip answered), sent here again, taken back again: two copies wait in the queue,
+        // and the parent has given the task to another worker
+        assertEquals(TaskGate.Cancel.SKIPPED, gate.cancel(7, false));
+        assertEquals(TaskGate.Cancel.SKIPPED, gate.cancel(7, false));
+        assertFalse(gate.tryStart(7), "the first copy");
+        assertFalse(gate.tryStart(7), "the second copy: it runs in another worker");
+        assertTrue(gate.tryStart(7), "a third copy, sent after the skips were answered, runs");
+    }
+
+    @Test
     void cancelWhileRunning_withInterrupt_interruptsTheTaskThread() {
         assertTrue(gate.tryStart(7));
         assertEquals(TaskGate.Cancel.INTERRUPTED, gate.cancel(7, true));
