@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Silences Chronicle before any of its classes load: no usage analytics (it phones home by default), no
@@ -18,6 +20,10 @@ import java.nio.file.attribute.PosixFilePermissions;
  * {@link #silence} as it starts.
  */
 public final class ChronicleSettings {
+    /** Held from the creation of this JVM's build folder for Chronicle to its removal. */
+    private static final ReentrantLock FOLDER_LIFE = new ReentrantLock();
+    private static final long FOLDER_EXIT_WAIT_SECONDS = 5;
+
     private ChronicleSettings() {
     }
 
@@ -50,23 +56,59 @@ public final class ChronicleSettings {
         if (System.getProperty(key) != null) {
             return;
         }
-        Path folder = ownFolder();
-        if (folder == null) {
-            return; // Chronicle looks for a build folder as it always does
-        }
-        System.setProperty(key, folder.toString());
+        Thread exitWait = new Thread(ChronicleSettings::awaitFolderGone, "procpool-chronicle-folder");
+        boolean hooked;
         try {
-            Class.forName("net.openhft.chronicle.core.OS", true, ChronicleSettings.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            // without Chronicle there are no queues either: the first queue open reports what is missing
-        } finally {
-            System.clearProperty(key);
-            try {
-                Files.deleteIfExists(folder.resolve("tmp"));
-                Files.deleteIfExists(folder);
-            } catch (IOException | RuntimeException e) {
-                // an empty folder left in the temp directory; nothing depends on it
+            Runtime.getRuntime().addShutdownHook(exitWait);
+            hooked = true;
+        } catch (IllegalStateException e) { // the JVM is exiting (a pool built in a shutdown hook): it waits for us
+            hooked = false;
+        }
+        FOLDER_LIFE.lock();
+        try {
+            Path folder = ownFolder();
+            if (folder == null) {
+                return; // Chronicle looks for a build folder as it always does
             }
+            System.setProperty(key, folder.toString());
+            try {
+                Class.forName("net.openhft.chronicle.core.OS", true, ChronicleSettings.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // without Chronicle there are no queues either: the first queue open reports what is missing
+            } finally {
+                System.clearProperty(key);
+                try {
+                    Files.deleteIfExists(folder.resolve("tmp"));
+                    Files.deleteIfExists(folder);
+                } catch (IOException | RuntimeException e) {
+                    // an empty folder left in the temp directory; nothing depends on it
+                }
+            }
+        } finally {
+            FOLDER_LIFE.unlock();
+            if (hooked) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(exitWait);
+                } catch (IllegalStateException e) {
+                    // the JVM is exiting: the hook finds the folder gone
+                }
+            }
+        }
+    }
+
+    /**
+     * Shutdown hook while the folder may exist: the JVM waits (a few seconds at most) for the folder to be
+     * removed. Without it, a JVM told to exit while another thread initialised Chronicle (a worker told to stop
+     * while its queues still opened, a parent whose {@code main} ended meanwhile) ended with the folder still
+     * there: a daemon thread stops wherever it is when the JVM halts.
+     */
+    private static void awaitFolderGone() {
+        try {
+            if (FOLDER_LIFE.tryLock(FOLDER_EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                FOLDER_LIFE.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
