@@ -8,9 +8,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static dev.procpool.internal.ipc.Channel.payloadOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -31,20 +33,38 @@ class CorruptedQueueFileTest {
     @TempDir
     Path folder;
 
-    /** Writes three completions, 1, 2 and 3; returns their frames as they lie in the file. */
-    private List<Document> threeFrames(Channel channel) throws IOException {
-        for (int id = 1; id <= 3; id++) {
-            channel.writer.write(new TaskCompleted(id, payloadOf(new byte[] {(byte) id, 42, 43, 44})));
+    /** The frames of the three completions {@link #channelWithThreeFrames} wrote, as they lie in the file. */
+    private List<Document> frames;
+
+    /**
+     * A channel whose queue holds three completions, 1, 2 and 3, all in one cycle file (their frames in
+     * {@link #frames}). The queue rolls each minute: should it roll between the writes, the frames lie in two
+     * files, and the test starts again with a new queue, in a cycle that has just begun.
+     */
+    private Channel channelWithThreeFrames() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Channel channel = Channel.open(Files.createDirectory(folder.resolve("queue-" + attempt)));
+            for (int id = 1; id <= 3; id++) {
+                channel.writer.write(new TaskCompleted(id, payloadOf(new byte[] {(byte) id, 42, 43, 44})));
+            }
+            List<Path> cycleFiles;
+            try (Stream<Path> files = Files.list(channel.folder)) {
+                cycleFiles = files.filter(f -> f.getFileName().toString().endsWith(".cq4")).toList();
+            }
+            if (cycleFiles.size() == 1) {
+                frames = QueueFileDocuments.frames(cycleFiles.get(0));
+                assertEquals(3, frames.size(), frames::toString);
+                return channel;
+            }
+            channel.close();
+            assertTrue(attempt < 3, "the queue rolled during each of three attempts: " + cycleFiles);
         }
-        List<Document> frames = QueueFileDocuments.frames(QueueFileDocuments.cycleFile(folder));
-        assertEquals(3, frames.size(), frames::toString);
-        return frames;
     }
 
     @Test
     void flippedBitInPayload_frameRefusedWithChecksumMismatch() throws IOException {
-        try (Channel channel = Channel.open(folder)) {
-            Document second = threeFrames(channel).get(1);
+        try (Channel channel = channelWithThreeFrames()) {
+            Document second = frames.get(1);
             long at = second.frameAt() + second.length() - 1; // the payload's last byte
             byte[] b = QueueFileDocuments.read(second.file(), at, 1);
             QueueFileDocuments.write(second.file(), at, new byte[] {(byte) (b[0] ^ 0x10)});
@@ -57,9 +77,8 @@ class CorruptedQueueFileTest {
 
     @Test
     void swappedTaskIds_bothFramesRefused_neitherAnsweredWithTheOthersValue() throws IOException {
-        try (Channel channel = Channel.open(folder)) {
-            List<Document> frames = threeFrames(channel);
-            Document first = frames.get(0);
+        try (Channel channel = channelWithThreeFrames()) {
+                        Document first = frames.get(0);
             Document second = frames.get(1);
             byte[] id1 = QueueFileDocuments.read(first.file(), first.frameAt() + FrameDescriptor.TASK_ID_OFFSET, 8);
             byte[] id2 = QueueFileDocuments.read(second.file(), second.frameAt() + FrameDescriptor.TASK_ID_OFFSET, 8);
@@ -76,8 +95,8 @@ class CorruptedQueueFileTest {
 
     @Test
     void randomBytesOverAFrame_frameRefused() throws IOException {
-        try (Channel channel = Channel.open(folder)) {
-            Document second = threeFrames(channel).get(1);
+        try (Channel channel = channelWithThreeFrames()) {
+            Document second = frames.get(1);
             byte[] junk = new byte[second.length()];
             new java.util.Random(7).nextBytes(junk);
             QueueFileDocuments.write(second.file(), second.frameAt(), junk);
@@ -89,8 +108,8 @@ class CorruptedQueueFileTest {
 
     @Test
     void zeroedHeader_readerSeesNothingMore_neverAWrongMessage() throws IOException {
-        try (Channel channel = Channel.open(folder)) {
-            Document second = threeFrames(channel).get(1);
+        try (Channel channel = channelWithThreeFrames()) {
+            Document second = frames.get(1);
             QueueFileDocuments.writeInt(second.file(), second.headerAt(), 0);
 
             assertEquals(1, assertInstanceOf(TaskCompleted.class, channel.receive()).taskId());
@@ -100,8 +119,8 @@ class CorruptedQueueFileTest {
 
     @Test
     void headerLeftIncomplete_readerSeesNothingMore_neverAWrongMessage() throws IOException {
-        try (Channel channel = Channel.open(folder)) {
-            Document second = threeFrames(channel).get(1);
+        try (Channel channel = channelWithThreeFrames()) {
+            Document second = frames.get(1);
             QueueFileDocuments.writeInt(second.file(), second.headerAt(),
                     QueueFileDocuments.NOT_COMPLETE | second.length());
 
@@ -112,8 +131,8 @@ class CorruptedQueueFileTest {
 
     @Test
     void absurdLengthInHeader_refusedOrNothing_neverAWrongMessageOrAFault() throws IOException {
-        try (Channel channel = Channel.open(folder)) {
-            Document second = threeFrames(channel).get(1);
+        try (Channel channel = channelWithThreeFrames()) {
+            Document second = frames.get(1);
             QueueFileDocuments.writeInt(second.file(), second.headerAt(), 0x3FFFFF00);
 
             assertEquals(1, assertInstanceOf(TaskCompleted.class, channel.receive()).taskId());
@@ -128,10 +147,9 @@ class CorruptedQueueFileTest {
 
     @Test
     void fileTruncatedUnderReader_pollRefuses_neverFaultsNorWaits() throws IOException {
-        try (Channel channel = Channel.open(folder)) {
-            threeFrames(channel);
+        try (Channel channel = channelWithThreeFrames()) {
             assertEquals(1, assertInstanceOf(TaskCompleted.class, channel.receive()).taskId());
-            try (FileChannel file = FileChannel.open(QueueFileDocuments.cycleFile(folder), StandardOpenOption.WRITE)) {
+            try (FileChannel file = FileChannel.open(QueueFileDocuments.cycleFile(channel.folder), StandardOpenOption.WRITE)) {
                 file.truncate(0);
             }
             FrameRefusedException refused = assertThrows(FrameRefusedException.class, channel.reader::poll);
@@ -143,9 +161,8 @@ class CorruptedQueueFileTest {
 
     @Test
     void fileTruncatedUnderWriter_writeThrowsChannelBroken() throws IOException {
-        try (Channel channel = Channel.open(folder)) {
-            threeFrames(channel);
-            try (FileChannel file = FileChannel.open(QueueFileDocuments.cycleFile(folder), StandardOpenOption.WRITE)) {
+        try (Channel channel = channelWithThreeFrames()) {
+            try (FileChannel file = FileChannel.open(QueueFileDocuments.cycleFile(channel.folder), StandardOpenOption.WRITE)) {
                 file.truncate(0);
             }
             assertThrows(ChannelBrokenException.class,
