@@ -9,15 +9,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
  * Section 6, idle cost: a warm pool of two workers left alone. Each worker's resident memory ({@code VmRSS},
  * plus PSS and USS from {@code smaps_rollup}) one second after warm-up, and the CPU each worker and the parent
- * (its scheduler thread polling) use over the idle period, from {@code utime + stime}. Linux only.
+ * (its scheduler thread polling) use over the idle period, from {@code utime + stime}; then each worker's RSS again
+ * after {@link #TASKS_AFTER} trivial tasks each, idle a second: what a worker keeps after real use. Linux only.
  */
 final class Idle {
+    /** Tasks each worker runs before its RSS is read again, as an idle worker after real use. */
+    static final int TASKS_AFTER = 100_000;
+
     private Idle() {
     }
 
@@ -33,6 +38,7 @@ final class Idle {
         List<Double> pss = new ArrayList<>();
         List<Double> uss = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
+        List<Double> rssAfterWork = new ArrayList<>();
         List<String> detail = new ArrayList<>();
         double parentCpu;
         try (ProcessPoolExecutor pool = Pools.create(Params.WORKERS)) {
@@ -60,6 +66,15 @@ final class Idle {
             parentCpu = 100 * (ProcFs.cpuSeconds(self, false) - parent0) / wall;
             detail.add(String.format(Locale.ROOT, "parent: RSS %s MiB, %d threads",
                     Report.format(mib(ProcFs.statusBytes(self, "VmRSS"))), ProcFs.threads(self)));
+            // what a worker keeps after real use: every page of the heap it allocated in stays resident
+            runTasks(pool, TASKS_AFTER * pids.size());
+            Thread.sleep(1000);
+            for (long pid : pids) {
+                rssAfterWork.add(mib(ProcFs.statusBytes(pid, "VmRSS")));
+                detail.add(String.format(Locale.ROOT, "pid %d after %,d tasks: RSS %s, RssAnon %s MiB", pid, TASKS_AFTER,
+                        Report.format(mib(ProcFs.statusBytes(pid, "VmRSS"))),
+                        Report.format(mib(ProcFs.statusBytes(pid, "RssAnon")))));
+            }
         }
         progress.line("idle done");
         double meanRss = rss.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -69,6 +84,8 @@ final class Idle {
         // and USS leaves them out: what one more worker costs lies between the two
         report.row("idle.pss", "idle worker PSS (MiB, mean of 2)", mean(pss), join(pss), "MiB", Report.Better.LOWER, "");
         report.row("idle.uss", "idle worker USS (MiB, mean of 2)", mean(uss), join(uss), "MiB", Report.Better.LOWER, "");
+        report.row("idle.rssafterwork", "idle worker RSS after " + String.format(Locale.ROOT, "%,d", TASKS_AFTER)
+                + " tasks each (MiB, mean of 2)", mean(rssAfterWork), join(rssAfterWork), "MiB", Report.Better.LOWER, "");
         report.row("idle.cpu", "idle worker CPU over " + Report.format(p.idleSeconds()) + " s (%, mean of 2)", meanCpu,
                 join(cpu), "%", Report.Better.LOWER, "<= 0.5 %");
         report.row("idle.parentcpu", "idle pool: parent's CPU (%)", parentCpu, Report.format(parentCpu), "%",
@@ -76,6 +93,20 @@ final class Idle {
         report.note("  idle: " + String.join("; ", detail) + "; CPU from utime+stime at " + ProcFs.CLOCK_TICKS
                 + " ticks/s, so one tick over " + Report.format(p.idleSeconds()) + " s is "
                 + Report.format(100.0 / ProcFs.CLOCK_TICKS / p.idleSeconds()) + " %");
+    }
+
+    /** Submits {@code count} trivial tasks, at most 256 waiting at a time, and waits for them all. */
+    private static void runTasks(ProcessPoolExecutor pool, int count) throws Exception {
+        List<Future<Long>> window = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            window.add(pool.submit(BenchTasks.pid()));
+            if (window.size() == 256 || i == count - 1) {
+                for (Future<Long> f : window) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+                window.clear();
+            }
+        }
     }
 
     private static double mean(List<Double> xs) {

@@ -27,6 +27,20 @@ import java.util.regex.Pattern;
  *       One thread more, asleep between trims. Same build, workers with and without it, three interleaved harness
  *       runs each: one submit per task 121.8/105.4/92.6 k/s without, 163.4/105.9/111.8 with; round trip median
  *       31.2/24.5/28.7 us without, 20.5/29.2/19.3 with; map 4.8-5.2 M/s without, 5.5-6.9 with.</li>
+ *   <li>a young generation of at most {@value #MAX_YOUNG} ({@code MaxNewSize}), with that collector, when the user's
+ *       options size no part of the heap. HotSpot gives the young generation a third of the initial heap (1/64 of
+ *       the machine's memory: 128 MiB on 24 GiB), and every page of it a worker has allocated in stays resident for
+ *       good, as Serial and Parallel give none back: a worker's RSS grew with the tasks it ran until its eden was
+ *       full: 175-192 MiB after 100,000 small tasks each (RssAnon 117-133 MiB; harness {@code idle}, 2 workers, 3
+ *       alternating runs). Capped, the same workers stay at 126-133 MiB
+ *       (RssAnon 68-75; most of the rest is the page cache of the current cycle's queue files, mapped by the
+ *       parent too, reclaimable, and gone with the cycle), and a new idle worker is unchanged (60 MiB). loky's
+ *       workers stayed at 50.4 MiB after as many tasks. A 16 MiB cap saved ~15 MiB more
+ *       but cost {@code map} and
+ *       {@code batch} over 2,000,000 inputs 20-25 % (harness, 5 alternating runs each, medians: map 17.7 / 13.9 /
+ *       17.7 M/s default / 16 MiB / 32 MiB, batch 19.3 / 14.4 / 18.3, automatic chunks 14.2 / 13.5 / 13.6, one
+ *       submit per task 276 / 248 / 282 k/s). A task whose temporary data outgrows the young generation gets it
+ *       copied into the old one; a user who sizes the heap ({@code -Xmx} and the like) gets HotSpot's sizing.</li>
  * </ul>
  * Where an idle worker's ~60 MiB RSS is (JDK 17.0.15, Serial, {@code /proc/<pid>/smaps}): libjvm 15 MiB and the
  * two class-data archives 20 MiB (JDK 12, procpool's 8; their read-only parts fully mapped, their read-write parts
@@ -51,6 +65,12 @@ import java.util.regex.Pattern;
 final class WorkerFootprint {
     static final String SERIAL_GC = "-XX:+UseSerialGC";
     static final String PARALLEL_GC = "-XX:+UseParallelGC";
+    static final String MAX_YOUNG = "32m";
+    static final String MAX_YOUNG_FLAG = "-XX:MaxNewSize=" + MAX_YOUNG;
+    /** Options that size the heap or a part of it: the user's sizing then decides the young generation too. */
+    private static final Pattern HEAP_SIZING = Pattern.compile(
+            "-Xm[xsn].*|-XX:(Max|Initial|Min)?HeapSize=.*|-XX:(Max)?NewSize=.*|-XX:NewRatio=.*"
+                    + "|-XX:(Max|Min|Initial)RAM(Percentage|Fraction)?=.*");
     static final List<String> MAP_ARCHIVE_UNRELOCATED = List.of("-XX:+UnlockDiagnosticVMOptions",
             "-XX:ArchiveRelocationMode=0");
     /** How often HotSpot gives the C heap's free pages back to the OS ({@code malloc_trim}); see {@link #trimsNativeHeap}. */
@@ -85,6 +105,9 @@ final class WorkerFootprint {
         List<String> flags = new ArrayList<>();
         if (all.stream().noneMatch(option -> COLLECTOR.matcher(option).matches())) {
             flags.add(processors <= 1 ? SERIAL_GC : PARALLEL_GC);
+            if (all.stream().noneMatch(option -> HEAP_SIZING.matcher(option).matches())) {
+                flags.add(MAX_YOUNG_FLAG);
+            }
         }
         if (all.stream().noneMatch(option -> option.contains("ArchiveRelocationMode"))) {
             flags.addAll(MAP_ARCHIVE_UNRELOCATED);

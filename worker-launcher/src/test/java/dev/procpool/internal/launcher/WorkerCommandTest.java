@@ -62,8 +62,8 @@ class WorkerCommandTest {
                 "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
                 "-Dprocpool.worker.id=1",
                 "-Dorg.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm=warn",
-                "-XX:+UseParallelGC", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
-                "-XX:ActiveProcessorCount=2",
+                "-XX:+UseParallelGC", "-XX:MaxNewSize=32m", "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:ArchiveRelocationMode=0", "-XX:ActiveProcessorCount=2",
                 "-cp",
                 "/a.jar"), WorkerCommand.jvmArguments(spec, 1));
     }

@@ -11,9 +11,27 @@ class WorkerFootprintTest {
             "-XX:ArchiveRelocationMode=0");
 
     @Test
-    void noUserOptions_oneProcessor_serialCollectorArchiveUnrelocated() {
-        assertEquals(List.of("-XX:+UseSerialGC", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"),
-                WorkerFootprint.options(List.of(), "", 1, false));
+    void noUserOptions_oneProcessor_serialCollectorSmallYoungGenerationArchiveUnrelocated() {
+        assertEquals(List.of("-XX:+UseSerialGC", "-XX:MaxNewSize=32m", "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:ArchiveRelocationMode=0"), WorkerFootprint.options(List.of(), "", 1, false));
+    }
+
+    @Test
+    void userSizesTheHeap_youngGenerationLeftToHotSpot() {
+        for (String sizing : List.of("-Xmx2g", "-Xms64m", "-Xmn100m", "-XX:MaxHeapSize=1g", "-XX:InitialHeapSize=64m",
+                "-XX:NewSize=8m", "-XX:MaxNewSize=256m", "-XX:NewRatio=3", "-XX:MaxRAMPercentage=50",
+                "-XX:MaxRAM=4g", "-XX:InitialRAMPercentage=10")) {
+            assertEquals(List.of("-XX:+UseSerialGC", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"),
+                    WorkerFootprint.options(List.of(sizing), "", 1, false), sizing);
+        }
+        assertEquals(List.of("-XX:+UseParallelGC", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"),
+                WorkerFootprint.options(List.of(), "-Xmx512m", 2, false), "from the launcher's environment");
+    }
+
+    @Test
+    void optionsThatSizeNoHeap_keepTheSmallYoungGeneration() {
+        assertEquals(List.of("-XX:+UseSerialGC", "-XX:MaxNewSize=32m"), WorkerFootprint.options(
+                List.of("-Xss2m", "-XX:MaxMetaspaceSize=128m", "-XX:ArchiveRelocationMode=1"), "", 1, false));
     }
 
     @Test
@@ -42,17 +60,17 @@ class WorkerFootprintTest {
 
     @Test
     void userSetsArchiveRelocation_theirsAlone() {
-        assertEquals(List.of("-XX:+UseSerialGC"),
+        assertEquals(List.of("-XX:+UseSerialGC", "-XX:MaxNewSize=32m"),
                 WorkerFootprint.options(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=1"), "", 1, false));
     }
 
     @Test
     void trimmingJvm_trimsTheNativeHeap_unlessTheUserSetsTheInterval() {
-        assertEquals(List.of("-XX:+UseSerialGC", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
-                "-XX:TrimNativeHeapInterval=" + WorkerFootprint.TRIM_INTERVAL_MS, "-Xlog:trimnative=off"),
-                WorkerFootprint.options(List.of(), "", 1, true));
-        assertEquals(List.of("-XX:+UseSerialGC"), WorkerFootprint.options(List.of("-XX:ArchiveRelocationMode=1",
-                "-XX:TrimNativeHeapInterval=0"), "", 1, true));
+        assertEquals(List.of("-XX:+UseSerialGC", "-XX:MaxNewSize=32m", "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:ArchiveRelocationMode=0", "-XX:TrimNativeHeapInterval=" + WorkerFootprint.TRIM_INTERVAL_MS,
+                "-Xlog:trimnative=off"), WorkerFootprint.options(List.of(), "", 1, true));
+        assertEquals(List.of("-XX:+UseSerialGC", "-XX:MaxNewSize=32m"), WorkerFootprint.options(
+                List.of("-XX:ArchiveRelocationMode=1", "-XX:TrimNativeHeapInterval=0"), "", 1, true));
         assertEquals(UNRELOCATED, WorkerFootprint.options(List.of("-XX:+UseG1GC"), "-XX:TrimNativeHeapInterval=60000", 1, true));
     }
 
