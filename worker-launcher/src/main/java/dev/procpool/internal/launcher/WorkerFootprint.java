@@ -33,8 +33,9 @@ import java.util.regex.Pattern;
  *       good, as Serial and Parallel give none back: a worker's RSS grew with the tasks it ran until its eden was
  *       full: 175-192 MiB after 100,000 small tasks each (RssAnon 117-133 MiB; harness {@code idle}, 2 workers, 3
  *       alternating runs). Capped, the same workers stay at 126-133 MiB
- *       (RssAnon 68-75; most of the rest is the page cache of the current cycle's queue files, mapped by the
- *       parent too, reclaimable, and gone with the cycle), and a new idle worker is unchanged (60 MiB). loky's
+ *       (RssAnon 68-75; the 27 MiB more file pages than a new worker's are mostly the current cycle's queue
+ *       files, mapped by the parent too, reclaimable, released once traffic moves on to the next cycle), and a new
+ *       idle worker is unchanged (60 MiB). loky's
  *       workers stayed at 50.4 MiB after as many tasks. A 16 MiB cap saved ~15 MiB more
  *       but cost {@code map} and
  *       {@code batch} over 2,000,000 inputs 20-25 % (harness, 5 alternating runs each, medians: map 17.7 / 13.9 /
