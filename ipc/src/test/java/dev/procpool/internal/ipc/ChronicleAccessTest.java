@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +29,7 @@ class ChronicleAccessTest {
 
     @Test
     void missingFlags_jvmWithoutFlags_namesExactlyTheThree() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                PrintMissingFlags.class.getName());
-        builder.environment().remove("JDK_JAVA_OPTIONS");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process child = builder.start();
+        Process child = ChildJvm.start(List.of(), PrintMissingFlags.class);
         try {
             String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child JVM did not exit");

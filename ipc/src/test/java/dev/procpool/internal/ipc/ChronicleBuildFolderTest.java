@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -20,15 +21,9 @@ class ChronicleBuildFolderTest {
 
     @RepeatedTest(3)
     void jvmExitsWhileChronicleStarts_itsBuildFolderIsStillRemoved() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Djava.io.tmpdir=" + temp,
-                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                ExitDuringChronicleStart.class.getName());
-        builder.environment().remove("JDK_JAVA_OPTIONS");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process child = builder.start();
+        List<String> options = new ArrayList<>(ChronicleFlags.forJavaVersion(Runtime.version().feature()));
+        options.add("-Djava.io.tmpdir=" + temp);
+        Process child = ChildJvm.start(options, ExitDuringChronicleStart.class);
         try {
             String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not exit");

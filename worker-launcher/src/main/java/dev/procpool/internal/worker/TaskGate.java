@@ -40,11 +40,9 @@ final class TaskGate {
 
     /** Task thread: false when the task was cancelled before it started (it has been answered already). */
     synchronized boolean tryStart(long taskId) {
-        Integer copies = skipped.get(taskId);
+        Integer copies = skipped.remove(taskId);
         if (copies != null) {
-            if (copies == 1) {
-                skipped.remove(taskId);
-            } else {
+            if (copies > 1) {
                 skipped.put(taskId, copies - 1);
             }
             return false;
