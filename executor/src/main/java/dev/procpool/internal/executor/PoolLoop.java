@@ -32,7 +32,10 @@ import static dev.procpool.internal.executor.PoolLog.LOG;
  * process-exit callbacks), so no scheduling state needs a lock.
  */
 public final class PoolLoop implements TaskFuture.Canceller {
-    /** How long a closing pool lets a class-data training finish (it takes 1-2 s) before ending it. */
+    /**
+     * How long a closing pool lets a class-data training finish (1-2 s alone; 4-5 s for JDK 25's AOT cache)
+     * before ending it.
+     */
     private static final Duration CLASS_DATA_WAIT = Duration.ofSeconds(10);
     /**
      * The longest an idle loop parks. Every event that matters then (a submit, a cancel, a worker's exit)

@@ -113,7 +113,7 @@ public final class WorkerCommand {
     }
 
     /** What the worker's {@code java} launcher adds to its options from the environment it gets. */
-    private static String launcherOptions(WorkerSpec spec) {
+    static String launcherOptions(WorkerSpec spec) {
         StringBuilder options = new StringBuilder();
         for (String name : List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS")) {
             String value = spec.environment().containsKey(name) ? spec.environment().get(name) : System.getenv(name);

@@ -52,6 +52,27 @@ class ClassDataArchiveTest {
     }
 
     @Test
+    void plainOptions_fitAnAotCache() {
+        assertTrue(ClassDataArchive.fitsAotCache(List.of(), ""));
+        assertTrue(ClassDataArchive.fitsAotCache(List.of("-Xmx8g", "-XX:MaxHeapSize=31g", "-XX:+UseG1GC",
+                "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-Dapp.mode=batch", "-Xss4m", "-ea"), " -Xms64m "));
+    }
+
+    @Test
+    void optionsTheCacheCannotServe_dynamicArchiveInstead() {
+        for (String option : List.of("--add-opens=java.base/java.util=ALL-UNNAMED", "--enable-preview",
+                "--add-modules=jdk.incubator.vector", "-javaagent:/agent.jar", "-agentlib:jdwp=transport=dt_socket",
+                "-agentpath:/lib/profiler.so", "-Xbootclasspath/a:/x.jar", "-XX:-UseCompressedOops",
+                "-XX:-UseCompressedClassPointers", "-XX:+UseCompactObjectHeaders", "-XX:+UseZGC",
+                "-XX:+UseShenandoahGC", "-XX:+UseEpsilonGC", "-Djava.system.class.loader=app.Loader", "-Xmx32g",
+                "-Xmx40000m", "-XX:MaxHeapSize=1t", "-Xmx99999999999999999999g")) {
+            assertFalse(ClassDataArchive.fitsAotCache(List.of("-Xmx1g", option), ""), option);
+        }
+        // what the worker's launcher reads from its environment counts as much as its own options
+        assertFalse(ClassDataArchive.fitsAotCache(List.of(), " --add-opens java.base/java.io=ALL-UNNAMED"));
+    }
+
+    @Test
     void procpoolClassesInAFolder_noArchive() {
         // this module's own classes come from target/classes while its tests run
         assertEquals("dev.procpool.internal.worker.WorkerMain is not loaded from a jar",
@@ -141,6 +162,6 @@ class ClassDataArchiveTest {
     private static ClassDataArchive.Plan planWithArchiveIn(Path folder) throws IOException {
         Path archive = Files.writeString(folder.resolve("worker-0123456789ab.jsa"), "archive");
         Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("r--r--r--"));
-        return new ClassDataArchive.Plan(archive, "/a.jar", null);
+        return new ClassDataArchive.Plan(archive, "/a.jar", false, null);
     }
 }
