@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -39,6 +40,32 @@ class DoubleForkTest {
                     .until(() -> sleeps(seconds).isEmpty());
         } finally {
             sleeps(seconds).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
+     * A worker killed from outside ends the processes its tasks took out of its tree too, while the pool goes on:
+     * the parent searches for them on a thread of its own, beside the crash report.
+     */
+    @Test
+    void workerKilled_itsDoubleForkedProcessEndsWhileThePoolGoesOn() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "finds such processes through /proc (Linux)");
+        int seconds = 300 + ThreadLocalRandom.current().nextInt(1000, 9000);
+        try (ProcessPoolExecutor pool = Pools.quietPool(1).build()) {
+            long worker = Pools.valueOf(pool.submit(() -> ProcessHandle.current().pid()));
+            assertEquals(0, Pools.valueOf(pool.submit(new DoubleForkTask(seconds))));
+            await("the double-forked sleep to run").atMost(Pools.WORKER_BOUND).until(() -> !sleeps(seconds).isEmpty());
+
+            ProcessHandle.of(worker).ifPresent(ProcessHandle::destroyForcibly);
+
+            try {
+                await("the double-forked sleep to end with its worker").atMost(Duration.ofSeconds(15))
+                        .until(() -> sleeps(seconds).isEmpty());
+            } finally {
+                sleeps(seconds).forEach(ProcessHandle::destroyForcibly);
+            }
+            long replacement = Pools.valueOf(pool.submit(() -> ProcessHandle.current().pid()));
+            assertNotEquals(worker, replacement, "a new worker took over");
         }
     }
 

@@ -108,7 +108,7 @@ final class JvmExitHook {
         alive.forEach(worker -> worker.process.kill());
         for (WorkerHandle worker : alive) {
             try {
-                worker.process.onExit().get(1, TimeUnit.SECONDS);
+                worker.process.onGone().get(1, TimeUnit.SECONDS);
             } catch (Exception e) {
                 // gone or not, the folder goes: on Unix a file can be deleted while mapped
             }

@@ -5,6 +5,7 @@ import dev.procpool.internal.ipc.BackoffIdler;
 import dev.procpool.internal.ipc.FileTrees;
 import dev.procpool.internal.ipc.Queues;
 import dev.procpool.internal.launcher.ClassDataArchive;
+import dev.procpool.internal.launcher.WorkerProcess;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,11 @@ public final class PoolLoop implements TaskFuture.Canceller {
      * before ending it.
      */
     private static final Duration CLASS_DATA_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long a closing pool waits for the searches, one per gone worker, for processes that left a worker's tree
+     * (a few ms each, on threads of their own; see {@link WorkerProcess#awaitTreeSearches}).
+     */
+    private static final Duration TREE_SEARCH_WAIT = Duration.ofSeconds(5);
     /**
      * The longest an idle loop parks. Every event that matters then (a submit, a cancel, a worker's exit)
      * unparks it; the bound paces the timed checks, and an idle timeout or a start back-off due sooner
@@ -454,6 +460,7 @@ public final class PoolLoop implements TaskFuture.Canceller {
         events.publish(List.of(), 0);
         events.close();
         ClassDataArchive.awaitTrainings(CLASS_DATA_WAIT);
+        WorkerProcess.awaitTreeSearches(TREE_SEARCH_WAIT);
         exitHook.uninstall();
         Queues.releaseClosedQueues();
         if (!FileTrees.deleteTree(poolFolder)) {

@@ -104,7 +104,7 @@ final class WorkerFactory {
                     awaitStart(adopted.started());
                 }
                 worker.connect(loop, starter);
-                worker.process.onExit().whenComplete((code, error) -> exitHook.exited(worker));
+                worker.process.onGone().whenComplete((code, error) -> exitHook.exited(worker));
                 worker.exited().whenComplete((code, error) ->
                         loop.post(() -> loop.workerExited(worker, code == null ? -1 : code)));
                 loop.post(() -> launched.accept(worker));
