@@ -1,8 +1,10 @@
 package dev.procpool.internal.executor;
 
 import dev.procpool.internal.ipc.FileTrees;
+import dev.procpool.internal.launcher.ClassDataArchive;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -113,6 +115,8 @@ final class JvmExitHook {
                 // gone or not, the folder goes: on Unix a file can be deleted while mapped
             }
         }
+        // a class-data training this pool asked for would otherwise go on, and its files stay, after the JVM
+        ClassDataArchive.awaitTrainings(Duration.ZERO);
         for (int attempt = 1; attempt <= DELETE_ATTEMPTS && !FileTrees.deleteTree(poolFolder); attempt++) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // a file still being closed: try again
         }

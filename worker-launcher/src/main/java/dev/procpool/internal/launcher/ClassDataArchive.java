@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,7 +42,7 @@ import java.util.regex.Pattern;
  * <p>
  * On JDK 25 and later it is an AOT cache instead ({@code -XX:AOTCacheOutput}, JEP 483/514/515): besides the
  * classes, loaded and linked ahead, it holds the method profiles of a worker's task path, which the training gets by
- * running a worker's own task loop over 40,000 tasks. A new worker's JIT then compiles that path with them from its
+ * running a worker's own task loop over 20,000 tasks. A new worker's JIT then compiles that path with them from its
  * first tasks on, instead of profiling it first on the cores the tasks use. Measured with the harness's
  * {@code firstuse} section on JDK 25 (2 CPUs, 2 workers, 3 alternating runs of 3 new pools each, a {@code Callable}
  * class): the p99 of a new pool's first 5,000 round trips was 991 us (151-3,817) against 1,720 us (513-3,942) with
@@ -64,6 +66,8 @@ public final class ClassDataArchive {
     static final String JSA_SUFFIX = ".jsa";
     static final String AOT_SUFFIX = ".aot";
     private static final long TRAINING_TIMEOUT_S = 60;
+    /** How long {@link #awaitTrainings} waits for an ended training's thread to remove its files. */
+    private static final Duration CLEAN_UP_WAIT = Duration.ofSeconds(5);
     private static final Duration UNUSED_FOR = Duration.ofDays(30);
     /** The first JDK whose AOT cache holds method profiles (JEP 515) and is made in one run (JEP 514). */
     static final int AOT_CACHE_FROM_JDK = 25;
@@ -186,9 +190,15 @@ public final class ClassDataArchive {
         });
     }
 
-    /** Waits up to {@code bound} for trainings still running, then ends them: a pool leaves no process behind. */
+    /**
+     * Waits up to {@code bound} for trainings still running, then ends them, and waits up to
+     * {@link #CLEAN_UP_WAIT} more for each to have removed its scratch folder and partial archive: a pool leaves no
+     * process behind, and a JVM that exits right after (its {@code main} returned once the pool was closed) no
+     * files. The training's own thread removes them, a daemon thread that the JVM's exit would stop halfway.
+     */
     public static void awaitTrainings(Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
+        boolean interrupted = false;
         for (Process process : RUNNING) {
             try {
                 long left = deadline - System.nanoTime();
@@ -197,8 +207,21 @@ public final class ClassDataArchive {
                 }
             } catch (InterruptedException e) {
                 destroyWithDescendants(process);
-                Thread.currentThread().interrupt();
+                interrupted = true;
             }
+        }
+        long cleanUpDeadline = System.nanoTime() + CLEAN_UP_WAIT.toNanos();
+        for (CompletableFuture<String> training : TRAININGS.values()) {
+            try {
+                training.get(Math.max(0, cleanUpDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException e) {
+                // its files are left to the next training's tidying (removeUnused)
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
