@@ -221,7 +221,7 @@ public final class ProcessPoolBuilder {
      * milliseconds sooner. Default true. The first pool on a given JDK and set of jars makes the archive
      * in the background, once its workers are up, with a short extra JVM (1-2 s of CPU); later workers and
      * pools, also in other JVMs, start from it. On JDK 25 and later it is an AOT cache that also holds the method
-     * profiles of a worker's task path, which the extra JVM gets by running 40,000 tasks (4-5 s of CPU): a new
+     * profiles of a worker's task path, which the extra JVM gets by running 20,000 tasks (about 3 s): a new
      * worker's first thousands of round trips then wait less for its JIT. Workers whose {@link #jvmOptions} would
      * make the JVM refuse such a cache (module options such as {@code --add-opens}, agents, another collector than
      * Serial, Parallel or G1, compressed pointers switched off) get the plain archive instead. A pool that closes

@@ -34,7 +34,7 @@ import static dev.procpool.internal.executor.PoolLog.LOG;
  */
 public final class PoolLoop implements TaskFuture.Canceller {
     /**
-     * How long a closing pool lets a class-data training finish (1-2 s alone; 4-5 s for JDK 25's AOT cache)
+     * How long a closing pool lets a class-data training finish (1-2 s alone; about 3 s for JDK 25's AOT cache)
      * before ending it.
      */
     private static final Duration CLASS_DATA_WAIT = Duration.ofSeconds(10);

@@ -32,14 +32,28 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ClassDataTraining {
     /**
-     * How many tasks the task loop answers for the profiles: half lambdas, half {@code Callable} classes; about 2 s
-     * here, the cache's writing 2 s more. In a probe whose training was a real pool's worker running the measured
+     * How many tasks the task loop answers for the profiles: half lambdas, half {@code Callable} classes. The whole
+     * training, the cache's writing included, took 2.8 s here alone and 3.5-3.7 s beside a CPU-bound process. In a
+     * probe whose training was a real pool's worker running the measured
      * task class, the first 5,000 round trips of a new pool had a p99 of 324-1,511 us (5 pools) after 1,000
      * training round trips, 153-592 us after 60,000, and 393-4,369 us with the dynamic archive (JDK 25, 2 workers,
      * 2 CPUs).
      */
-    static final int PROFILE_ROUNDS = 40_000;
+    static final int PROFILE_ROUNDS = 20_000;
     static final String PROFILE = "profile";
+    /**
+     * Tasks sent ahead of their answers, as a pool sends them ahead ({@code Dispatcher.DEPTH}). One at a time, the
+     * training is a ping-pong of two threads, which a busy machine slows down most: 4.4 s here alone, 16.6 s beside
+     * one CPU-bound process, long enough for a closing pool to end it (it waits 10 s).
+     */
+    static final int IN_FLIGHT = 16;
+    /**
+     * Rounds in a row sent the same way: a quarter of the blocks one task at a time, the rest {@link #IN_FLIGHT} ahead.
+     * The task loop's idle path (an empty queue, yield, sleep) must be in its profiles too, as a worker that answers
+     * one caller at a time takes it after every task: trained on queued tasks alone, new workers' first 5,000
+     * round trips had p99s of 138-3,524 us, one at a time 201-506 us (JDK 25, probe of 5 new pools each).
+     */
+    static final int ALTERNATION = 1_000;
 
     private ClassDataTraining() {
     }
@@ -95,12 +109,12 @@ public final class ClassDataTraining {
 
     /**
      * Runs a worker's {@link TaskLoop} on this thread over real queues in {@code folder}, while a thread of its own
-     * plays the parent: handshake, settings, {@value #PROFILE_ROUNDS} tasks one at a time, shutdown. The loop's
-     * clean exit ends the JVM with code 0. On JDK 25 the AOT cache then holds the method profiles of a worker's task
-     * path (JEP 515), so that a new worker's JIT compiles it with them from its first tasks on instead of
-     * profiling it first, on the same cores as the tasks. Should the parent's side fail, it prints why and ends the
-     * JVM with code 3: no archive is used then. The stdin of this JVM is the loop's control pipe, as a worker's is:
-     * when the parent goes, the loop's orphan cleanup ends the JVM.
+     * plays the parent: handshake, settings, {@value #PROFILE_ROUNDS} tasks sent up to {@value #IN_FLIGHT} ahead
+     * of their answers, shutdown. The loop's clean exit ends the JVM with code 0. On JDK 25 the AOT cache then
+     * holds the method profiles of a worker's task path (JEP 515), so that a new worker's JIT compiles it with them
+     * from its first tasks on instead of profiling it first, on the same cores as the tasks. Should the parent's
+     * side fail, it prints why and ends the JVM with code 3: no archive is used then. The stdin of this JVM is the
+     * loop's control pipe, as a worker's is: when the parent goes, the loop's orphan cleanup ends the JVM.
      */
     private static void profileTaskPath(Path folder) throws Exception {
         Thread loop = Thread.currentThread();
@@ -130,15 +144,19 @@ public final class ClassDataTraining {
             }
             tasks.write(new Message.ConfigureWorker(0, 0, dev.procpool.internal.ipc.codec.DeserializationLimits.DEFAULT));
             LockSupport.unpark(loop);
-            for (int round = 1; round <= PROFILE_ROUNDS; round++) {
-                int number = round;
-                Callable<Object> task = round % 2 == 0 ? new WarmUp.PlainTask(round, "training")
-                        : (Callable<Object> & Serializable) () -> number + 1;
-                tasks.write(new Message.RunTask(round, TaskCodec.encode(task)));
+            int sent = 0;
+            for (int answered = 1; answered <= PROFILE_ROUNDS; answered++) {
+                int ahead = (answered / ALTERNATION) % 4 == 0 ? 1 : IN_FLIGHT; // a quarter of them one at a time
+                while (sent < PROFILE_ROUNDS && sent - answered < ahead - 1) {
+                    int number = ++sent;
+                    Callable<Object> task = number % 2 == 0 ? new WarmUp.PlainTask(number, "training")
+                            : (Callable<Object> & Serializable) () -> number + 1;
+                    tasks.write(new Message.RunTask(number, TaskCodec.encode(task)));
+                }
                 LockSupport.unpark(loop);
                 Message answer = next(results);
-                if (!(answer instanceof Message.TaskCompleted completed) || completed.taskId() != round) {
-                    throw new IllegalStateException("the training's task " + round + " was answered with " + answer);
+                if (!(answer instanceof Message.TaskCompleted completed) || completed.taskId() != answered) {
+                    throw new IllegalStateException("the training's task " + answered + " was answered with " + answer);
                 }
                 TaskCodec.decode(completed.result(), ClassDataTraining.class.getClassLoader());
                 completed.result().release();
@@ -194,7 +212,7 @@ public final class ClassDataTraining {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("the training did not get its message in 30 s");
             }
-            Thread.onSpinWait();
+            Thread.yield(); // the loop's thread may need this core
         }
         return message;
     }
