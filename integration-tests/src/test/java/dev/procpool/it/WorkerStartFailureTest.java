@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import static dev.procpool.it.Pools.WORKER_BOUND;
 import static dev.procpool.it.Pools.failureOf;
 import static dev.procpool.it.Pools.quietPool;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,11 +61,11 @@ class WorkerStartFailureTest {
     }
 
     /**
-     * The worker is held 3 s before its {@code main}: a start timeout of 1 ms alone was met under load, when
-     * the parent's scheduler first looked after the handshake had arrived (a JVM reached it in ~0.2 s).
+     * The worker hangs before its {@code main}, so before it connects to its parent at all: the start timeout
+     * counts from the launch, not from the connection (a JVM that never connected was once waited for forever).
      */
     @Test
-    void workerMissesItsStartTimeout_tasksFailWithWorkerStartExceptionSayingSo() throws Exception {
+    void workerHangsBeforeItConnects_startTimeoutEndsIt_tasksFailWithWorkerStartExceptionSayingSo() throws Exception {
         List<String> slowStart = List.of("-Djava.system.class.loader=" + SlowStartLoader.class.getName());
         try (ProcessPoolExecutor pool = quietPool(1).startTimeout(Duration.ofMillis(1)).jvmOptions(slowStart).build()) {
             Future<Long> waiting = pool.submit(new PidTask());
@@ -73,6 +74,22 @@ class WorkerStartFailureTest {
 
             assertTrue(failure.getMessage().contains("did not complete its handshake within"), failure::getMessage);
             assertTrue(pool.awaitTermination(WORKER_BOUND.toSeconds(), TimeUnit.SECONDS), "the pool gave up and terminated");
+        }
+    }
+
+    /** A pool stopped while its worker hangs before connecting ends that worker at once, not at its start timeout. */
+    @Test
+    void workerHangsBeforeItConnects_shutdownNow_poolTerminatesWithoutWaitingForTheStartTimeout() throws Exception {
+        List<String> slowStart = List.of("-Djava.system.class.loader=" + SlowStartLoader.class.getName());
+        try (ProcessPoolExecutor pool = quietPool(1).startTimeout(Duration.ofMinutes(10)).jvmOptions(slowStart).build()) {
+            Future<Long> waiting = pool.submit(new PidTask());
+
+            List<Runnable> notRun = pool.shutdownNow();
+
+            assertTrue(pool.awaitTermination(WORKER_BOUND.toSeconds(), TimeUnit.SECONDS),
+                    "the pool waited for the hanging worker's start timeout");
+            assertTrue(waiting.isCancelled());
+            assertEquals(1, notRun.size());
         }
     }
 }

@@ -113,13 +113,18 @@ final class TimeLimits {
         }
     }
 
-    /** A starting worker missed its handshake deadline, or a leaving one its stop deadline: kill it. */
+    /**
+     * A starting worker missed its handshake deadline, or a leaving one its stop deadline: kill it. A worker the
+     * pool stopped before its JVM was there is killed as soon as its JVM is, for the reason it was stopped.
+     */
     private static void enforceDeadline(WorkerHandle worker, PoolConfig settings, long now) {
         WorkerStatus status = worker.status();
-        if (status.is(Phase.LAUNCHING) || status.is(Phase.EXITED)) {
+        if (status.is(Phase.EXITED)) {
             return;
         }
-        if (status.isLeaving()) {
+        if (status.leaving() == Leaving.STOPPED && status.isStarting()) {
+            worker.process.kill();
+        } else if (status.isLeaving()) {
             worker.kill(Leaving.KILLED, "it did not stop within its grace period");
         } else if (status.isStarting()) {
             worker.kill(Leaving.KILLED, "it did not complete its handshake within "

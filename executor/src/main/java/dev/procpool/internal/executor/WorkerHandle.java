@@ -39,7 +39,11 @@ final class WorkerHandle {
     static final long LANE_DRAIN_MS = 2_000;
     final int id;
     final Path folder;
-    WorkerProcess process;
+    /**
+     * Its JVM once {@link #start} has started it, else null. Volatile: set on a starter thread, and the scheduler
+     * enforces the start deadline on a worker whose launch is still under way (a JVM that never connects).
+     */
+    volatile WorkerProcess process;
     /** Where commands go: the lane until the switch, then the task queue; set by {@link #connect}. */
     MessageSink tasks;
     /** Where events come from: the lane, then the results queue; set by {@link #connect}. */

@@ -395,7 +395,7 @@ final class WorkerLifecycle {
                 worker.retire("the pool shut down", SHUTDOWN_GRACE_NS);
             } else if (worker.status().isStarting() && !worker.status().isLeaving()) {
                 worker.kill(Leaving.STOPPED, "the pool shut down before it was needed");
-                worker.deadlineNs = System.nanoTime() + loop.config().interruptGrace().toNanos();
+                worker.deadlineNs = stopDeadline(worker, loop.config().interruptGrace().toNanos());
             }
         }
     }
@@ -416,8 +416,17 @@ final class WorkerLifecycle {
                 worker.kill(Leaving.STOPPED, "the pool was stopped before it was needed");
             }
             worker.leave(Leaving.STOPPED, "the pool was stopped");
-            worker.deadlineNs = System.nanoTime() + graceNs;
+            worker.deadlineNs = stopDeadline(worker, graceNs);
         }
+    }
+
+    /**
+     * When a stopped worker is killed if it is still there: after the grace; at once for one whose JVM is still
+     * being started (the kill found no process), as soon as the JVM is there.
+     */
+    private static long stopDeadline(WorkerHandle worker, long graceNs) {
+        long now = System.nanoTime();
+        return worker.process == null ? now : now + graceNs;
     }
 
     /** How long an idle pool may park: until the next idle timeout or start back-off is due, at most {@code maxNs}. */

@@ -71,9 +71,12 @@ record WorkerStatus(Phase phase, Leaving leaving, String reason) {
         return phase == p;
     }
 
-    /** Launched and not yet ready: the start deadline applies. */
+    /**
+     * Not yet ready: the start deadline applies, from the handle's creation on, so that a JVM that hangs before it
+     * even connects to its start-up lane (a slow system class loader, a stuck agent) is killed in time too.
+     */
     boolean isStarting() {
-        return phase == Phase.STARTING || phase == Phase.INITIALIZING;
+        return phase == Phase.LAUNCHING || phase == Phase.STARTING || phase == Phase.INITIALIZING;
     }
 
     /** Starting or serving, and not on its way out. */

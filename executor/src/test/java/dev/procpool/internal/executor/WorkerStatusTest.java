@@ -16,7 +16,7 @@ class WorkerStatusTest {
         assertTrue(status.is(Phase.LAUNCHING));
         assertTrue(status.isAlive());
         assertFalse(status.isServing());
-        assertFalse(status.isStarting(), "the start deadline applies once launched");
+        assertTrue(status.isStarting(), "the start deadline applies while its JVM is still being launched");
     }
 
     @Test
@@ -28,7 +28,8 @@ class WorkerStatusTest {
     }
 
     @Test
-    void startingAndInitializing_areStarting() {
+    void launchingStartingAndInitializing_areStarting() {
+        assertTrue(WorkerStatus.NEW.isStarting());
         assertTrue(WorkerStatus.NEW.advance(Phase.STARTING).isStarting());
         assertTrue(WorkerStatus.NEW.advance(Phase.INITIALIZING).isStarting());
         assertFalse(WorkerStatus.NEW.advance(Phase.READY).isStarting());
