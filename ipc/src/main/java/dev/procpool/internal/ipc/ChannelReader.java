@@ -26,6 +26,11 @@ public final class ChannelReader implements MessageSource, AutoCloseable {
     /** Cycle files seen by this reader; Chronicle reports them from its own threads. */
     private final ConcurrentSkipListMap<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
     private int lastCycle = Integer.MIN_VALUE;
+    /**
+     * Set when Chronicle reports a cycle file: it does so on its background thread, possibly after this reader
+     * has moved past that cycle, and such a file must still go (see {@link #poll}).
+     */
+    private volatile boolean filesReported;
     /** The newest cycle file, open to watch its length; see {@link #checkNotTruncated}. */
     private FileChannel watched;
     private int watchedCycle = Integer.MIN_VALUE;
@@ -38,6 +43,7 @@ public final class ChannelReader implements MessageSource, AutoCloseable {
             @Override
             public void onAcquired(int cycle, File file) {
                 cycleFiles.put(cycle, file);
+                filesReported = true;
             }
 
             @Override
@@ -63,6 +69,10 @@ public final class ChannelReader implements MessageSource, AutoCloseable {
     @Override
     public Message poll() {
         Message message;
+        if (filesReported) { // one reported late, after the move past its cycle, is deleted now
+            filesReported = false;
+            deleteCyclesBefore(lastCycle);
+        }
         checkNotTruncated();
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
