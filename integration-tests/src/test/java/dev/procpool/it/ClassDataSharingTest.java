@@ -3,6 +3,7 @@ package dev.procpool.it;
 import dev.procpool.ProcessPoolExecutor;
 import dev.procpool.SerializableCallable;
 import dev.procpool.internal.launcher.ClassDataArchive;
+import dev.procpool.internal.launcher.WorkerSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -155,6 +158,25 @@ class ClassDataSharingTest {
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> !writer.isAlive());
         }
+    }
+
+    /**
+     * A pool that closes (or a JVM that exits) just after asking for a training, before the training's JVM has
+     * started: that JVM is never started, so none runs on after the pool.
+     */
+    @Test
+    void trainingsEndedBeforeTheTrainingJvmStarted_itNeverStarts(@TempDir Path cache) throws Exception {
+        System.setProperty(CACHE_PROPERTY, cache.toString());
+        WorkerSpec spec = WorkerSpec.ofCurrentJvm(List.of(), Map.of(), null, (id, stderr, line) -> { })
+                .withClassDataSharing(true);
+        CompletableFuture<String> outcome = ClassDataArchive.prepare(spec);
+
+        ClassDataArchive.awaitTrainings(Duration.ZERO);
+
+        String said = outcome.get(60, TimeUnit.SECONDS);
+        assertFalse(said.startsWith("made"), said);
+        assertEquals(Optional.empty(), training(), "a training JVM runs after the trainings were ended");
+        assertEquals(List.of(), archives(cache));
     }
 
     /** This JVM's class-data training JVM, if one runs. */

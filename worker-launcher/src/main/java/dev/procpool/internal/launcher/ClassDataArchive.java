@@ -83,9 +83,8 @@ public final class ClassDataArchive {
     /** A largest heap set this way turns compressed pointers off at 32 GiB or more. */
     private static final Pattern MAX_HEAP = Pattern.compile("(?:-Xmx|-XX:MaxHeapSize=)(\\d+)([kKmMgGtT]?)");
 
-    private static final ConcurrentHashMap<Path, CompletableFuture<String>> TRAININGS = new ConcurrentHashMap<>();
-    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
-    private static final ConcurrentHashMap<List<Path>, Plan> PLANS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, Training> TRAININGS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<PlanKey, Plan> PLANS = new ConcurrentHashMap<>();
     /** Cache folders refused once already: the warning is not repeated for every worker. */
     private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
 
@@ -183,16 +182,53 @@ public final class ClassDataArchive {
             return CompletableFuture.completedFuture("workers start from the class-data archive " + plan.archive());
         }
         return TRAININGS.computeIfAbsent(plan.archive(), archive -> {
-            CompletableFuture<String> outcome = new CompletableFuture<>();
-            Thread thread = new Thread(() -> outcome.complete(train(spec, plan)), "procpool-class-data");
+            Training training = new Training();
+            Thread thread = new Thread(() -> {
+                try {
+                    training.outcome.complete(train(spec, plan, training));
+                } finally {
+                    training.started.complete(null);
+                }
+            }, "procpool-class-data");
             thread.setDaemon(true);
             thread.start();
-            return outcome;
-        });
+            return training;
+        }).outcome;
     }
 
     /**
-     * Waits up to {@code bound} for trainings still running, then ends them, and waits up to
+     * One training: its JVM once started, and whether {@link #awaitTrainings} has ended it, so that a training
+     * whose JVM was not started yet when its pool closed does not start it after.
+     */
+    private static final class Training {
+        final CompletableFuture<String> outcome = new CompletableFuture<>();
+        /** Completes once the training's JVM has started, or the training is over without one. */
+        final CompletableFuture<Void> started = new CompletableFuture<>();
+        /** Guarded by this. */
+        private Process process;
+        /** Guarded by this: no JVM may start any more. */
+        private boolean ended;
+
+        /** Starts the training's JVM, unless {@link #awaitTrainings} ended the training first; then null. */
+        synchronized Process start(ProcessBuilder builder) throws IOException {
+            if (ended) {
+                return null;
+            }
+            process = builder.start();
+            started.complete(null);
+            return process;
+        }
+
+        /** No JVM may start from now on; returns the one that did, if any. */
+        synchronized Process end() {
+            ended = true;
+            return process;
+        }
+    }
+
+    /**
+     * Waits up to {@code bound} for trainings still running (and for one whose JVM is about to start), then ends
+     * them, so that none starts a JVM after this returns, and waits up to
      * {@link #CLEAN_UP_WAIT} more for each to have removed its scratch folder and partial archive: a pool leaves no
      * process behind, and a JVM that exits right after (its {@code main} returned once the pool was closed) no
      * files. The training's own thread removes them, a daemon thread that the JVM's exit would stop halfway.
@@ -200,10 +236,21 @@ public final class ClassDataArchive {
     public static void awaitTrainings(Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         boolean interrupted = false;
-        for (Process process : RUNNING) {
+        for (Training training : TRAININGS.values()) {
+            try {
+                training.started.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException e) {
+                // not started within the bound: it will not start now
+            }
+            Process process = training.end();
+            if (process == null) {
+                continue;
+            }
             try {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                if (interrupted || left <= 0 || !process.waitFor(left, TimeUnit.NANOSECONDS)) {
                     destroyWithDescendants(process);
                 }
             } catch (InterruptedException e) {
@@ -212,9 +259,9 @@ public final class ClassDataArchive {
             }
         }
         long cleanUpDeadline = System.nanoTime() + CLEAN_UP_WAIT.toNanos();
-        for (CompletableFuture<String> training : TRAININGS.values()) {
+        for (Training training : TRAININGS.values()) {
             try {
-                training.get(Math.max(0, cleanUpDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                training.outcome.get(Math.max(0, cleanUpDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 interrupted = true;
             } catch (ExecutionException | TimeoutException e) {
@@ -278,8 +325,12 @@ public final class ClassDataArchive {
         boolean aotCache = spec.javaFeatureVersion() >= AOT_CACHE_FROM_JDK
                 && fitsAotCache(spec.jvmOptions(), WorkerCommand.launcherOptions(spec));
         // once per java, folder and kind: every worker's launch asks, and the jars do not change under a running JVM
-        return PLANS.computeIfAbsent(List.of(spec.javaExecutable().toAbsolutePath(), cache, Path.of(aotCache ? "aot" : "jsa")),
-                key -> archivePlan(spec.javaExecutable().toAbsolutePath(), cache, aotCache));
+        return PLANS.computeIfAbsent(new PlanKey(spec.javaExecutable().toAbsolutePath(), cache, aotCache),
+                key -> archivePlan(key.java(), key.cache(), key.aotCache()));
+    }
+
+    /** What a {@link Plan} depends on: the workers' {@code java}, the cache folder, and the kind of archive. */
+    private record PlanKey(Path java, Path cache, boolean aotCache) {
     }
 
     /**
@@ -289,9 +340,7 @@ public final class ClassDataArchive {
      * worker then starts without class-data sharing, as it would with a dynamic archive.
      */
     static boolean fitsAotCache(List<String> options, String launcherOptions) {
-        List<String> all = new ArrayList<>(options);
-        all.addAll(List.of(launcherOptions.trim().split("\\s+")));
-        for (String option : all) {
+        for (String option : WorkerCommand.allOptions(options, launcherOptions)) {
             if (AOT_MISFITS.matcher(option).matches()) {
                 return false;
             }
@@ -371,7 +420,7 @@ public final class ClassDataArchive {
         return stamp.toString();
     }
 
-    private static String train(WorkerSpec spec, Plan plan) {
+    private static String train(WorkerSpec spec, Plan plan, Training training) {
         Path scratch = null;
         Path partial = null;
         try {
@@ -402,8 +451,10 @@ public final class ClassDataArchive {
                 command.add(PROFILE_ARGUMENT);
             }
             long started = System.nanoTime();
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            RUNNING.add(process);
+            Process process = training.start(new ProcessBuilder(command).redirectErrorStream(true));
+            if (process == null) {
+                return "no class-data archive made: the pool that asked for it closed before its training started";
+            }
             String output;
             try (InputStream in = process.getInputStream()) {
                 output = tail(in);
@@ -411,8 +462,6 @@ public final class ClassDataArchive {
                     destroyWithDescendants(process);
                     return "the class-data training JVM did not finish in " + TRAINING_TIMEOUT_S + " s; workers start without an archive";
                 }
-            } finally {
-                RUNNING.remove(process);
             }
             if (process.exitValue() != 0 || !Files.isRegularFile(partial)) {
                 return "the class-data training JVM exited with code " + process.exitValue()

@@ -112,6 +112,20 @@ public final class WorkerCommand {
         return spec.javaExecutable().toAbsolutePath().normalize().startsWith(home.resolve("bin"));
     }
 
+    /**
+     * Every option the worker's JVM will read: {@code options}, then each of {@code launcherOptions} (see
+     * {@link #launcherOptions}), as the launcher splits them at white space.
+     */
+    static List<String> allOptions(List<String> options, String launcherOptions) {
+        List<String> all = new ArrayList<>(options);
+        for (String option : launcherOptions.trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                all.add(option);
+            }
+        }
+        return all;
+    }
+
     /** What the worker's {@code java} launcher adds to its options from the environment it gets. */
     static String launcherOptions(WorkerSpec spec) {
         StringBuilder options = new StringBuilder();

@@ -101,8 +101,7 @@ final class WorkerFootprint {
      */
     static List<String> options(List<String> userOptions, String launcherOptions, int processors,
                                 boolean trimNativeHeap) {
-        List<String> all = new ArrayList<>(userOptions);
-        all.addAll(List.of(launcherOptions.trim().split("\\s+")));
+        List<String> all = WorkerCommand.allOptions(userOptions, launcherOptions);
         List<String> flags = new ArrayList<>();
         if (all.stream().noneMatch(option -> COLLECTOR.matcher(option).matches())) {
             flags.add(processors <= 1 ? SERIAL_GC : PARALLEL_GC);
