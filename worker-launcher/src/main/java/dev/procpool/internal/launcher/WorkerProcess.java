@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -38,6 +40,20 @@ public final class WorkerProcess {
      * waits for them ({@link #awaitTreeSearches}).
      */
     private static final Set<CompletableFuture<Void>> SEARCHES = ConcurrentHashMap.newKeySet();
+    /**
+     * Runs those searches one after another, on one daemon thread that ends after a few idle seconds: workers
+     * that exit together (a pool closing, a resize) do not scan the process table all at once.
+     */
+    private static final ThreadPoolExecutor SEARCHER = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "procpool-tree-search");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    static {
+        SEARCHER.allowCoreThreadTimeOut(true);
+    }
     /** Processes seen below this worker so far, ended with it: see {@link DescendantWatch}. */
     private final Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
     /** Whether the parent has sent tasks this worker has not answered yet: it may be starting processes. */
@@ -61,7 +77,7 @@ public final class WorkerProcess {
                 .thenApply(ignored -> process.exitValue());
         // Those that left the tree (double fork) are found by reading every process's environment: 1.5-2 ms over
         // 66 processes when warm, several times that in a parent that has not done it before, and more on a
-        // machine with hundreds of processes. On a thread of its own, so that a crash is reported without it
+        // machine with hundreds of processes. On the searcher thread, so that a crash is reported without it
         // (kill -9 -> future fails, crash section of the harness: 9.8-12.6 ms with it on the way, 7.1-7.7 ms beside
         // it, 6.2-6.5 ms with no search at all). Where environments cannot be read there is nothing to search.
         CompletableFuture<Void> search = new CompletableFuture<>();
@@ -74,16 +90,19 @@ public final class WorkerProcess {
             if (search.isDone()) {
                 return;
             }
-            Thread searcher = new Thread(() -> {
-                try {
-                    TaggedProcesses.endTagged(tag, false);
-                } finally {
-                    search.complete(null);
-                    SEARCHES.remove(search);
-                }
-            }, "procpool-tree-search-" + workerId);
-            searcher.setDaemon(true);
-            searcher.start();
+            try {
+                SEARCHER.execute(() -> {
+                    try {
+                        TaggedProcesses.endTagged(tag, false);
+                    } finally {
+                        search.complete(null);
+                        SEARCHES.remove(search);
+                    }
+                });
+            } catch (RuntimeException | Error e) { // no thread to be had: nothing to wait for
+                search.complete(null);
+                SEARCHES.remove(search);
+            }
         });
         this.gone = exit.thenCombine(search, (code, ignored) -> code);
     }
