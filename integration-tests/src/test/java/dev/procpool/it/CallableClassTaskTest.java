@@ -7,15 +7,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ObjectStreamException;
 import java.io.Serializable;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.procpool.it.Pools.quietPool;
 import static dev.procpool.it.Pools.valueOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
- * Tasks written as {@code Callable} classes, as code written for {@code ExecutorService} has them: plain ones travel
- * as their field values, those that customise serialization through JDK serialization; both arrive intact.
+ * Tasks written as {@code Callable} classes, as code written for {@code ExecutorService} has them, or as records:
+ * plain ones travel as their field values, those that customise serialization through JDK serialization; all
+ * arrive intact.
  */
 @ExtendWith(NoLeakedWorkers.class)
 @Timeout(120)
@@ -84,6 +88,42 @@ class CallableClassTaskTest {
             Description again = valueOf(pool.submit(new Describe(4, -1, -0.0, 'x', null, 7)));
             assertEquals("null/4/-1/-0.0/x/7", again.text);
             assertEquals(d.pid, again.pid, "the same worker");
+        }
+    }
+
+    /**
+     * A record, as newer code writes tasks: it travels as its components and is made again in the worker by its
+     * canonical constructor, as JDK serialization makes records. {@link #MADE} counts the constructions in the
+     * JVM the constructor runs in.
+     */
+    record Scale(String name, int factor, Double weight) implements Callable<Scaled>, Serializable {
+        static final AtomicInteger MADE = new AtomicInteger();
+
+        Scale {
+            MADE.incrementAndGet();
+        }
+
+        @Override
+        public Scaled call() {
+            return new Scaled(name + " x" + factor + " / " + weight, MADE.get(), ProcessHandle.current().pid());
+        }
+    }
+
+    record Scaled(String text, int madeInWorker, long pid) implements Serializable {
+    }
+
+    @Test
+    void recordTask_isMadeInTheWorkerByItsCanonicalConstructor_andItsRecordResultArrivesIntact() throws Exception {
+        try (ProcessPoolExecutor pool = quietPool(1).build()) {
+            Scaled first = valueOf(pool.submit(new Scale("näme", 3, null)));
+            Scaled second = valueOf(pool.submit(new Scale("b", -1, -0.0)));
+
+            assertEquals("näme x3 / null", first.text());
+            assertEquals("b x-1 / -0.0", second.text());
+            assertEquals(first.pid(), second.pid(), "the same worker");
+            assertNotEquals(ProcessHandle.current().pid(), first.pid());
+            assertEquals(List.of(1, 2), List.of(first.madeInWorker(), second.madeInWorker()),
+                    "each task was made once in the worker, by its canonical constructor");
         }
     }
 

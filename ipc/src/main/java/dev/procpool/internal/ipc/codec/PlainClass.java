@@ -2,11 +2,14 @@ package dev.procpool.internal.ipc.codec;
 
 import java.io.Externalizable;
 import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
 import java.io.ObjectStreamField;
 import java.io.Serializable;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -17,10 +20,12 @@ import java.util.Set;
  * A serializable class that JDK serialization would write as nothing but its fields, and whose fields are all
  * primitives, Strings or boxed Integer/Long/Double/Boolean: such an object can travel as its field values alone
  * (see {@link PlainObjects}), with no class descriptor. A class qualifies when it is a {@link Serializable}, not
- * {@link Externalizable}, non-enum, non-record class directly under {@link Object}, declares none of
- * {@code writeObject}, {@code readObject}, {@code readObjectNoData}, {@code writeReplace}, {@code readResolve} or
- * {@code serialPersistentFields}, and its fields can be made accessible (and, from JDK 26, are not final). Like
- * JDK serialization, rebuilding one runs {@link Object}'s constructor only. Computed once per class ({@link #of}); immutable; any thread.
+ * {@link Externalizable}, non-enum class directly under {@link Object}, or a serializable record, that declares
+ * none of {@code writeObject}, {@code readObject}, {@code readObjectNoData}, {@code writeReplace},
+ * {@code readResolve} or {@code serialPersistentFields}, and whose fields can be made accessible (and, for a class
+ * from JDK 26 on, are not final). Like JDK serialization, rebuilding a class's object runs {@link Object}'s
+ * constructor only, and rebuilding a record runs its canonical constructor with the values sent, so that the
+ * record's own checks apply. Computed once per class ({@link #of}); immutable; any thread.
  */
 final class PlainClass {
     private static final Set<Class<?>> BOXED = Set.of(String.class, Integer.class, Long.class, Double.class,
@@ -43,13 +48,16 @@ final class PlainClass {
     private final Field[] fields;
     /** A digest of the field names and types, so that a class that differs on the other side is refused. */
     private final int layout;
+    /** Object's constructor for a class (see {@link #newInstance}); a record's canonical one (see {@link #newRecord}). */
     private final Constructor<?> constructor;
+    private final boolean record;
 
     private PlainClass(Class<?> type, Field[] fields, Constructor<?> constructor) {
         this.type = type;
         this.fields = fields;
         this.constructor = constructor;
-        int digest = type.getName().hashCode();
+        this.record = type.isRecord();
+        int digest = type.getName().hashCode() * 31 + (record ? 1 : 0);
         for (Field field : fields) {
             digest = digest * 31 + field.getName().hashCode();
             digest = digest * 31 + field.getType().getName().hashCode();
@@ -66,8 +74,14 @@ final class PlainClass {
         return type;
     }
 
+    /** Its fields in the order they travel: by name for a class, in component order for a record. */
     Field[] fields() {
         return fields;
+    }
+
+    /** A record: rebuilt by {@link #newRecord}, not by setting fields. */
+    boolean isRecord() {
+        return record;
     }
 
     int layout() {
@@ -85,24 +99,41 @@ final class PlainClass {
         }
     }
 
+    /**
+     * A record made by its canonical constructor from {@code values}, in component order, as JDK serialization
+     * makes one: a value the record's own checks refuse fails the read.
+     */
+    Object newRecord(Object[] values) throws InvalidObjectException {
+        try {
+            return constructor.newInstance(values);
+        } catch (InvocationTargetException e) {
+            InvalidObjectException failure = new InvalidObjectException("the canonical constructor of " + type.getName()
+                    + " refused the values sent: " + e.getCause());
+            failure.initCause(e.getCause());
+            throw failure;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            InvalidObjectException failure = new InvalidObjectException("cannot make a " + type.getName() + ": " + e);
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
     private static PlainClass describe(Class<?> type) {
         if (!Serializable.class.isAssignableFrom(type) || Externalizable.class.isAssignableFrom(type)
-                || type.getSuperclass() != Object.class || type.isEnum() || type.isRecord() || type.isHidden()
+                || !type.isRecord() && type.getSuperclass() != Object.class || type.isEnum() || type.isHidden()
                 || type.isArray() || type.isSynthetic()) {
             return null;
         }
+        if (type.isRecord()) {
+            return describeRecord(type);
+        }
         try {
-            for (var method : type.getDeclaredMethods()) {
-                if (HOOKS.contains(method.getName()) && !Modifier.isStatic(method.getModifiers())) {
-                    return null;
-                }
+            if (declaresHook(type)) {
+                return null;
             }
             List<Field> fields = new ArrayList<>();
             for (Field field : type.getDeclaredFields()) {
                 int modifiers = field.getModifiers();
-                if (field.getName().equals("serialPersistentFields") && field.getType() == ObjectStreamField[].class) {
-                    return null;
-                }
                 if (Modifier.isStatic(modifiers) || Modifier.isTransient(modifiers)) {
                     continue;
                 }
@@ -118,6 +149,48 @@ final class PlainClass {
         } catch (RuntimeException | LinkageError e) {
             return null; // not accessible (a named module that does not open its package), or no such factory
         }
+    }
+
+    /**
+     * A record travels as its components' fields, in component order, and is made again by its canonical
+     * constructor: no final field is ever set, on any JDK.
+     */
+    private static PlainClass describeRecord(Class<?> type) {
+        try {
+            if (declaresHook(type)) {
+                return null;
+            }
+            RecordComponent[] components = type.getRecordComponents();
+            Field[] fields = new Field[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                if (!types[i].isPrimitive() && !BOXED.contains(types[i])) {
+                    return null;
+                }
+                fields[i] = type.getDeclaredField(components[i].getName());
+                fields[i].setAccessible(true); // to read it; a record's field is never set
+            }
+            Constructor<?> canonical = type.getDeclaredConstructor(types);
+            canonical.setAccessible(true);
+            return new PlainClass(type, fields, canonical);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null; // not accessible (a named module that does not open its package)
+        }
+    }
+
+    private static boolean declaresHook(Class<?> type) {
+        for (var method : type.getDeclaredMethods()) {
+            if (HOOKS.contains(method.getName()) && !Modifier.isStatic(method.getModifiers())) {
+                return true;
+            }
+        }
+        for (Field field : type.getDeclaredFields()) {
+            if (field.getName().equals("serialPersistentFields") && field.getType() == ObjectStreamField[].class) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Object's constructor for {@code type}: what JDK serialization runs (jdk.unsupported, as Chronicle uses it). */

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes and reads a PLAIN value (see {@link ValueFormat}): an object of a {@link PlainClass} as its class name, a
- * digest of its field layout, and its field values in name order. A {@code Callable} class with a few
+ * digest of its field layout, and its field values in name order (a record's in component order). A {@code Callable} class with a few
  * primitive or String fields then costs a few hundred nanoseconds each way instead of the JDK object streams'
  * tens of microseconds (a full class descriptor written and parsed on every call). No code of the class runs when
  * one is read, as with JDK serialization; the JVM-wide serial filter, if one is set, is asked about the class.
@@ -66,6 +66,9 @@ final class PlainObjects {
                     + " its serialization methods); both must load the same version of it");
         }
         checkFilter(type);
+        if (plain.isRecord()) {
+            return readRecord(in, plain);
+        }
         Object value = plain.newInstance();
         try {
             for (Field field : plain.fields()) {
@@ -99,6 +102,39 @@ final class PlainObjects {
             throw new InvalidClassException(type.getName(), "cannot set its fields: " + e);
         }
         return value;
+    }
+
+    /** A record's component values, in component order, given to its canonical constructor. */
+    private static Object readRecord(ByteArrayBuffer in, PlainClass plain) throws IOException {
+        Field[] fields = plain.fields();
+        Object[] values = new Object[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            Class<?> fieldType = fields[i].getType();
+            if (fieldType == int.class) {
+                values[i] = in.readInt();
+            } else if (fieldType == long.class) {
+                values[i] = in.readLong();
+            } else if (fieldType == double.class) {
+                values[i] = in.readDouble();
+            } else if (fieldType == boolean.class) {
+                values[i] = in.readByte() != 0;
+            } else if (fieldType == float.class) {
+                values[i] = Float.intBitsToFloat(in.readInt());
+            } else if (fieldType == byte.class) {
+                values[i] = in.readByte();
+            } else if (fieldType == short.class) {
+                values[i] = (short) in.readInt();
+            } else if (fieldType == char.class) {
+                values[i] = (char) in.readInt();
+            } else {
+                values[i] = ValueFormat.readSimple(in.readByte(), in);
+                if (values[i] != null && !fieldType.isInstance(values[i])) {
+                    throw new InvalidClassException(plain.type().getName(), "component " + fields[i].getName()
+                            + " of type " + fieldType.getName() + " was sent a " + values[i].getClass().getName());
+                }
+            }
+        }
+        return plain.newRecord(values);
     }
 
     private static Class<?> resolve(ByteArrayBuffer in, ClassLoader loader) throws ClassNotFoundException {

@@ -3,6 +3,7 @@ package dev.procpool.internal.ipc.codec;
 import org.junit.jupiter.api.Test;
 
 import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,7 +94,32 @@ class PlainObjectsTest {
 
     enum Kind { A }
 
-    record Point(int x, int y) implements Serializable {
+    /** A task as newer code writes it: a record, here with every kind of component that travels plain. */
+    record EveryComponentKind(int i, long l, double d, float f, boolean z, byte b, short s, char c, String text,
+                              Integer boxedInt, Long boxedLong, Double boxedDouble, Boolean boxedBoolean)
+            implements Callable<String>, Serializable {
+        @Override
+        public String call() {
+            return text + i;
+        }
+    }
+
+    /** Its canonical constructor refuses 13, as a record's compact constructor checks its values. */
+    record Checked(int value) implements Serializable {
+        Checked {
+            if (value == 13) {
+                throw new IllegalArgumentException("13 is refused");
+            }
+        }
+    }
+
+    record RecordWithAList(List<Integer> values) implements Serializable {
+    }
+
+    record RecordWithReadResolve(int x) implements Serializable {
+        private Object readResolve() throws ObjectStreamException {
+            return this;
+        }
     }
 
     private static Object roundTrip(Object value) throws Exception {
@@ -120,6 +147,31 @@ class PlainObjectsTest {
     }
 
     @Test
+    void record_roundTripsAsPlain_onEveryJdk_throughItsCanonicalConstructor() throws Exception {
+        EveryComponentKind task = new EveryComponentKind(7, Long.MIN_VALUE, -0.0, Float.NaN, true, (byte) -3,
+                Short.MIN_VALUE, '✓', "seven ü ", 7, null, 1.5, false);
+
+        assertEquals(task, roundTrip(task));
+        assertEquals(ValueFormat.PLAIN, tag(task), "records set no final field: plain on JDK 26 too");
+        assertTrue(TaskCodec.encode(task).length() < 200, "no class descriptor: " + TaskCodec.encode(task).length());
+        assertEquals(new Checked(12), roundTrip(new Checked(12)));
+    }
+
+    @Test
+    void recordWhoseConstructorRefusesTheValuesSent_isRefusedWithInvalidObjectException() throws Exception {
+        ByteArrayBuffer out = new ByteArrayBuffer(64);
+        out.writeByte(ValueFormat.PLAIN).writeUtf8(Checked.class.getName()).writeInt(PlainClass.of(Checked.class).layout());
+        out.writeInt(13);
+
+        InvalidObjectException e = assertThrows(InvalidObjectException.class,
+                () -> ValueFormat.read(out, getClass().getClassLoader()));
+
+        assertTrue(e.getMessage().contains("refused the values sent") && e.getMessage().contains("13 is refused"),
+                e.getMessage());
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    }
+
+    @Test
     void nullStringField_roundTrips() throws Exception {
         assertNull(((EveryFieldKind) roundTrip(new EveryFieldKind(1, null))).text);
     }
@@ -127,7 +179,7 @@ class PlainObjectsTest {
     @Test
     void classesThatCustomiseSerializationOrHoldOtherTypes_takeJdkSerialization() throws Exception {
         for (Object value : List.of(new WithReadResolve(), new WithReadObject(), new WithAList(), new Derived(),
-                Kind.A, new Point(1, 2))) {
+                Kind.A, new RecordWithAList(List.of(1)), new RecordWithReadResolve(1))) {
             assertEquals(ValueFormat.JAVA, tag(value), value.getClass().getSimpleName());
             assertNotNull(roundTrip(value));
         }
