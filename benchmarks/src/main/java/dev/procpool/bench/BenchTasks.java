@@ -50,6 +50,14 @@ final class BenchTasks {
         }
     }
 
+    /** The trivial task as a record, the way newer code writes tasks. */
+    record IncRecord(int x) implements Callable<Integer>, Serializable {
+        @Override
+        public Integer call() {
+            return x + 1;
+        }
+    }
+
     /** A {@code Callable} class holding the 100 MB argument in a field (JDK-serialized), returning its length. */
     static final class ArrayLengthTask implements Callable<Integer>, Serializable {
         private static final long serialVersionUID = 1L;
