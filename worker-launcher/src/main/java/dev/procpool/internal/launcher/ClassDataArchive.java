@@ -84,7 +84,8 @@ public final class ClassDataArchive {
     private static final Pattern MAX_HEAP = Pattern.compile("(?:-Xmx|-XX:MaxHeapSize=)(\\d+)([kKmMgGtT]?)");
 
     private static final ConcurrentHashMap<Path, Training> TRAININGS = new ConcurrentHashMap<>();
-    private static final ConcurrentHashMap<PlanKey, Plan> PLANS = new ConcurrentHashMap<>();
+    /** Plans by the workers' {@code java}, the cache folder, and the kind of archive (true: an AOT cache). */
+    private static final ConcurrentHashMap<List<Object>, Plan> PLANS = new ConcurrentHashMap<>();
     /** Cache folders refused once already: the warning is not repeated for every worker. */
     private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
 
@@ -325,12 +326,10 @@ public final class ClassDataArchive {
         boolean aotCache = spec.javaFeatureVersion() >= AOT_CACHE_FROM_JDK
                 && fitsAotCache(spec.jvmOptions(), WorkerCommand.launcherOptions(spec));
         // once per java, folder and kind: every worker's launch asks, and the jars do not change under a running JVM
-        return PLANS.computeIfAbsent(new PlanKey(spec.javaExecutable().toAbsolutePath(), cache, aotCache),
-                key -> archivePlan(key.java(), key.cache(), key.aotCache()));
-    }
-
-    /** What a {@link Plan} depends on: the workers' {@code java}, the cache folder, and the kind of archive. */
-    private record PlanKey(Path java, Path cache, boolean aotCache) {
+        // a list, not a record: a record's first hashCode in a JVM bootstraps ObjectMethods, 20 ms of a new
+        // parent JVM's first result (cold start, 3 alternating pairs: 255-265 -> 267-289 ms with a record key)
+        Path java = spec.javaExecutable().toAbsolutePath();
+        return PLANS.computeIfAbsent(List.of(java, cache, aotCache), key -> archivePlan(java, cache, aotCache));
     }
 
     /**
