@@ -23,9 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -238,13 +236,7 @@ public final class ClassDataArchive {
         long deadline = System.nanoTime() + bound.toNanos();
         boolean interrupted = false;
         for (Training training : TRAININGS.values()) {
-            try {
-                training.started.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            } catch (ExecutionException | TimeoutException e) {
-                // not started within the bound: it will not start now
-            }
+            interrupted |= !BoundedWait.until(training.started, deadline); // not started by then: it will not start
             Process process = training.end();
             if (process == null) {
                 continue;
@@ -261,13 +253,8 @@ public final class ClassDataArchive {
         }
         long cleanUpDeadline = System.nanoTime() + CLEAN_UP_WAIT.toNanos();
         for (Training training : TRAININGS.values()) {
-            try {
-                training.outcome.get(Math.max(0, cleanUpDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            } catch (ExecutionException | TimeoutException e) {
-                // its files are left to the next training's tidying (removeUnused)
-            }
+            // one not over by then leaves its files to the next training's tidying (removeUnused)
+            interrupted |= !BoundedWait.until(training.outcome, cleanUpDeadline);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -12,11 +12,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The parent's view of one worker JVM: starts it, writes to its control pipe, reports its exit, kills it with
@@ -85,6 +83,7 @@ public final class WorkerProcess {
             search.complete(null);
         } else {
             SEARCHES.add(search);
+            search.whenComplete((done, error) -> SEARCHES.remove(search));
         }
         ended.whenComplete((p, error) -> {
             if (search.isDone()) {
@@ -96,12 +95,10 @@ public final class WorkerProcess {
                         TaggedProcesses.endTagged(tag, false);
                     } finally {
                         search.complete(null);
-                        SEARCHES.remove(search);
                     }
                 });
             } catch (RuntimeException | Error e) { // no thread to be had: nothing to wait for
                 search.complete(null);
-                SEARCHES.remove(search);
             }
         });
         this.gone = exit.thenCombine(search, (code, ignored) -> code);
@@ -114,16 +111,9 @@ public final class WorkerProcess {
     public static void awaitTreeSearches(Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         for (CompletableFuture<Void> search : SEARCHES) {
-            long left = deadline - System.nanoTime();
-            try {
-                search.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                return;
-            } catch (InterruptedException e) {
+            if (!BoundedWait.until(search, deadline)) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (ExecutionException e) {
-                // it ended; how does not matter here
             }
         }
     }
