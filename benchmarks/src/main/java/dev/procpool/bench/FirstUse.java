@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -44,11 +45,21 @@ final class FirstUse {
 
         Map<Kind, List<Double>> p99s = new EnumMap<>(Kind.class);
         Map<Kind, List<Double>> medians = new EnumMap<>(Kind.class);
+        List<Double> walls = new ArrayList<>();
+        List<Double> workerJit = new ArrayList<>();
+        List<Double> parentJit = new ArrayList<>();
+        long parent = ProcessHandle.current().pid();
         for (int i = 0; i < pools; i++) { // the kinds alternate, each on a new pool
             for (Kind kind : Kind.values()) {
                 try (ProcessPoolExecutor pool = Pools.create(Params.WORKERS)) {
-                    Pools.awaitWorkers(pool, Params.WORKERS);
+                    Set<Long> workers = Pools.awaitWorkers(pool, Params.WORKERS);
+                    double workerJit0 = compilerCpuSeconds(workers);
+                    double parentJit0 = ProcFs.compilerCpuSeconds(parent);
+                    long t0 = System.nanoTime();
                     double[] us = roundTrips(pool, first, kind);
+                    walls.add((System.nanoTime() - t0) / 1e6);
+                    workerJit.add((compilerCpuSeconds(workers) - workerJit0) * 1e3);
+                    parentJit.add((ProcFs.compilerCpuSeconds(parent) - parentJit0) * 1e3);
                     p99s.computeIfAbsent(kind, k -> new ArrayList<>()).add(Stats.percentile(us, 99));
                     medians.computeIfAbsent(kind, k -> new ArrayList<>()).add(Stats.median(us));
                 }
@@ -71,6 +82,22 @@ final class FirstUse {
                 warmup, callable.length, Report.format(Stats.median(callable)),
                 Report.format(Stats.percentile(callable, 90)), Report.format(Stats.percentile(callable, 99)), first,
                 pools, perKind));
+        if (!Double.isNaN(Stats.median(workerJit))) {
+            report.note(String.format(Locale.ROOT, "  firstuse: JIT while a new pool makes its first %d round trips"
+                            + " (medians over its %d pools): %s ms of which the compiler threads ran %s ms in the"
+                            + " workers and %s ms in this JVM, on %d cores", first, walls.size(),
+                    Report.format(Stats.median(walls)), Report.format(Stats.median(workerJit)),
+                    Report.format(Stats.median(parentJit)), Runtime.getRuntime().availableProcessors()));
+        }
+    }
+
+    /** CPU seconds of the compiler threads of every JVM in {@code pids}, or NaN where /proc cannot tell. */
+    private static double compilerCpuSeconds(Set<Long> pids) {
+        double total = 0;
+        for (long pid : pids) {
+            total += ProcFs.compilerCpuSeconds(pid);
+        }
+        return total;
     }
 
     /** How the task is written: a {@code Callable} class, a record, or a serializable lambda. */

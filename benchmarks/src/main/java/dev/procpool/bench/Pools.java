@@ -24,9 +24,9 @@ final class Pools {
 
     /**
      * Waits until {@code workers} workers answer at once, with nothing else run: the task path of the workers
-     * and of this JVM stays as cold as a new pool's.
+     * and of this JVM stays as cold as a new pool's. Returns the workers' pids.
      */
-    static void awaitWorkers(ProcessPoolExecutor pool, int workers)
+    static Set<Long> awaitWorkers(ProcessPoolExecutor pool, int workers)
             throws InterruptedException, ExecutionException, TimeoutException {
         for (int attempt = 0; attempt < WARM_ATTEMPTS; attempt++) {
             Set<Long> pids = new TreeSet<>();
@@ -38,7 +38,7 @@ final class Pools {
                 pids.add(f.get(120, TimeUnit.SECONDS));
             }
             if (pids.size() == workers) {
-                return;
+                return pids;
             }
         }
         throw new IllegalStateException("fewer than " + workers + " workers answered at once");

@@ -75,6 +75,33 @@ final class ProcFs {
         return (double) ticks / CLOCK_TICKS;
     }
 
+    /**
+     * CPU seconds the JIT compiler threads of a JVM have used (its threads named {@code C1 CompilerThread*} or
+     * {@code C2 CompilerThread*}, as HotSpot names them), or NaN. A compiler thread that HotSpot has ended takes
+     * its time with it, so this is a lower bound over a span in which threads come and go.
+     */
+    static double compilerCpuSeconds(long pid) {
+        Path tasks = Path.of("/proc/" + pid + "/task");
+        if (!Files.isDirectory(tasks)) {
+            return Double.NaN;
+        }
+        long ticks = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                String name = read(thread.resolve("comm"));
+                String stat = read(thread.resolve("stat"));
+                if (name == null || stat == null || !(name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler"))) {
+                    continue;
+                }
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            }
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return (double) ticks / CLOCK_TICKS;
+    }
+
     /** Seconds of busy CPU time of the whole machine since boot (all cores), or NaN. */
     static double machineBusySeconds() {
         String text = read(Path.of("/proc/stat"));
