@@ -128,6 +128,26 @@ public final class Platform {
     }
 
     /**
+     * Whether a process's children can be listed without scanning every process on the machine: Linux lists each
+     * thread's in {@code /proc/<pid>/task/<tid>/children} (where the kernel is built with it, as the common
+     * distributions' are); elsewhere the JDK's {@link ProcessHandle#descendants()} looks at every process.
+     */
+    public static boolean listsChildrenPerThread(Os os) {
+        return os == Os.LINUX;
+    }
+
+    /** The pids in a {@code /proc/<pid>/task/<tid>/children} text: decimal numbers separated by spaces. */
+    public static List<Long> parseChildren(String text) {
+        List<Long> pids = new java.util.ArrayList<>();
+        for (String token : text.trim().split("\\s+")) {
+            if (!token.isEmpty()) {
+                pids.add(Long.parseLong(token));
+            }
+        }
+        return pids;
+    }
+
+    /**
      * Whether a {@code /proc/<pid>/environ} image (NUL-separated {@code NAME=value} entries) sets {@code name} to
      * {@code value}, or, with {@code prefix}, to something that starts with it.
      */

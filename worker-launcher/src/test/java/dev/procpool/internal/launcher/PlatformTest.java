@@ -140,6 +140,21 @@ class PlatformTest {
     }
 
     @Test
+    void listsChildrenPerThread_onlyLinux() {
+        assertEquals(true, Platform.listsChildrenPerThread(Os.LINUX));
+        assertEquals(false, Platform.listsChildrenPerThread(Os.MAC));
+        assertEquals(false, Platform.listsChildrenPerThread(Os.WINDOWS));
+        assertEquals(false, Platform.listsChildrenPerThread(Os.OTHER_UNIX));
+    }
+
+    @Test
+    void parseChildren_readsTheKernelsSpaceSeparatedList() {
+        assertEquals(List.of(), Platform.parseChildren(""));
+        assertEquals(List.of(4242L), Platform.parseChildren("4242 "));
+        assertEquals(List.of(17L, 230L, 4194304L), Platform.parseChildren("17 230 4194304 \n"));
+    }
+
+    @Test
     void environmentHas_matchesWholeEntriesOrPrefixes() {
         byte[] environ = "PATH=/bin\0PROCPOOL_WORKER_TAG=abc/pool/3\0HOME=/root\0"
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
