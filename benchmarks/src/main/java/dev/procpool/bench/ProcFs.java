@@ -65,9 +65,7 @@ final class ProcFs {
         if (text == null) {
             return Double.NaN;
         }
-        // the command name in parentheses may contain spaces; the fields we want come after its ')'
-        String[] f = text.substring(text.lastIndexOf(')') + 2).trim().split("\\s+");
-        // f[0] is field 3 (state); utime is field 14, stime 15, cutime 16, cstime 17
+        String[] f = statFields(text);
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         if (children) {
             ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
@@ -93,13 +91,21 @@ final class ProcFs {
                 if (name == null || stat == null || !(name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler"))) {
                     continue;
                 }
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+                String[] f = statFields(stat);
                 ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
             }
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
         return (double) ticks / CLOCK_TICKS;
+    }
+
+    /**
+     * The fields of a {@code /proc/<pid>/stat} text from field 3 (state) on: f[11] is utime, f[12] stime, f[13]
+     * cutime, f[14] cstime. The command name before them is in parentheses and may contain spaces.
+     */
+    private static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
     }
 
     /** Seconds of busy CPU time of the whole machine since boot (all cores), or NaN. */

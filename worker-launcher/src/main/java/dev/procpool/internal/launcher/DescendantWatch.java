@@ -35,6 +35,8 @@ final class DescendantWatch {
     static final long IDLE_PERIOD_MS = 2_000;
     /** Whether workers' trees are read from {@code /proc/<pid>/task/<tid>/children}; decided once. */
     static final boolean CHILDREN_FILES = Platform.listsChildrenPerThread(Platform.current()) && childrenFilesReadable();
+    /** A bound on one look, for a task that forks without end. */
+    private static final int MAX_DESCENDANTS = 100_000;
 
     private static final Set<WorkerProcess> WATCHED = ConcurrentHashMap.newKeySet();
     private static ScheduledExecutorService timer;
@@ -118,9 +120,6 @@ final class DescendantWatch {
         }
         return found;
     }
-
-    /** A bound on one look, for a task that forks without end. */
-    private static final int MAX_DESCENDANTS = 100_000;
 
     private static boolean childrenFilesReadable() {
         try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
