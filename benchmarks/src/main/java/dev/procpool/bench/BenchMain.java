@@ -78,6 +78,7 @@ public final class BenchMain {
             err.flush();
         };
         Params p = o.quick ? Params.quickRun() : Params.fullRun();
+        Pools.useWorkerOptions(o.workerOptions);
         String started = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
         long t0 = System.nanoTime();
         String loadBefore = ProcFs.loadAverages();
@@ -137,6 +138,9 @@ public final class BenchMain {
         out.printf(Locale.ROOT, "# procpool benchmark (%s run, sections %s), started %s%n", o.quick ? "QUICK" : "full",
                 String.join(",", o.sections), started);
         out.println(environment());
+        if (!o.workerOptions.isEmpty()) {
+            out.println("workers' extra JVM options (--worker-option): " + String.join(" ", o.workerOptions));
+        }
         if (lokyNote != null) {
             out.println(lokyNote);
         } else {
@@ -168,12 +172,16 @@ public final class BenchMain {
     static final class Options {
         static final String USAGE = String.join("\n",
                 "usage: BenchMain [--quick] [--only=SECTION,...] [--with-loky] [--loky-script=PATH] [--python=PATH]",
+                "                 [--worker-option=OPTION]...",
                 "  --quick             small counts: a smoke run (under a minute without loky)",
                 "  --only=...          sections to run, of " + String.join(",", SECTIONS) + " (default: all)",
                 "  --with-loky         also run loky_bench.py, section by section, and compare (needs python3 with",
                 "                      joblib, numpy and psutil; installs nothing, says why when it cannot run)",
                 "  --loky-script=PATH  default: <repository>/benchmarks/loky/loky_bench.py",
-                "  --python=PATH       default: /usr/bin/python3");
+                "  --python=PATH       default: /usr/bin/python3",
+                "  --worker-option=OPTION  a JVM option for every worker of procpool's pools (jvmOptions), one per",
+                "                      use: to measure what a flag does, e.g. --worker-option=-XX:TieredStopAtLevel=1");
+        static final String WORKER_OPTION = "--worker-option=";
 
         boolean quick;
         boolean help;
@@ -181,6 +189,7 @@ public final class BenchMain {
         List<String> sections = SECTIONS;
         Path lokyScript;
         Path python = Path.of("/usr/bin/python3");
+        List<String> workerOptions = new ArrayList<>();
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -208,6 +217,8 @@ public final class BenchMain {
                     o.lokyScript = Path.of(arg.substring("--loky-script=".length())).toAbsolutePath().normalize();
                 } else if (arg.startsWith("--python=")) {
                     o.python = Path.of(arg.substring("--python=".length()));
+                } else if (arg.startsWith(WORKER_OPTION) && !arg.substring(WORKER_OPTION.length()).isBlank()) {
+                    o.workerOptions.add(arg.substring(WORKER_OPTION.length()));
                 } else {
                     throw new IllegalArgumentException("unknown argument '" + arg + "'");
                 }

@@ -41,19 +41,22 @@ final class ColdStart {
     }
 
     /**
-     * One fresh trial: {@code ColdStart first|both [no-class-data]}; prints {@code COLD-TRIAL <ms> <distinct pids>}.
+     * One fresh trial: {@code ColdStart first|both [no-class-data] [--worker-option=OPTION]...}; prints
+     * {@code COLD-TRIAL <ms> <distinct pids>}.
      */
     public static void main(String[] args) throws Exception {
         Class.forName(ProcessPoolExecutor.class.getName()); // the counterpart of loky's import before t0
-        classDataSharing = args.length < 2 || !args[1].equals(NO_CLASS_DATA);
+        List<String> rest = List.of(args).subList(1, args.length);
+        classDataSharing = !rest.contains(NO_CLASS_DATA);
+        Pools.useWorkerOptions(rest.stream().filter(arg -> arg.startsWith(BenchMain.Options.WORKER_OPTION))
+                .map(arg -> arg.substring(BenchMain.Options.WORKER_OPTION.length())).toList());
         Trial t = trial(args[0].equals("both"));
         System.out.println(MARK + " " + t.ms + " " + t.distinctPids + " " + t.rounds);
     }
 
     private static Trial trial(boolean both) throws Exception {
         long t0 = System.nanoTime();
-        try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(Params.WORKERS)
-                .classDataSharing(classDataSharing).build()) {
+        try (ProcessPoolExecutor pool = Pools.builder(Params.WORKERS).classDataSharing(classDataSharing).build()) {
             if (!both) {
                 pool.submit(BenchTasks.inc(1)).get(120, TimeUnit.SECONDS);
                 return new Trial((System.nanoTime() - t0) / 1e6, 0, 1);
@@ -144,6 +147,9 @@ final class ColdStart {
         command.add(what);
         if (!classData) {
             command.add(NO_CLASS_DATA);
+        }
+        for (String option : Pools.workerOptions()) {
+            command.add(BenchMain.Options.WORKER_OPTION + option);
         }
         Process proc = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -179,7 +179,7 @@ final class Policies {
     }
 
     private static ProcessPoolBuilder builder(int workers) {
-        return ProcessPoolExecutor.builder().workers(workers).interruptGrace(GRACE);
+        return Pools.builder(workers).interruptGrace(GRACE);
     }
 
     private static double roundTripUs(ProcessPoolExecutor pool, int i) throws Exception {

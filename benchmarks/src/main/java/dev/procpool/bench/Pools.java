@@ -1,5 +1,6 @@
 package dev.procpool.bench;
 
+import dev.procpool.ProcessPoolBuilder;
 import dev.procpool.ProcessPoolExecutor;
 
 import java.util.ArrayList;
@@ -14,12 +15,27 @@ import java.util.concurrent.TimeoutException;
 /** Creating pools the way every section needs them, and making sure all their workers are up. */
 final class Pools {
     private static final int WARM_ATTEMPTS = 20;
+    /** The harness's {@code --worker-option}s, given to every pool it builds; set once, before the sections run. */
+    private static volatile List<String> workerOptions = List.of();
 
     private Pools() {
     }
 
+    static void useWorkerOptions(List<String> options) {
+        workerOptions = List.copyOf(options);
+    }
+
+    static List<String> workerOptions() {
+        return workerOptions;
+    }
+
+    /** A builder for {@code workers} workers with the harness's worker options; every section builds its pools here. */
+    static ProcessPoolBuilder builder(int workers) {
+        return ProcessPoolExecutor.builder().workers(workers).jvmOptions(workerOptions);
+    }
+
     static ProcessPoolExecutor create(int workers) {
-        return ProcessPoolExecutor.builder().workers(workers).build();
+        return builder(workers).build();
     }
 
     /**

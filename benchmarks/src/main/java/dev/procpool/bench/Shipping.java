@@ -66,7 +66,7 @@ final class Shipping {
         int trials = p.quick() ? 2 : 15;
         int calls = p.latN();
         Path folder = Files.createTempDirectory("procpool-bench-plugin");
-        try (ProcessPoolExecutor pool = ProcessPoolExecutor.builder().workers(1).build()) {
+        try (ProcessPoolExecutor pool = Pools.builder(1).build()) {
             compile(folder);
             Pools.warm(pool, 1);
             for (int i = 0; i < p.latWarmup(); i++) {
