@@ -87,9 +87,12 @@ final class ProcFs {
         try (var threads = Files.list(tasks)) {
             for (Path thread : (Iterable<Path>) threads::iterator) {
                 String name = read(thread.resolve("comm"));
-                String stat = read(thread.resolve("stat"));
-                if (name == null || stat == null || !(name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler"))) {
+                if (name == null || !(name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler"))) {
                     continue;
+                }
+                String stat = read(thread.resolve("stat"));
+                if (stat == null) {
+                    continue; // the thread has ended
                 }
                 String[] f = statFields(stat);
                 ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);

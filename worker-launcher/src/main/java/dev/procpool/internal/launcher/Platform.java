@@ -1,5 +1,6 @@
 package dev.procpool.internal.launcher;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -138,7 +139,7 @@ public final class Platform {
 
     /** The pids in a {@code /proc/<pid>/task/<tid>/children} text: decimal numbers separated by spaces. */
     public static List<Long> parseChildren(String text) {
-        List<Long> pids = new java.util.ArrayList<>();
+        List<Long> pids = new ArrayList<>();
         for (String token : text.trim().split("\\s+")) {
             if (!token.isEmpty()) {
                 pids.add(Long.parseLong(token));
